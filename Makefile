@@ -1,0 +1,75 @@
+# MED2 HIL rig — one entry point. See README.md.
+#
+#   make setup     install missing Debian packages (scripts/setup.sh)
+#   make all       firmware (native image, core for Cortex-M4F) and rig
+#   make test      every test, built with ASan/UBSan, on the simulated bench
+#   make run       the current end-to-end suite on a simulated bench, with summary
+#   make bench     performance figures, lines "BENCH <name> <value> <unit>"
+#   make clean
+
+BUILD ?= build
+SAN ?= 0
+
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+PKG_CONFIG ?= pkg-config
+
+WARN := -Wall -Wextra -Werror
+OPT := -O2 -g
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+OPT := -O1 -g
+endif
+
+# The portable core: plain C11, nothing from the host beyond the C library.
+CORE_CFLAGS := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include -Ifirmware/core
+# Host programs (native board, benchd, rig): POSIX + Linux.
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include
+HOST_LDFLAGS := $(SANFLAGS)
+
+.PHONY: all setup firmware rig test run bench clean check check-build
+.DEFAULT_GOAL := all
+
+all: firmware rig
+
+setup:
+	@scripts/setup.sh
+
+$(BUILD)/bin:
+	mkdir -p $@
+
+include firmware/firmware.mk
+include firmware/boards/native/native.mk
+include rig/rig.mk
+include rig/sim/sim.mk
+include suites/suites.mk
+
+firmware: $(FW_TARGETS)
+rig: $(RIG_TARGETS) $(SIM_TARGETS)
+
+# Everything the tests need, in this build tree.
+check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(RIG_TESTS) $(SUITE_BINS)
+
+# Run every test of this build tree; the rig finds benchd and the firmware
+# image through these variables (a real install finds them beside `rig`).
+TEST_ENV := RIG_BENCHD=$(BUILD)/bin/benchd RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)
+check: check-build
+	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(RIG_TESTS) $(SUITE_BINS)
+
+test: setup
+	$(MAKE) --no-print-directory cm4-link
+	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
+
+run: setup
+	$(MAKE) --no-print-directory all $(SUITE_BINS)
+	@mkdir -p reports/latest
+	$(TEST_ENV) $(BUILD)/suites/smoke --xml=reports/latest/junit.xml --jobs 1
+
+bench: setup
+	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS)
+	@scripts/bench.sh "$(TEST_ENV)" $(BUILD)
+
+clean:
+	rm -rf build reports/latest

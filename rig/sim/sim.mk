@@ -1,0 +1,16 @@
+# rig/sim: benchd, the simulated bench.
+SIM_SRCS := $(wildcard rig/sim/*.c)
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+SIM_BENCHD := $(BUILD)/bin/benchd
+SIM_TARGETS := $(SIM_BENCHD)
+
+$(BUILD)/rig/sim/%.o: rig/sim/%.c | $(BUILD)/rig/sim
+	$(CC) $(HOST_CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -MMD -MP -c $< -o $@
+
+$(SIM_BENCHD): $(SIM_OBJS) | $(BUILD)/bin
+	$(CC) $(HOST_LDFLAGS) $(SIM_OBJS) $(shell $(PKG_CONFIG) --libs jansson) -lm -o $@
+
+$(BUILD)/rig/sim:
+	mkdir -p $@
+
+-include $(SIM_OBJS:.o=.d)

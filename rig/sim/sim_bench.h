@@ -1,0 +1,136 @@
+/*
+ * sim_bench.h — the state of one simulated bench (benchd): its clock, its
+ * virtual source and its meter positions. One object per file beside it:
+ * sim_pty.c (raw ptys), sim_source.c (the SCPI source), sim_unit.c (meter
+ * processes and their wires), sim_slot.c (flash slots), sim_control.c (the
+ * control socket), benchd.c (start-up and the event loop).
+ */
+#ifndef SIM_BENCH_H
+#define SIM_BENCH_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sim_wire.h"
+
+#define SIM_MAX_UNITS 64
+#define SIM_EDGE_QUEUE 4096 /* per position; older edges are dropped, counts stay exact */
+#define SIM_MAX_CLIENTS 16
+#define SIM_LINE_MAX 512
+#define SIM_ERROR_QUEUE 16
+/* The control socket lives in the bench dir and a unix socket path is at
+ * most 107 bytes, so every path under the dir is short. */
+#define SIM_DIR_MAX 96
+#define SIM_PATH_MAX 160
+
+/* A raw-mode pseudo-terminal; benchd keeps both sides open (see sim_pty.c). */
+struct sim_pty {
+    int master;
+    int slave;
+    char path[64];
+};
+
+int sim_pty_open(struct sim_pty *pty);
+void sim_pty_close(struct sim_pty *pty);
+
+struct sim_edge {
+    uint64_t t_ns;
+    uint8_t output;
+    uint8_t level;
+};
+
+struct sim_unit {
+    unsigned position;
+    char model[32];
+    char serial[24];
+    int slave;
+    int baud;
+    char slot_dir[SIM_PATH_MAX];
+    char image_hash[17];
+    struct sim_pty rs485;
+    int ctrl_fd; /* benchd's end of the socketpair, -1 when not running */
+    pid_t pid;
+    bool waiting; /* a RUN_UNTIL is outstanding */
+    uint64_t reached_ns;
+    /* pulse outputs 1 and 2 (index 0 unused) */
+    uint64_t rising[3];
+    uint64_t last_rise_ns[3];
+    uint64_t last_fall_ns[3];
+    struct sim_edge edges[SIM_EDGE_QUEUE];
+    unsigned edge_head; /* index of the oldest queued edge */
+    unsigned edge_count;
+    uint64_t edges_dropped;
+};
+
+struct sim_source {
+    struct sim_pty pty;
+    char line[SIM_LINE_MAX];
+    size_t line_len;
+    bool line_overflow;
+    struct sim_terminals set; /* settings, applied while the output is on */
+    bool output;
+    double energy_wh;   /* reference standard: exact integral since MEAS:ENER:RES */
+    double energy_varh;
+    int errors[SIM_ERROR_QUEUE];
+    unsigned error_count;
+};
+
+struct sim_client {
+    int fd;
+    char line[SIM_LINE_MAX];
+    size_t line_len;
+};
+
+struct sim_bench {
+    char dir[SIM_DIR_MAX];
+    char control_path[108];
+    int control_fd;
+    struct sim_client clients[SIM_MAX_CLIENTS];
+    struct sim_source source;
+    struct sim_unit units[SIM_MAX_UNITS];
+    unsigned unit_count;
+    uint64_t now_ns;
+    double speed;  /* virtual s per wall s; 0 = hold; < 0 = as fast as possible */
+    uint64_t wall_base_ns;
+    uint64_t virtual_base_ns;
+    bool stopping;
+};
+
+/* sim_source.c */
+void sim_source_init(struct sim_source *src);
+/* Read what arrived on the source's tty and execute complete lines.
+ * Returns true if the terminal conditions changed. */
+bool sim_source_service(struct sim_source *src);
+/* What the terminals carry now (zero while the output is off). */
+void sim_source_terminals(const struct sim_source *src, struct sim_terminals *out);
+/* Integrate the reference energy over dt seconds of constant conditions. */
+void sim_source_integrate(struct sim_source *src, double dt_s);
+
+/* sim_unit.c */
+int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit);
+void sim_unit_stop(struct sim_unit *unit);
+/* Every running unit computes up to t_ns; returns 0 or -1 with a message. */
+int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_t err_len);
+void sim_units_send_terminals(struct sim_bench *bench);
+/* Handle messages a unit sent while nobody was waiting for it. */
+void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit);
+
+/* sim_slot.c */
+/* Copy image into the unit's slot, verify the copy's hash, record it. */
+int sim_slot_flash(struct sim_unit *unit, const char *image, char *err, size_t err_len);
+const char *sim_slot_image_path(const struct sim_unit *unit, char *buf, size_t len);
+
+/* sim_control.c */
+int sim_control_listen(struct sim_bench *bench);
+void sim_control_accept(struct sim_bench *bench);
+void sim_control_service(struct sim_bench *bench, struct sim_client *client);
+
+/* benchd.c */
+/* Move virtual time to t_ns: source energy and all units. */
+int sim_bench_advance_to(struct sim_bench *bench, uint64_t t_ns, char *err, size_t err_len);
+uint64_t sim_wall_ns(void);
+
+#endif /* SIM_BENCH_H */

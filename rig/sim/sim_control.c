@@ -1,0 +1,275 @@
+/*
+ * sim_control.c — the bench's control socket: the rig's sim drivers and
+ * `rig sim` talk to benchd here. One request per line, one reply line
+ * "OK ..." or "ERR <message>" (EDGES adds its edge lines after the OK line).
+ *
+ *   PING                    OK benchd 1
+ *   TIME                    OK <t_ns>
+ *   ADVANCE <seconds>       OK <t_ns>            once every unit reached it
+ *   SPEED <x>               OK                   0 holds the clock
+ *   COUNT <pos> <output>    OK <rising> <last_rise_ns> <last_fall_ns>
+ *   EDGES <pos>             OK <n>, then n lines "<t_ns> <output> <level>"
+ *   FLASH <pos> <image>     OK <hash>            after the unit restarted
+ *   SHUTDOWN                OK                   then benchd exits
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "sim_bench.h"
+
+#define MAX_ADVANCE_S (366.0 * 24 * 3600) /* a year of metering per request */
+
+int sim_control_listen(struct sim_bench *bench)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(bench->control_path) >= sizeof(addr.sun_path)) {
+        return -ENAMETOOLONG;
+    }
+    strcpy(addr.sun_path, bench->control_path);
+    unlink(bench->control_path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -errno;
+    }
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(fd, 8) != 0) {
+        int err = errno;
+        close(fd);
+        return -err;
+    }
+    bench->control_fd = fd;
+    for (unsigned k = 0; k < SIM_MAX_CLIENTS; k++) {
+        bench->clients[k].fd = -1;
+    }
+    return 0;
+}
+
+void sim_control_accept(struct sim_bench *bench)
+{
+    int fd = accept4(bench->control_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    for (unsigned k = 0; k < SIM_MAX_CLIENTS; k++) {
+        if (bench->clients[k].fd < 0) {
+            bench->clients[k].fd = fd;
+            bench->clients[k].line_len = 0;
+            return;
+        }
+    }
+    static const char busy[] = "ERR benchd: too many control connections\n";
+    ssize_t w = send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+    (void)w;
+    close(fd);
+}
+
+static void say(struct sim_client *client, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct sim_client *client, const char *fmt, ...)
+{
+    char buf[PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return;
+    }
+    if ((size_t)n > sizeof(buf) - 2) {
+        n = (int)sizeof(buf) - 2;
+    }
+    buf[n++] = '\n';
+    size_t done = 0;
+    while (done < (size_t)n) {
+        ssize_t w = send(client->fd, buf + done, (size_t)n - done, MSG_NOSIGNAL);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return;
+        }
+        done += (size_t)w;
+    }
+}
+
+static struct sim_unit *unit_arg(struct sim_bench *bench, struct sim_client *client,
+                                 const char *arg)
+{
+    char *end;
+    unsigned long pos = arg ? strtoul(arg, &end, 10) : 0;
+    if (arg == NULL || *end != '\0' || pos < 1 || pos > bench->unit_count) {
+        say(client, "ERR no position '%s' on this bench (it has 1..%u)", arg ? arg : "",
+            bench->unit_count);
+        return NULL;
+    }
+    return &bench->units[pos - 1];
+}
+
+static void cmd_advance(struct sim_bench *bench, struct sim_client *client, const char *arg)
+{
+    char *end;
+    double s = arg ? strtod(arg, &end) : NAN;
+    if (arg == NULL || *end != '\0' || !isfinite(s) || s < 0.0 || s > MAX_ADVANCE_S) {
+        say(client, "ERR ADVANCE wants seconds in 0..%.0f, got '%s'", MAX_ADVANCE_S,
+            arg ? arg : "");
+        return;
+    }
+    char err[256];
+    uint64_t target = bench->now_ns + (uint64_t)llround(s * 1e9);
+    if (sim_bench_advance_to(bench, target, err, sizeof(err)) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    bench->virtual_base_ns = bench->now_ns;
+    bench->wall_base_ns = sim_wall_ns();
+    say(client, "OK %" PRIu64, bench->now_ns);
+}
+
+static void cmd_speed(struct sim_bench *bench, struct sim_client *client, const char *arg)
+{
+    char *end;
+    double x = NAN;
+    if (arg && strcasecmp(arg, "max") == 0) {
+        x = -1.0;
+    } else if (arg) {
+        x = strtod(arg, &end);
+        if (*end != '\0' || x < 0.0) {
+            x = NAN;
+        }
+    }
+    if (!isfinite(x)) {
+        say(client, "ERR SPEED wants a factor >= 0 or 'max', got '%s'", arg ? arg : "");
+        return;
+    }
+    bench->speed = x;
+    bench->virtual_base_ns = bench->now_ns;
+    bench->wall_base_ns = sim_wall_ns();
+    say(client, "OK");
+}
+
+static void cmd_count(struct sim_bench *bench, struct sim_client *client, char *pos, char *out)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    unsigned o = out ? (unsigned)atoi(out) : 0;
+    if (o < 1 || o > 2) {
+        say(client, "ERR COUNT wants output 1 or 2, got '%s'", out ? out : "");
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    say(client, "OK %" PRIu64 " %" PRIu64 " %" PRIu64, unit->rising[o], unit->last_rise_ns[o],
+        unit->last_fall_ns[o]);
+}
+
+static void cmd_edges(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    say(client, "OK %u", unit->edge_count);
+    while (unit->edge_count > 0) {
+        const struct sim_edge *e = &unit->edges[unit->edge_head];
+        say(client, "%" PRIu64 " %u %u", e->t_ns, e->output, e->level);
+        unit->edge_head = (unit->edge_head + 1) % SIM_EDGE_QUEUE;
+        unit->edge_count--;
+    }
+}
+
+static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *pos, char *image)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    if (image == NULL || image[0] != '/') {
+        say(client, "ERR FLASH wants an absolute image path");
+        return;
+    }
+    char err[PATH_MAX + 128];
+    sim_unit_stop(unit);
+    if (sim_slot_flash(unit, image, err, sizeof(err)) != 0) {
+        /* the old image is still in the slot: bring the unit back on it */
+        sim_unit_start(bench, unit);
+        say(client, "ERR %s", err);
+        return;
+    }
+    int r = sim_unit_start(bench, unit);
+    if (r != 0) {
+        say(client, "ERR position %u: flashed image does not start: %s (see benchd.log)",
+            unit->position, strerror(-r));
+        return;
+    }
+    say(client, "OK %s", unit->image_hash);
+}
+
+static void execute(struct sim_bench *bench, struct sim_client *client, char *line)
+{
+    char *save = NULL;
+    char *verb = strtok_r(line, " \t", &save);
+    char *a1 = strtok_r(NULL, " \t", &save);
+    char *a2 = strtok_r(NULL, " \t", &save);
+    if (verb == NULL) {
+        return;
+    }
+    if (strcasecmp(verb, "PING") == 0) {
+        say(client, "OK benchd 1");
+    } else if (strcasecmp(verb, "TIME") == 0) {
+        say(client, "OK %" PRIu64, bench->now_ns);
+    } else if (strcasecmp(verb, "ADVANCE") == 0) {
+        cmd_advance(bench, client, a1);
+    } else if (strcasecmp(verb, "SPEED") == 0) {
+        cmd_speed(bench, client, a1);
+    } else if (strcasecmp(verb, "COUNT") == 0) {
+        cmd_count(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "EDGES") == 0) {
+        cmd_edges(bench, client, a1);
+    } else if (strcasecmp(verb, "FLASH") == 0) {
+        cmd_flash(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
+        say(client, "OK");
+        bench->stopping = true;
+    } else {
+        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH SHUTDOWN)",
+            verb);
+    }
+}
+
+void sim_control_service(struct sim_bench *bench, struct sim_client *client)
+{
+    char buf[512];
+    ssize_t n = recv(client->fd, buf, sizeof(buf), 0);
+    if (n <= 0) {
+        if (n < 0 && errno == EINTR) {
+            return;
+        }
+        close(client->fd);
+        client->fd = -1;
+        return;
+    }
+    for (ssize_t k = 0; k < n && client->fd >= 0; k++) {
+        if (buf[k] == '\n') {
+            client->line[client->line_len] = '\0';
+            if (client->line_len > 0 && client->line[client->line_len - 1] == '\r') {
+                client->line[client->line_len - 1] = '\0';
+            }
+            execute(bench, client, client->line);
+            client->line_len = 0;
+        } else if (client->line_len + 1 < sizeof(client->line)) {
+            client->line[client->line_len++] = buf[k];
+        } else {
+            say(client, "ERR request longer than %zu bytes", sizeof(client->line) - 1);
+            client->line_len = 0;
+        }
+    }
+}

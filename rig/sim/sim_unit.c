@@ -1,0 +1,289 @@
+/*
+ * sim_unit.c — one meter position: its firmware process and its wires.
+ *
+ * The unit runs the image in its slot (boards/native) with two inherited
+ * descriptors: its end of a SOCK_SEQPACKET socketpair (terminal conditions
+ * and "run until t" in, pulse edges and "reached" out) and the master side of
+ * its RS485 pty. benchd keeps the pty, so the line survives a re-flash.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sim_bench.h"
+
+#define HELLO_TIMEOUT_MS 5000
+#define QUIT_GRACE_MS 2000
+
+static int recv_msg(int fd, struct sim_msg *msg, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int r;
+    do {
+        r = poll(&p, 1, timeout_ms);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) {
+        return -ETIMEDOUT;
+    }
+    if (r < 0) {
+        return -errno;
+    }
+    ssize_t n = recv(fd, msg, sizeof(*msg), 0);
+    if (n == 0) {
+        return -EPIPE;
+    }
+    if (n < 0) {
+        return -errno;
+    }
+    return n == (ssize_t)sizeof(*msg) ? 0 : -EPROTO;
+}
+
+static int send_msg(int fd, const struct sim_msg *msg)
+{
+    ssize_t n;
+    do {
+        n = send(fd, msg, sizeof(*msg), MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof(*msg) ? 0 : -EPIPE;
+}
+
+static void record_edge(struct sim_unit *unit, const struct sim_msg *msg)
+{
+    unsigned out = msg->value;
+    if (out < 1 || out > 2) {
+        fprintf(stderr, "benchd: position %u sent an edge on unknown output %u\n",
+                unit->position, out);
+        return;
+    }
+    if (msg->level) {
+        unit->rising[out]++;
+        unit->last_rise_ns[out] = msg->t_ns;
+    } else {
+        unit->last_fall_ns[out] = msg->t_ns;
+    }
+    if (unit->edge_count == SIM_EDGE_QUEUE) {
+        unit->edge_head = (unit->edge_head + 1) % SIM_EDGE_QUEUE;
+        unit->edge_count--;
+        unit->edges_dropped++;
+    }
+    struct sim_edge *e = &unit->edges[(unit->edge_head + unit->edge_count) % SIM_EDGE_QUEUE];
+    e->t_ns = msg->t_ns;
+    e->output = (uint8_t)out;
+    e->level = (uint8_t)(msg->level ? 1 : 0);
+    unit->edge_count++;
+}
+
+/* Handle one message from a unit; returns 1 when it was REACHED. */
+static int handle_msg(struct sim_unit *unit, const struct sim_msg *msg)
+{
+    switch (msg->type) {
+    case SIM_MSG_PULSE_EDGE:
+        record_edge(unit, msg);
+        return 0;
+    case SIM_MSG_REACHED:
+        unit->reached_ns = msg->t_ns;
+        unit->waiting = false;
+        return 1;
+    default:
+        fprintf(stderr, "benchd: position %u sent unexpected message %u\n", unit->position,
+                msg->type);
+        return 0;
+    }
+}
+
+static void mark_dead(struct sim_unit *unit)
+{
+    if (unit->ctrl_fd >= 0) {
+        close(unit->ctrl_fd);
+        unit->ctrl_fd = -1;
+    }
+    if (unit->pid > 0) {
+        int status;
+        if (waitpid(unit->pid, &status, WNOHANG) == unit->pid) {
+            if (WIFSIGNALED(status)) {
+                fprintf(stderr, "benchd: position %u: meter process killed by signal %d\n",
+                        unit->position, WTERMSIG(status));
+            } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+                fprintf(stderr, "benchd: position %u: meter process exited with status %d\n",
+                        unit->position, WEXITSTATUS(status));
+            }
+            unit->pid = -1;
+        }
+    }
+    unit->waiting = false;
+}
+
+int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
+{
+    char image[SIM_PATH_MAX + 16];
+    sim_slot_image_path(unit, image, sizeof(image));
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+        return -errno;
+    }
+    /* Bytes a client sent while no firmware was running would be read as
+     * the start of a frame by the new one: a real UART loses them too. */
+    tcflush(unit->rs485.slave, TCIOFLUSH);
+
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(sv[0]);
+        close(sv[1]);
+        return -err;
+    }
+    if (pid == 0) {
+        /* the unit keeps exactly its two wires */
+        int ctrl = sv[1];
+        int uart = unit->rs485.master;
+        fcntl(ctrl, F_SETFD, 0);
+        fcntl(uart, F_SETFD, 0);
+        char ctrl_s[16], uart_s[16], t0_s[32];
+        snprintf(ctrl_s, sizeof(ctrl_s), "%d", ctrl);
+        snprintf(uart_s, sizeof(uart_s), "%d", uart);
+        snprintf(t0_s, sizeof(t0_s), "%" PRIu64, bench->now_ns);
+        execl(image, image, "--ctrl-fd", ctrl_s, "--uart-fd", uart_s, "--model", unit->model,
+              "--serial", unit->serial, "--t0-ns", t0_s, (char *)NULL);
+        fprintf(stderr, "benchd: position %u: cannot run %s: %s\n", unit->position, image,
+                strerror(errno));
+        _exit(127);
+    }
+    close(sv[1]);
+    unit->ctrl_fd = sv[0];
+    unit->pid = pid;
+    unit->waiting = false;
+
+    struct sim_msg hello;
+    int r = recv_msg(unit->ctrl_fd, &hello, HELLO_TIMEOUT_MS);
+    if (r != 0 || hello.type != SIM_MSG_HELLO || hello.value != SIM_WIRE_VERSION) {
+        sim_unit_stop(unit);
+        return r != 0 ? r : -EPROTO;
+    }
+    unit->reached_ns = hello.t_ns;
+    struct sim_msg term = {.type = SIM_MSG_TERMINALS};
+    sim_source_terminals(&bench->source, &term.terminals);
+    if (send_msg(unit->ctrl_fd, &term) != 0) {
+        sim_unit_stop(unit);
+        return -EPIPE;
+    }
+    return 0;
+}
+
+void sim_unit_stop(struct sim_unit *unit)
+{
+    if (unit->ctrl_fd >= 0) {
+        struct sim_msg quit = {.type = SIM_MSG_QUIT};
+        send_msg(unit->ctrl_fd, &quit);
+        close(unit->ctrl_fd);
+        unit->ctrl_fd = -1;
+    }
+    if (unit->pid > 0) {
+        for (int waited = 0; waited < QUIT_GRACE_MS; waited += 10) {
+            if (waitpid(unit->pid, NULL, WNOHANG) == unit->pid) {
+                unit->pid = -1;
+                return;
+            }
+            usleep(10 * 1000);
+        }
+        kill(unit->pid, SIGKILL);
+        waitpid(unit->pid, NULL, 0);
+        unit->pid = -1;
+    }
+}
+
+void sim_units_send_terminals(struct sim_bench *bench)
+{
+    struct sim_msg term = {.type = SIM_MSG_TERMINALS};
+    sim_source_terminals(&bench->source, &term.terminals);
+    for (unsigned k = 0; k < bench->unit_count; k++) {
+        struct sim_unit *unit = &bench->units[k];
+        if (unit->ctrl_fd >= 0 && send_msg(unit->ctrl_fd, &term) != 0) {
+            mark_dead(unit);
+        }
+    }
+}
+
+void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit)
+{
+    (void)bench;
+    struct sim_msg msg;
+    int r;
+    while ((r = recv_msg(unit->ctrl_fd, &msg, 0)) == 0) {
+        handle_msg(unit, &msg);
+    }
+    if (r != -ETIMEDOUT) {
+        mark_dead(unit);
+    }
+}
+
+int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_t err_len)
+{
+    struct sim_msg run = {.type = SIM_MSG_RUN_UNTIL, .t_ns = t_ns};
+    struct pollfd fds[SIM_MAX_UNITS];
+    unsigned owner[SIM_MAX_UNITS];
+    int result = 0;
+
+    for (unsigned k = 0; k < bench->unit_count; k++) {
+        struct sim_unit *unit = &bench->units[k];
+        if (unit->ctrl_fd < 0) {
+            continue;
+        }
+        if (send_msg(unit->ctrl_fd, &run) != 0) {
+            mark_dead(unit);
+            continue;
+        }
+        unit->waiting = true;
+    }
+    /* The units compute in parallel; collect edges until all have arrived. */
+    for (;;) {
+        nfds_t n = 0;
+        for (unsigned k = 0; k < bench->unit_count; k++) {
+            if (bench->units[k].waiting) {
+                fds[n].fd = bench->units[k].ctrl_fd;
+                fds[n].events = POLLIN;
+                owner[n++] = k;
+            }
+        }
+        if (n == 0) {
+            break;
+        }
+        if (poll(fds, n, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            snprintf(err, err_len, "poll: %s", strerror(errno));
+            return -1;
+        }
+        for (nfds_t j = 0; j < n; j++) {
+            if (!(fds[j].revents & (POLLIN | POLLHUP | POLLERR))) {
+                continue;
+            }
+            struct sim_unit *unit = &bench->units[owner[j]];
+            struct sim_msg msg;
+            if (recv_msg(unit->ctrl_fd, &msg, 0) != 0) {
+                mark_dead(unit);
+                continue;
+            }
+            handle_msg(unit, &msg);
+        }
+    }
+    for (unsigned k = 0; k < bench->unit_count; k++) {
+        const struct sim_unit *unit = &bench->units[k];
+        if (unit->ctrl_fd < 0 && result == 0) {
+            snprintf(err, err_len,
+                     "position %u: meter process is not running (see benchd.log) — re-flash it",
+                     unit->position);
+            result = -1;
+        }
+    }
+    return result;
+}

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Install the Debian packages the rig, the firmware and the tests need.
+# As root: apt-get update + install --no-install-recommends what is missing.
+# Otherwise: print the exact command and stop, so nothing half-installs.
+set -eu
+
+PACKAGES="make gcc pkg-config libc6-dev
+libmodbus-dev libcriterion-dev libinih-dev libsqlite3-dev libjansson-dev
+libgpiod-dev libserialport-dev
+gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+mbpoll"
+
+missing=""
+for pkg in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $pkg"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    exit 0
+fi
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: missing Debian packages:$missing" >&2
+    echo "setup: run as root:  apt-get update && $cmd" >&2
+    exit 1
+fi
+
+echo "setup: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing
