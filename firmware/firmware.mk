@@ -1,0 +1,72 @@
+# firmware/firmware.mk — the portable core (static library), its Criterion
+# unit tests, and a link check of the core on a Cortex-M4F (cm4-link).
+# Included by the top Makefile: uses BUILD, CC, CORE_CFLAGS, HOST_LDFLAGS,
+# PKG_CONFIG.
+
+FW_CORE_SRCS := \
+	firmware/core/crc16.c \
+	firmware/core/energy.c \
+	firmware/core/mb_codec.c \
+	firmware/core/meter.c \
+	firmware/core/metrology.c \
+	firmware/core/modbus_slave.c \
+	firmware/core/model.c \
+	firmware/core/pulse.c
+FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
+FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
+FW_TARGETS += $(FW_CORE_LIB)
+
+$(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
+	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FW_CORE_LIB): $(FW_CORE_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- unit tests: one binary per core module ----
+FW_TEST_NAMES := test_crc16 test_model test_metrology test_energy test_pulse test_modbus test_meter
+FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
+FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o
+FW_TEST_CFLAGS = $(CORE_CFLAGS) -Ifirmware/tests $(shell $(PKG_CONFIG) --cflags criterion)
+FW_TEST_LIBS = $(shell $(PKG_CONFIG) --libs criterion) -lm
+
+$(BUILD)/firmware/tests/%.o: firmware/tests/%.c | $(BUILD)/firmware/tests
+	$(CC) $(FW_TEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FW_TESTS): $(BUILD)/firmware/tests/%: $(BUILD)/firmware/tests/%.o $(FW_TEST_HELPER_OBJS) $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $< $(FW_TEST_HELPER_OBJS) $(FW_CORE_LIB) $(FW_TEST_LIBS) -o $@
+
+# ---- cm4-link: the same core, cross-compiled and linked for a Cortex-M4F ----
+# Linked without nosys.specs: a core that used anything host-only (heap,
+# stdio, time, files) would need a syscall stub (_sbrk, _write, ...) that
+# does not exist here, and the link fails. Host headers (POSIX, Linux) do not
+# exist in newlib at all, so those fail at compile time.
+CM4_CC := arm-none-eabi-gcc
+CM4_SIZE := arm-none-eabi-size
+CM4_ARCH := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+CM4_CFLAGS := -std=c11 -Wall -Wextra -Werror $(CM4_ARCH) -Os -g -ffunction-sections -fdata-sections \
+	-fno-math-errno -Ifirmware/include -Ifirmware/core -Ifirmware/boards/cm4f-stub
+CM4_LDSCRIPT := firmware/boards/cm4f-stub/stm32-512k-128k.ld
+CM4_LDFLAGS := $(CM4_ARCH) --specs=nano.specs -nostartfiles -Wl,--gc-sections -T$(CM4_LDSCRIPT) \
+	-Wl,-Map=$(BUILD)/firmware/cm4f/med2.map -Wl,--print-memory-usage
+CM4_BOARD_SRCS := firmware/boards/cm4f-stub/startup.c firmware/boards/cm4f-stub/board.c
+CM4_OBJS := $(FW_CORE_SRCS:%.c=$(BUILD)/firmware/cm4f/%.o) $(CM4_BOARD_SRCS:%.c=$(BUILD)/firmware/cm4f/%.o)
+FW_CM4_ELF := $(BUILD)/firmware/cm4f/med2.elf
+CM4_OBJ_DIRS := $(BUILD)/firmware/cm4f/firmware/core $(BUILD)/firmware/cm4f/firmware/boards/cm4f-stub
+
+$(BUILD)/firmware/cm4f/firmware/core/%.o: firmware/core/%.c | $(CM4_OBJ_DIRS)
+	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/firmware/cm4f/firmware/boards/cm4f-stub/%.o: firmware/boards/cm4f-stub/%.c | $(CM4_OBJ_DIRS)
+	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FW_CM4_ELF): $(CM4_OBJS) $(CM4_LDSCRIPT)
+	$(CM4_CC) $(CM4_LDFLAGS) $(CM4_OBJS) -lm -o $@
+
+.PHONY: cm4-link
+cm4-link: $(FW_CM4_ELF)
+	$(CM4_SIZE) $(FW_CM4_ELF)
+
+$(BUILD)/firmware/core $(BUILD)/firmware/tests $(CM4_OBJ_DIRS):
+	mkdir -p $@
+
+-include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d)
