@@ -3,14 +3,20 @@
 SUITE_NAMES := smoke
 SUITE_BINS := $(SUITE_NAMES:%=$(BUILD)/suites/%)
 SUITE_OBJ_DIR := $(BUILD)/suites-obj
+SUITE_SRCS := $(foreach s,$(SUITE_NAMES),$(wildcard suites/$(s)/*.c))
+SUITE_OBJS := $(SUITE_SRCS:suites/%.c=$(SUITE_OBJ_DIR)/%.o)
 
 $(SUITE_OBJ_DIR)/%.o: suites/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) $(shell $(PKG_CONFIG) --cflags criterion) -MMD -MP -c $< -o $@
 
-.SECONDEXPANSION:
-$(SUITE_BINS): $(BUILD)/suites/%: $$(patsubst suites/%.c,$(SUITE_OBJ_DIR)/%.o,$$(wildcard suites/%/*.c)) $(RIG_LIB)
+define suite_objects
+$(BUILD)/suites/$(1): $(filter $(SUITE_OBJ_DIR)/$(1)/%,$(SUITE_OBJS)) $(RIG_LIB)
+endef
+$(foreach s,$(SUITE_NAMES),$(eval $(call suite_objects,$(s))))
+
+$(SUITE_BINS):
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_LDFLAGS) $^ $(RIG_LIBS) $(shell $(PKG_CONFIG) --libs criterion) -lm -o $@
 
--include $(patsubst suites/%.c,$(SUITE_OBJ_DIR)/%.d,$(wildcard suites/*/*.c))
+-include $(SUITE_OBJS:.o=.d)

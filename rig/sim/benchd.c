@@ -141,12 +141,15 @@ static int setup(const char *image)
     fcntl(bench.source.pty.master, F_SETFL, flags | O_NONBLOCK);
     sim_source_init(&bench.source);
 
+    char slots[SIM_DIR_MAX + 8];
+    snprintf(slots, sizeof(slots), "%s/slots", bench.dir);
+    if (mkdir(slots, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "benchd: cannot create %s: %s\n", slots, strerror(errno));
+        return -1;
+    }
     for (unsigned k = 0; k < bench.unit_count; k++) {
         struct sim_unit *u = &bench.units[k];
-        snprintf(u->slot_dir, sizeof(u->slot_dir), "%s/slots/%u", bench.dir, u->position);
-        char slots[SIM_PATH_MAX];
-        snprintf(slots, sizeof(slots), "%s/slots", bench.dir);
-        mkdir(slots, 0755);
+        snprintf(u->slot_dir, sizeof(u->slot_dir), "%s/%u", slots, u->position);
         if (mkdir(u->slot_dir, 0755) != 0 && errno != EEXIST) {
             fprintf(stderr, "benchd: cannot create %s: %s\n", u->slot_dir, strerror(errno));
             return -1;

@@ -86,7 +86,7 @@ struct sim_client {
 
 struct sim_bench {
     char dir[SIM_DIR_MAX];
-    char control_path[108];
+    char control_path[SIM_DIR_MAX + 16]; /* < 108, sun_path */
     int control_fd;
     struct sim_client clients[SIM_MAX_CLIENTS];
     struct sim_source source;

@@ -1,0 +1,55 @@
+/*
+ * bench_config.h — a bench's description, from a bench file (bench_file.c)
+ * or from a running simulated bench's bench.json (bench_json.c).
+ */
+#ifndef RIG_BENCH_CONFIG_H
+#define RIG_BENCH_CONFIG_H
+
+#include <stdbool.h>
+
+#include "rig/bench.h"
+#include "rig/transport.h"
+
+#define RIG_MAX_POSITIONS 64
+
+enum rig_bench_kind { RIG_BENCH_SIM = 1, RIG_BENCH_HW = 2 };
+
+struct rig_bench_config_position {
+    struct rig_position pub; /* string members point at the owned copies below */
+    char *model, *serial, *rs485, *pulse[2], *supply, *swd, *swd_serial;
+    int line;                /* of its [position N] header, 0 if not seen */
+    unsigned keys_seen;      /* bit per known key, to catch duplicates */
+};
+
+struct rig_bench_config {
+    char *file;              /* bench file or bench.json path */
+    char *name;
+    enum rig_bench_kind kind;
+    unsigned positions;
+    char *source_port;       /* "sim" in a kind = sim bench file */
+    int source_baud;
+    enum rig_transport_kind source_transport;
+    char *control;           /* bench.json: benchd's control socket */
+    struct rig_bench_config_position pos[RIG_MAX_POSITIONS]; /* pos[0] is position 1 */
+};
+
+/*
+ * rig_bench_config_load — parse and check a bench file.
+ * Returns 0 and *out, or -ENOENT (no file), -EINVAL (the message names
+ * file:line and the key).
+ */
+int rig_bench_config_load(const char *file, struct rig_bench_config **out);
+
+/*
+ * rig_bench_config_load_json — read DIR/bench.json of a running simulated bench.
+ * Returns 0 and *out, -ENOENT (no bench.json), -EINVAL (not understood).
+ */
+int rig_bench_config_load_json(const char *dir, struct rig_bench_config **out);
+
+/* rig_bench_config_free — free; NULL is ignored. */
+void rig_bench_config_free(struct rig_bench_config *cfg);
+
+/* Point each position's public strings at its owned copies (after loading). */
+void rig_bench_config_finish(struct rig_bench_config *cfg);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * cli.h — the `rig` command line: shared helpers (cli_common.c) and one
+ * entry point per verb (cmd_*.c).
+ */
+#ifndef RIG_CLI_H
+#define RIG_CLI_H
+
+#include <stdbool.h>
+
+#include "rig/rig.h"
+
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+/* Which bench a verb works on: --dir DIR (a `rig sim up` bench) or --bench FILE. */
+struct cli_target {
+    const char *dir;
+    const char *bench_file;
+};
+
+/*
+ * Open the target's bench and arm the safety net: from here until
+ * cli_done(), SIGINT/SIGTERM/SIGHUP and cli_fail() switch the source off.
+ * Exits with a one-line error if the bench cannot be opened.
+ */
+struct rig_bench *cli_open(const char *verb, const struct cli_target *t);
+
+/*
+ * Finish a successful verb. The output is left as the commands set it (so
+ * `rig source on` means on); a private simulated bench is stopped.
+ */
+void cli_done(struct rig_bench *bench);
+
+/* Print "rig VERB: message" (one line), switch the source off, exit 1. */
+__attribute__((noreturn, format(printf, 3, 4))) void cli_fail(const char *verb,
+                                                              struct rig_bench *bench,
+                                                              const char *fmt, ...);
+
+/* Print "rig VERB: message — see rig VERB --help" and exit 2. */
+__attribute__((noreturn, format(printf, 2, 3))) void cli_usage(const char *verb,
+                                                               const char *fmt, ...);
+
+/* Parse a number or fail with a usage error naming what. */
+double cli_number(const char *verb, const char *what, const char *text);
+unsigned cli_unsigned(const char *verb, const char *what, const char *text, unsigned lo,
+                      unsigned hi);
+
+int cmd_sim(int argc, char **argv);
+int cmd_read(int argc, char **argv);
+int cmd_source(int argc, char **argv);
+int cmd_flash(int argc, char **argv);
+
+#endif

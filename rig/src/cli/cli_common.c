@@ -1,0 +1,137 @@
+/*
+ * cli_common.c — what every verb of `rig` shares: opening the bench, the
+ * safety net (source off on a signal or a failure), one-line errors.
+ */
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The open source's fd, for the signal handler; -1 when none. */
+static volatile sig_atomic_t source_fd = -1;
+static struct rig_bench *open_bench;
+
+static void on_signal(int sig)
+{
+    static const char off[] = "OUTP OFF\n";
+    static const char msg[] = "rig: interrupted — source output switched off\n";
+    static const char msg_none[] = "rig: interrupted\n";
+    int fd = source_fd;
+    if (fd >= 0) {
+        (void)!write(fd, off, sizeof off - 1);
+        (void)!write(2, msg, sizeof msg - 1);
+    } else {
+        (void)!write(2, msg_none, sizeof msg_none - 1);
+    }
+    _exit(128 + sig);
+}
+
+static void arm(struct rig_bench *bench)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    open_bench = bench;
+    source_fd = rig_source_fd(rig_bench_source(bench));
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void disarm(void)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    source_fd = -1;
+    open_bench = NULL;
+}
+
+struct rig_bench *cli_open(const char *verb, const struct cli_target *t)
+{
+    struct rig_bench *bench = NULL;
+    int rc;
+    if (t->dir && t->bench_file)
+        cli_usage(verb, "give --dir or --bench, not both");
+    if (t->dir)
+        rc = rig_bench_attach(t->dir, &bench);
+    else if (t->bench_file)
+        rc = rig_bench_open(t->bench_file, &bench);
+    else
+        cli_usage(verb, "which bench? give --dir DIR (a rig sim up bench) or --bench FILE");
+    if (rc < 0)
+        cli_fail(verb, NULL, "%s", rig_last_error());
+    arm(bench);
+    return bench;
+}
+
+void cli_done(struct rig_bench *bench)
+{
+    disarm();
+    rig_bench_release(bench);
+}
+
+void cli_fail(const char *verb, struct rig_bench *bench, const char *fmt, ...)
+{
+    char msg[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!bench)
+        bench = open_bench;
+    disarm();
+    /* Source off first (rig_bench_close does it); then say why we stopped. */
+    rig_bench_close(bench);
+    /* "rig source: source: ..." says the same thing twice. */
+    size_t vl = strlen(verb);
+    const char *text = strncmp(msg, verb, vl) == 0 && msg[vl] == ':' && msg[vl + 1] == ' '
+                           ? msg + vl + 2
+                           : msg;
+    fprintf(stderr, "rig %s: %s\n", verb, text);
+    exit(CLI_EXIT_FAIL);
+}
+
+void cli_usage(const char *verb, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (open_bench) {
+        struct rig_bench *b = open_bench;
+        disarm();
+        rig_bench_close(b);
+    }
+    fprintf(stderr, "rig %s: %s — see rig %s --help\n", verb, msg, verb);
+    exit(CLI_EXIT_USAGE);
+}
+
+double cli_number(const char *verb, const char *what, const char *text)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end || errno || !isfinite(v))
+        cli_usage(verb, "%s '%s' is not a number", what, text);
+    return v;
+}
+
+unsigned cli_unsigned(const char *verb, const char *what, const char *text, unsigned lo,
+                      unsigned hi)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi || text[0] == '-')
+        cli_usage(verb, "%s '%s' is not a number %u..%u", what, text, lo, hi);
+    return (unsigned)v;
+}

@@ -1,0 +1,128 @@
+/*
+ * cmd_sim.c — `rig sim up|down|advance`: a simulated bench in a directory,
+ * left running between commands.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+#define SIM_DEFAULT_UNITS 2
+#define SIM_DEFAULT_MODEL "C80-1M-V3"
+#define SIM_FIRST_SERIAL 24110001UL /* serials are deterministic: 24110001, 24110002, ... */
+#define SIM_SLAVE 1
+#define SIM_BAUD 38400 /* the meters' factory default line */
+
+static void help(void)
+{
+    printf("usage: rig sim up --dir DIR [--units N] [--model MODEL] [--speed X|max] [--image PATH]\n"
+           "       rig sim down --dir DIR\n"
+           "       rig sim advance --dir DIR SECONDS\n\n"
+           "up       start benchd in the background with N positions (default %d) of MODEL\n"
+           "         (default %s), serials %lu, %lu, ..., slave %d at %d 8N1; prints\n"
+           "         the path of DIR/bench.json once the bench is ready. --speed 1 (default)\n"
+           "         runs the clock in real time, 50 fifty times faster, 0 holds it (time\n"
+           "         then moves only by advance), max as fast as possible. The image\n"
+           "         defaults to $RIG_FIRMWARE_IMAGE or ../firmware/native/med2-native\n"
+           "         beside this executable; benchd is $RIG_BENCHD or beside it.\n"
+           "         benchd's output goes to DIR/benchd.log.\n"
+           "down     stop the bench in DIR (waits up to 5 s, then kills it).\n"
+           "advance  move the bench's virtual clock on by SECONDS; returns when every\n"
+           "         unit has reached the new time.\n",
+           SIM_DEFAULT_UNITS, SIM_DEFAULT_MODEL, SIM_FIRST_SERIAL, SIM_FIRST_SERIAL + 1, SIM_SLAVE,
+           SIM_BAUD);
+}
+
+static int sim_up(const char *dir, unsigned units, const char *model, const char *speed,
+                  const char *image)
+{
+    struct rig_sim_unit u[64];
+    char serials[64][16];
+    pid_t pid;
+
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        cli_fail("sim up", NULL, "cannot create %s: %s", dir, strerror(errno));
+    for (unsigned i = 0; i < units; i++) {
+        snprintf(serials[i], sizeof serials[i], "%lu", SIM_FIRST_SERIAL + i);
+        u[i] = (struct rig_sim_unit){model, serials[i], SIM_SLAVE, SIM_BAUD};
+    }
+    struct rig_simbench_options opt = {
+        .dir = dir, .image = image, .speed = speed, .units = u, .unit_count = units, .detach = true,
+    };
+    if (rig_simbench_start(&opt, &pid) < 0)
+        cli_fail("sim up", NULL, "%s", rig_last_error());
+    printf("%s/bench.json\n", dir);
+    return 0;
+}
+
+int cmd_sim(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},   {"units", required_argument, NULL, 'n'},
+        {"model", required_argument, NULL, 'm'}, {"speed", required_argument, NULL, 's'},
+        {"image", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *dir = NULL, *model = SIM_DEFAULT_MODEL, *speed = "1", *image = NULL;
+    unsigned units = SIM_DEFAULT_UNITS;
+
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help();
+        return argc < 2 ? CLI_EXIT_USAGE : 0;
+    }
+    const char *sub = argv[1];
+    char verb[32];
+    snprintf(verb, sizeof verb, "sim %s", sub);
+    if (strcmp(sub, "up") && strcmp(sub, "down") && strcmp(sub, "advance"))
+        cli_usage("sim", "unknown command '%s' (up, down, advance)", sub);
+
+    argc--;
+    argv++;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': dir = optarg; break;
+        case 'n': units = cli_unsigned(verb, "--units", optarg, 1, 64); break;
+        case 'm': model = optarg; break;
+        case 's':
+            if (strcmp(optarg, "max") != 0 && cli_number(verb, "--speed", optarg) < 0)
+                cli_usage(verb, "--speed must be >= 0 or max");
+            speed = optarg;
+            break;
+        case 'i': image = optarg; break;
+        case 'h': help(); return 0;
+        default: cli_usage("sim", "bad option");
+        }
+    }
+    if (!dir)
+        cli_usage("sim", "--dir DIR is required");
+
+    if (strcmp(sub, "up") == 0) {
+        if (optind != argc)
+            cli_usage("sim", "up takes no operands");
+        return sim_up(dir, units, model, speed, image);
+    }
+    if (strcmp(sub, "down") == 0) {
+        if (optind != argc)
+            cli_usage("sim", "down takes no operands");
+        if (rig_simbench_stop(dir, 0) < 0)
+            cli_fail(verb, NULL, "%s", rig_last_error());
+        return 0;
+    }
+    if (optind + 1 != argc)
+        cli_usage("sim", "advance takes SECONDS");
+    double seconds = cli_number(verb, "SECONDS", argv[optind]);
+    if (seconds < 0)
+        cli_usage("sim", "SECONDS must not be negative");
+    struct cli_target t = {.dir = dir};
+    struct rig_bench *bench = cli_open(verb, &t);
+    if (rig_sleep(bench, seconds) < 0)
+        cli_fail(verb, bench, "%s", rig_last_error());
+    cli_done(bench);
+    return 0;
+}

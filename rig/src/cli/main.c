@@ -1,0 +1,50 @@
+/*
+ * main.c — `rig`: the MED2 HIL rig's command line. Dispatches to a verb.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} verbs[] = {
+    {"sim", cmd_sim, "start, stop or fast-forward a simulated bench (up, down, advance)"},
+    {"read", cmd_read, "read a meter's registers by name"},
+    {"source", cmd_source, "set, switch and query the AC source"},
+    {"flash", cmd_flash, "flash a firmware image into one or all positions"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: rig VERB [OPTIONS] ...\n\n"
+               "The MED2 hardware-in-the-loop rig. A bench is either a simulated one started\n"
+               "with `rig sim up --dir DIR` (then --dir DIR) or one described by a bench file\n"
+               "(--bench fixtures/benches/NAME.ini). Options come before operands.\n\n"
+               "verbs:\n");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(f, "\n`rig VERB --help` describes a verb. Errors are one line on stderr and a\n"
+               "non-zero exit; whatever ends a run, a failure or a signal switches the\n"
+               "source output off.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(argv[1], verbs[i].name) == 0)
+            return verbs[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "rig: unknown verb '%s' — see rig --help\n", argv[1]);
+    return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,193 @@
+/*
+ * test_cli.c — the `rig` command line on a real simulated bench: sim up /
+ * read / source / advance / flash / down, one-line errors with non-zero
+ * exits, and the safety net (SIGINT switches the source off).
+ * The binary is found beside benchd ($RIG_BENCHD).
+ */
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pty_peer.h"
+#include "rig/rig.h"
+#include "sim_env.h"
+
+static char rig[PATH_MAX];
+static char dir[64];
+static char out[4096], err[4096];
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+    unlink(path);
+}
+
+/* Start rig with args; stdout/stderr to files in dir. */
+static pid_t start(const char *const *args)
+{
+    char o[128], e[128];
+    snprintf(o, sizeof o, "%s/out", dir);
+    snprintf(e, sizeof e, "%s/err", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        cr_assert(freopen(o, "w", stdout));
+        cr_assert(freopen(e, "w", stderr));
+        char *argv[16] = {rig};
+        for (int i = 0; args[i] && i < 14; i++)
+            argv[i + 1] = (char *)args[i];
+        execv(rig, argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int finish(pid_t pid)
+{
+    char o[128], e[128];
+    int status;
+    waitpid(pid, &status, 0);
+    snprintf(o, sizeof o, "%s/out", dir);
+    snprintf(e, sizeof e, "%s/err", dir);
+    slurp(o, out, sizeof out);
+    slurp(e, err, sizeof err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+#define RUN(...) finish(start((const char *const[]){__VA_ARGS__, NULL}))
+
+static void setup(void)
+{
+    require_sim();
+    char benchd[PATH_MAX];
+    snprintf(benchd, sizeof benchd, "%s", getenv("RIG_BENCHD"));
+    snprintf(rig, sizeof rig, "%s/rig", dirname(benchd));
+    if (access(rig, X_OK) != 0)
+        cr_skip_test("no rig binary at %s", rig);
+    snprintf(dir, sizeof dir, "/tmp/rig-test-cli-XXXXXX");
+    cr_assert(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    if (!dir[0])
+        return;
+    RUN("sim", "down", "--dir", dir); /* in case a test failed half-way */
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    (void)!system(cmd);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
+
+Test(cli, help_lists_the_verbs)
+{
+    cr_assert_eq(RUN("--help"), 0);
+    cr_expect(strstr(out, "sim") && strstr(out, "read") && strstr(out, "source") &&
+              strstr(out, "flash"));
+    const char *verbs[] = {"sim", "read", "source", "flash"};
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(RUN(verbs[i], "--help"), 0, "%s --help", verbs[i]);
+        cr_expect(strstr(out, "usage: rig"), "%s --help: %s", verbs[i], out);
+    }
+    cr_expect_eq(RUN("frobnicate"), 2);
+    cr_expect_str_eq(err, "rig: unknown verb 'frobnicate' — see rig --help\n");
+}
+
+Test(cli, a_bench_from_up_to_down)
+{
+    char json[128];
+    snprintf(json, sizeof json, "%s/bench.json\n", dir);
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "2", "--speed", "0"), 0, "%s", err);
+    cr_expect_str_eq(out, json);
+
+    cr_assert_eq(RUN("source", "--dir", dir, "set", "230", "5", "-36.87", "50"), 0, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "on"), 0, "%s", err);
+    cr_assert_eq(RUN("sim", "advance", "--dir", dir, "3.5"), 0, "%s", err);
+    cr_assert_eq(RUN("read", "--dir", dir, "--position", "2", "VOLTAGE", "frequency"), 0, "%s", err);
+    double v = 0, f = 0;
+    cr_assert_eq(sscanf(out, "voltage %lf V\nfrequency %lf Hz\n", &v, &f), 2, "%s", out);
+    cr_expect(v > 200 && v < 260, "%s", out);
+    cr_expect(f > 49.9 && f < 50.1, "%s", out);
+    cr_assert_eq(RUN("source", "--dir", dir, "raw", "SOUR:PHAS?"), 0, "%s", err);
+    cr_expect_float_eq(atof(out), -36.87, 1e-6, "%s", out);
+    cr_assert_eq(RUN("source", "--dir", dir, "energy"), 0, "%s", err);
+    cr_expect(strstr(out, " Wh\n") && atof(out) > 0, "%s", out);
+    cr_assert_eq(RUN("flash", "--dir", dir, "--position", "1"), 0, "%s", err);
+    cr_expect(strstr(out, "position 1: flashed "), "%s", out);
+    cr_assert_eq(RUN("read", "--dir", dir), 0, "%s", err);
+    cr_expect(strstr(out, "total_import_active_energy "), "%s", out);
+
+    /* a failing command: one line, exit 1, and the source is off afterwards */
+    cr_expect_eq(RUN("source", "--dir", dir, "raw", "BOGUS"), 1);
+    cr_expect(strstr(err, "-113") && strchr(err, '\n') == err + strlen(err) - 1, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "raw", "OUTP?"), 0, "%s", err);
+    cr_expect_str_eq(out, "0\n");
+
+    char pidfile[128];
+    snprintf(pidfile, sizeof pidfile, "%s/benchd.pid", dir);
+    FILE *pf = fopen(pidfile, "r");
+    cr_assert(pf);
+    long pid = 0;
+    cr_assert_eq(fscanf(pf, "%ld", &pid), 1);
+    fclose(pf);
+    cr_assert_eq(RUN("sim", "down", "--dir", dir), 0, "%s", err);
+    cr_expect(kill((pid_t)pid, 0) < 0 || access(pidfile, F_OK) != 0, "benchd %ld still there", pid);
+    cr_expect_neq(RUN("sim", "down", "--dir", dir), 0);
+    cr_expect(strstr(err, "no simulated bench in"), "%s", err);
+}
+
+Test(cli, errors_are_one_line)
+{
+    cr_expect_eq(RUN("read", "--dir", "/tmp/rig-no-such-bench"), 1);
+    cr_expect_str_eq(err, "rig read: no simulated bench in /tmp/rig-no-such-bench (no bench.json) "
+                          "— start one with rig sim up --dir /tmp/rig-no-such-bench\n");
+    cr_expect_eq(RUN("read", "--bench", "fixtures/benches/sim.ini", "volts"), 2);
+    cr_expect(strstr(err, "no register named 'volts'"), "%s", err);
+    cr_expect_eq(RUN("source", "--dir", dir, "set", "abc", "5"), 2);
+    cr_expect(strstr(err, "V 'abc' is not a number"), "%s", err);
+}
+
+Test(cli, interrupt_switches_the_source_off)
+{
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "set", "230", "5"), 0, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "on"), 0, "%s", err);
+
+    /* A hw bench file whose source is the simulated one and whose meter line
+     * nobody serves: `rig read` waits for it, and is interrupted meanwhile. */
+    struct rig_bench *b;
+    char src_tty[64], ini[128], text[512];
+    struct pty_peer dead;
+    cr_assert_eq(rig_bench_attach(dir, &b), 0, "%s", rig_last_error());
+    snprintf(src_tty, sizeof src_tty, "%s", rig_source_port(rig_bench_source(b)));
+    rig_bench_release(b);
+    cr_assert_eq(pty_peer_open(&dead), 0);
+    snprintf(ini, sizeof ini, "%s/hw.ini", dir);
+    snprintf(text, sizeof text,
+             "[bench]\nkind = hw\npositions = 1\n[source]\nport = %s\ntransport = termios\n"
+             "[position 1]\nmodel = C80-1M-V3\nrs485 = %s\n",
+             src_tty, dead.path);
+    FILE *f = fopen(ini, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+
+    pid_t pid = start((const char *const[]){"read", "--bench", ini, "voltage", NULL});
+    usleep(400000);
+    kill(pid, SIGINT);
+    cr_expect_eq(finish(pid), 128 + SIGINT);
+    cr_expect_str_eq(err, "rig: interrupted — source output switched off\n");
+    cr_assert_eq(RUN("source", "--dir", dir, "raw", "OUTP?"), 0, "%s", err);
+    cr_expect_str_eq(out, "0\n");
+    pty_peer_close(&dead);
+}
