@@ -9,6 +9,7 @@
 #define SIM_BENCH_H
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,6 +99,11 @@ struct sim_bench {
     uint64_t virtual_base_ns;
     bool stopping;
 };
+
+/* sim_line.c */
+/* Format one reply line into buf, newline-terminated, truncated to fit;
+ * returns its length (0 on a format error). */
+size_t sim_format_line(char *buf, size_t size, const char *fmt, va_list ap);
 
 /* sim_source.c */
 void sim_source_init(struct sim_source *src);

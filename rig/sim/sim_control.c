@@ -77,18 +77,11 @@ static void say(struct sim_client *client, const char *fmt, ...)
     char buf[PATH_MAX + 256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+    size_t n = sim_format_line(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    if ((size_t)n > sizeof(buf) - 2) {
-        n = (int)sizeof(buf) - 2;
-    }
-    buf[n++] = '\n';
     size_t done = 0;
-    while (done < (size_t)n) {
-        ssize_t w = send(client->fd, buf + done, (size_t)n - done, MSG_NOSIGNAL);
+    while (done < n) {
+        ssize_t w = send(client->fd, buf + done, n - done, MSG_NOSIGNAL);
         if (w < 0) {
             if (errno == EINTR) {
                 continue;

@@ -231,18 +231,11 @@ static void reply(struct sim_source *src, const char *fmt, ...)
     char buf[256];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+    size_t n = sim_format_line(buf, sizeof(buf), fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    if ((size_t)n > sizeof(buf) - 2) {
-        n = (int)sizeof(buf) - 2;
-    }
-    buf[n++] = '\n';
     /* The reader is a client on the slave side; a full pty buffer means it
      * stopped reading, and a real instrument would drop output too. */
-    ssize_t w = write(src->pty.master, buf, (size_t)n);
+    ssize_t w = write(src->pty.master, buf, n);
     (void)w;
 }
 
