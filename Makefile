@@ -5,6 +5,8 @@
 #   make test      every test, built with ASan/UBSan, on the simulated bench
 #   make run       the current end-to-end suite on a simulated bench, with summary
 #   make bench     performance figures, lines "BENCH <name> <value> <unit>"
+#   make fuzz      a long libFuzzer run on the Modbus frame handler
+#                  (FUZZ_SECONDS, FUZZ_RUNS; see firmware/fuzz/fuzz.mk)
 #   make clean
 
 BUILD ?= build
@@ -29,7 +31,7 @@ CORE_CFLAGS := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include -Ifirmware
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include
 HOST_LDFLAGS := $(SANFLAGS)
 
-.PHONY: all setup firmware rig test run bench clean check check-build
+.PHONY: all setup firmware rig test run bench clean check check-build fuzz
 .DEFAULT_GOAL := all
 
 all: firmware rig
@@ -45,6 +47,7 @@ include firmware/boards/native/native.mk
 include rig/rig.mk
 include rig/sim/sim.mk
 include suites/suites.mk
+include firmware/fuzz/fuzz.mk
 
 firmware: $(FW_TARGETS)
 rig: $(RIG_TARGETS) $(SIM_TARGETS)
@@ -60,6 +63,7 @@ check: check-build
 
 test: setup
 	$(MAKE) --no-print-directory cm4-link
+	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
 
 run: setup
@@ -68,7 +72,7 @@ run: setup
 	$(TEST_ENV) $(BUILD)/suites/smoke --xml=reports/latest/junit.xml --jobs 1
 
 bench: setup
-	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS)
+	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build
 	@scripts/bench.sh "$(TEST_ENV)" $(BUILD)
 
 clean:

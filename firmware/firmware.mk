@@ -4,14 +4,23 @@
 # PKG_CONFIG.
 
 FW_CORE_SRCS := \
+	firmware/core/calendar.c \
 	firmware/core/crc16.c \
+	firmware/core/crc32.c \
+	firmware/core/demand.c \
 	firmware/core/energy.c \
 	firmware/core/mb_codec.c \
 	firmware/core/meter.c \
+	firmware/core/meter_regs.c \
 	firmware/core/metrology.c \
 	firmware/core/modbus_slave.c \
 	firmware/core/model.c \
-	firmware/core/pulse.c
+	firmware/core/nvstore.c \
+	firmware/core/pulse.c \
+	firmware/core/pulse_source.c \
+	firmware/core/regmap.c \
+	firmware/core/settings.c \
+	firmware/core/tariff.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)
@@ -24,17 +33,47 @@ $(FW_CORE_LIB): $(FW_CORE_OBJS)
 	$(AR) rcs $@ $^
 
 # ---- unit tests: one binary per core module ----
-FW_TEST_NAMES := test_crc16 test_model test_metrology test_energy test_pulse test_modbus test_meter
+FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
+	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
+	test_meter_regs test_meter test_native_line
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
-FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o
-FW_TEST_CFLAGS = $(CORE_CFLAGS) -Ifirmware/tests $(shell $(PKG_CONFIG) --cflags criterion)
+FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
+	$(BUILD)/firmware/tests/mb_frames.o
+FW_TEST_CFLAGS = $(CORE_CFLAGS) -Ifirmware/tests -Ifirmware/tools $(shell $(PKG_CONFIG) --cflags criterion)
 FW_TEST_LIBS = $(shell $(PKG_CONFIG) --libs criterion) -lm
 
 $(BUILD)/firmware/tests/%.o: firmware/tests/%.c | $(BUILD)/firmware/tests
 	$(CC) $(FW_TEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FW_TESTS): $(BUILD)/firmware/tests/%: $(BUILD)/firmware/tests/%.o $(FW_TEST_HELPER_OBJS) $(FW_CORE_LIB)
-	$(CC) $(HOST_LDFLAGS) $< $(FW_TEST_HELPER_OBJS) $(FW_CORE_LIB) $(FW_TEST_LIBS) -o $@
+	$(CC) $(HOST_LDFLAGS) $(filter %.o,$^) $(FW_CORE_LIB) $(FW_TEST_LIBS) -o $@
+
+# docs/modbus.md's register table must be what the map gives (make fw-docs).
+$(BUILD)/firmware/tests/test_regmap_doc: $(BUILD)/firmware/tools/regmap_doc_table.o
+
+# ---- the generator of docs/modbus.md's register table (host tool) ----
+FW_DOC_TOOL := $(BUILD)/firmware/tools/regmap_doc
+FW_TARGETS += $(FW_DOC_TOOL)
+FW_DOC_TOOL_OBJS := $(BUILD)/firmware/tools/regmap_doc.o $(BUILD)/firmware/tools/regmap_doc_table.o
+
+$(BUILD)/firmware/tools/%.o: firmware/tools/%.c | $(BUILD)/firmware/tools
+	$(CC) $(HOST_CFLAGS) -Ifirmware/tools -MMD -MP -c $< -o $@
+
+$(FW_DOC_TOOL): $(FW_DOC_TOOL_OBJS)
+	$(CC) $(HOST_LDFLAGS) $^ -o $@
+
+.PHONY: fw-docs
+fw-docs: $(FW_DOC_TOOL)
+	$(FW_DOC_TOOL) --update docs/modbus.md
+
+# ---- energy_week: the energy registers through a simulated week (make bench) ----
+FW_ENERGY_WEEK := $(BUILD)/firmware/tools/energy_week
+BENCH_BINS += $(FW_ENERGY_WEEK)
+
+$(FW_ENERGY_WEEK): $(BUILD)/firmware/tools/energy_week.o $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
+
+$(BUILD)/firmware/tools/energy_week.o: HOST_CFLAGS += -Ifirmware/core
 
 # ---- cm4-link: the same core, cross-compiled and linked for a Cortex-M4F ----
 # Linked without nosys.specs: a core that used anything host-only (heap,
@@ -66,7 +105,8 @@ $(FW_CM4_ELF): $(CM4_OBJS) $(CM4_LDSCRIPT)
 cm4-link: $(FW_CM4_ELF)
 	$(CM4_SIZE) $(FW_CM4_ELF)
 
-$(BUILD)/firmware/core $(BUILD)/firmware/tests $(CM4_OBJ_DIRS):
+$(BUILD)/firmware/core $(BUILD)/firmware/tests $(BUILD)/firmware/tools $(CM4_OBJ_DIRS):
 	mkdir -p $@
 
--include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d)
+-include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d) \
+	$(FW_DOC_TOOL_OBJS:.o=.d)

@@ -8,6 +8,7 @@
 #   RIG_LIBS     what to link after $(RIG_LIB)
 #   RIG_TARGETS  += $(BUILD)/bin/rig
 #   RIG_TESTS    += the test binaries under $(BUILD)/rig/tests/
+#   BENCH_BINS   += the figure programs of `make bench` (rig/bench/*.c)
 
 RIG_PKGS := libmodbus inih jansson libserialport libgpiod
 RIG_CFLAGS := -Irig/include $(shell $(PKG_CONFIG) --cflags $(RIG_PKGS))
@@ -25,11 +26,15 @@ RIG_TEST_SRCS := $(wildcard rig/tests/test_*.c)
 RIG_TEST_BINS := $(patsubst rig/tests/%.c,$(BUILD)/rig/tests/%,$(RIG_TEST_SRCS))
 RIG_TEST_OBJS := $(patsubst rig/tests/%.c,$(BUILD)/rig/tests/%.o,$(RIG_TEST_SRCS))
 
+RIG_BENCH_SRCS := $(wildcard rig/bench/*.c)
+RIG_BENCH_BINS := $(patsubst rig/bench/%.c,$(BUILD)/rig/bench/%,$(RIG_BENCH_SRCS))
+
 RIG_TARGETS += $(BUILD)/bin/rig
+BENCH_BINS += $(RIG_BENCH_BINS)
 RIG_TESTS += $(RIG_TEST_BINS)
 
 # $(BUILD)/bin has its rule in the top Makefile.
-$(BUILD)/rig/src $(BUILD)/rig/src/cli $(BUILD)/rig/tests:
+$(BUILD)/rig/src $(BUILD)/rig/src/cli $(BUILD)/rig/tests $(BUILD)/rig/bench:
 	mkdir -p $@
 
 $(BUILD)/rig/src/%.o: rig/src/%.c | $(BUILD)/rig/src
@@ -51,6 +56,9 @@ $(BUILD)/rig/tests/%.o: rig/tests/%.c | $(BUILD)/rig/tests
 $(BUILD)/rig/tests/%: $(BUILD)/rig/tests/%.o $(RIG_LIB)
 	$(CC) $(HOST_LDFLAGS) -o $@ $< $(RIG_LIB) $(RIG_LIBS) $(RIG_CRITERION_LIBS)
 
+$(BUILD)/rig/bench/%: rig/bench/%.c $(RIG_LIB) | $(BUILD)/rig/bench
+	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) -MMD -MP $(HOST_LDFLAGS) -o $@ $< $(RIG_LIB) $(RIG_LIBS)
+
 # Keep the test objects (they are intermediates of the pattern rule above).
 .SECONDARY: $(RIG_TEST_OBJS)
 
@@ -58,4 +66,4 @@ $(BUILD)/rig/tests/%: $(BUILD)/rig/tests/%.o $(RIG_LIB)
 rig-lib: $(RIG_LIB)
 rig-tests: $(RIG_TEST_BINS)
 
--include $(RIG_LIB_OBJS:.o=.d) $(RIG_CLI_OBJS:.o=.d) $(RIG_TEST_OBJS:.o=.d)
+-include $(RIG_LIB_OBJS:.o=.d) $(RIG_CLI_OBJS:.o=.d) $(RIG_TEST_OBJS:.o=.d) $(RIG_BENCH_BINS:=.d)

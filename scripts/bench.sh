@@ -1,6 +1,7 @@
 #!/bin/sh
 # Performance figures, one per line: BENCH <name> <value> <unit>.
 #   scripts/bench.sh "VAR=value ..." BUILD_DIR
+# FUZZ_BENCH_SECONDS (default 60): length of the fuzz run behind fuzz_execs.
 set -eu
 env_assignments=$1
 build=$2
@@ -24,9 +25,41 @@ t1=$(now)
 "$rig" sim down --dir "$dir" >/dev/null
 echo "$virtual_s $t0 $t1" | awk '{ printf "BENCH sim_speed_1pos %.0f virtual_s_per_wall_s\n", $1 / ($3 - $2) }'
 
+# --- tariff_day_wall_s: one metered day on one position, with the manual's
+# tariff schedule switching sub-tariffs through it ---
+dir=$(mktemp -d /tmp/med2-bench.XXXXXX)
+"$rig" sim up --dir "$dir" --units 1 --speed 0 >/dev/null
+"$rig" write --dir "$dir" tariff_2 2 hour_2 2 tariff_3 3 hour_3 4 tariff_4 4 hour_4 5 \
+    tariff_5 2 hour_5 8 minute_5 30 tariff_6 4 hour_6 9 tariff_7 1 hour_7 11 \
+    tariff_8 2 hour_8 15 tariff_9 4 hour_9 19 minute_9 30 tariff_10 3 hour_10 22 >/dev/null
+"$rig" source --dir "$dir" set 230 10 0 50 >/dev/null
+"$rig" source --dir "$dir" on >/dev/null
+t0=$(now)
+"$rig" sim advance --dir "$dir" 86400 >/dev/null
+t1=$(now)
+"$rig" source --dir "$dir" off >/dev/null
+"$rig" sim down --dir "$dir" >/dev/null
+echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
+
+# --- energy_register_error_mwh: the energy registers against an independent
+# integral of the same powers over a simulated week (firmware/tools) ---
+"$build/firmware/tools/energy_week" | grep '^BENCH'
+
 # --- firmware size of the Cortex-M4F link of the core ---
 elf=$build/firmware/cm4f/med2.elf
 # Berkeley format: flash holds text + initialised data, RAM data + bss
 # (bss includes the stack the linker script reserves).
 arm-none-eabi-size -B "$elf" | awk 'NR == 2 {
     printf "BENCH fw_flash_bytes %d bytes\nBENCH fw_ram_bytes %d bytes\n", $1 + $2, $2 + $3 }'
+
+# --- Modbus: the firmware's slave against libmodbus's server on a pty, and
+# the transactions of a whole-map read (rig/bench/modbus_speed.c) ---
+"$build/rig/bench/modbus_speed" --image "$RIG_FIRMWARE_IMAGE"
+
+# --- fuzz_execs: executions of a fuzz run on the Modbus frame handler that
+# found no crash. `make fuzz` runs the long one (FUZZ_SECONDS, 600 s by
+# default, >= 10 000 000 executions); this is a shorter run of the same
+# target, from the seeds, so the unit says how long it ran. ---
+fuzz_s=${FUZZ_BENCH_SECONDS:-60}
+line=$(scripts/fuzz.sh "$build/fuzz/fuzz_mb_frame" "$build/fuzz/seeds" "$build/fuzz" bench -1 "$fuzz_s")
+echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_without_crash_in_%ss\n", $4, s }'

@@ -1,19 +1,25 @@
 /*
- * energy.h — energy registers, integrated sample by sample in fixed point.
+ * energy.h — the energy registers: four quadrants, tariffs, partial
+ * counters, integrated sample by sample in fixed point.
  *
- * The latest published active power is integrated at every sample (so the
- * Wh boundaries, and with them the pulse edges, land on the right sample)
- * into an int64 residue in nanojoules; whole mWh are carried into the
- * uint64 register and the sub-mWh residue is kept, so nothing is lost
- * between register updates. The registers carry mWh (DESIGN.md: "registers
- * carry the internal resolution"); the legal display/pulse unit is 1 Wh.
+ * The latest published P and Q are integrated at every sample (so the Wh
+ * boundaries, and with them the pulse edges, land on the right sample) into
+ * int64 residues in nanojoules; whole mWh are carried into uint64 registers
+ * and the sub-mWh residue is kept, so nothing is lost between register
+ * updates. Registers carry mWh (DESIGN.md: "registers carry the internal
+ * resolution"); the legal display/pulse unit is 1 Wh.
  *
- * This slice counts total import active energy only (P > 0); export,
- * reactive and tariffs come later.
+ * Quadrants (manual §1, DESIGN.md): P > 0 counts import active, P < 0
+ * export active; Q > 0 (current lagging) import reactive, Q < 0 export.
+ * Tariffs (manual §4): every mWh goes to Total, to the active tariff and,
+ * while running, to the partial counter. On 4-tariff models T1 energy goes
+ * to the sub-tariff the schedule selects and to T1, so T1 = sum of T1-x by
+ * construction; while T2 is active no T1 register counts.
  */
 #ifndef MED2_ENERGY_H
 #define MED2_ENERGY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* 1 mWh = 3.6 J = 3.6e9 nJ. */
@@ -25,25 +31,75 @@
  * Section 6, in model.h. */
 #define ENERGY_CREEP_FRACTION_OF_IST 0.5f
 
+enum energy_kind {
+    ENERGY_IMPORT_ACTIVE,
+    ENERGY_EXPORT_ACTIVE,
+    ENERGY_IMPORT_REACTIVE,
+    ENERGY_EXPORT_REACTIVE,
+    ENERGY_KIND_COUNT
+};
+
+enum energy_slot {
+    ENERGY_TOTAL,
+    ENERGY_T1,
+    ENERGY_T1_1,
+    ENERGY_T1_2,
+    ENERGY_T1_3,
+    ENERGY_T1_4,
+    ENERGY_T2,
+    ENERGY_PARTIAL,
+    ENERGY_SLOT_COUNT
+};
+
+/* Everything that must survive a reset, as one plain blob for nvstore. */
+struct energy_counters {
+    uint64_t mwh[ENERGY_KIND_COUNT][ENERGY_SLOT_COUNT];
+    uint8_t t2_active;       /* command 220 toggles T1 <-> T2 */
+    uint8_t partial_running; /* command 210 starts/stops */
+    uint8_t reserved[6];
+};
+
 struct energy {
-    uint64_t import_mwh;         /* total import active energy register */
-    int64_t import_residue_nj;   /* 0 <= residue < ENERGY_NJ_PER_MWH */
-    int64_t import_nj_per_sample; /* from the latest published power */
-    uint32_t wh_mwh;             /* mWh since the last whole Wh (pulse output) */
+    struct energy_counters c;
+    int64_t residue_nj[ENERGY_KIND_COUNT];    /* 0 <= residue < ENERGY_NJ_PER_MWH */
+    int64_t nj_per_sample[ENERGY_KIND_COUNT]; /* from the latest published power */
+    uint32_t wh_mwh;          /* import active mWh since the last whole Wh (pulse output 1) */
+    uint8_t tariffs;          /* 1, 2 or 4, from the model */
+    uint8_t sub_tariff;       /* T1-x the schedule selects now, 1..4 (4-tariff models) */
     float creep_threshold_a;
 };
 
-/* `creep_threshold_a`: Irms below which nothing is counted. */
-void energy_init(struct energy *e, float creep_threshold_a);
+/* Zero registers; `tariffs` is the model's 1, 2 or 4. */
+void energy_init(struct energy *e, float creep_threshold_a, unsigned tariffs);
 
-/* A new published measurement: integrate p_w from the next sample on. */
-void energy_set_power(struct energy *e, float p_w, float i_rms_a);
+/* A new published measurement: integrate from the next sample on. */
+void energy_set_power(struct energy *e, float p_w, float q_var, float i_rms_a);
 
-/* Integrate one sample at the current power; returns the number of whole
- * Wh completed at this sample (0 or 1: one sample at the 80 A x 253 V maximum
- * is 1.4 mWh). */
+/*
+ * Integrate one sample at the current power; returns the number of whole
+ * import-active Wh completed at this sample (pulse output 1: 0 or 1, one
+ * sample at the 80 A x 253 V maximum is 1.4 mWh).
+ */
 uint32_t energy_on_sample(struct energy *e);
 
+/* The T1 sub-tariff the schedule selects (1..4; 0 means none is configured,
+ * and T1-1 counts). Ignored on 1- and 2-tariff models. */
+void energy_select_sub_tariff(struct energy *e, unsigned sub_tariff);
+
+/* Register value in mWh. */
+uint64_t energy_register_mwh(const struct energy *e, enum energy_kind kind, enum energy_slot slot);
+
+/* Balance |import| - |export| in mWh (manual §3.1), active or reactive. */
+int64_t energy_balance_mwh(const struct energy *e, bool reactive);
+
+/* Commands 220, 210, 200 (manual §5). */
+void energy_toggle_t2(struct energy *e);
+void energy_partial_start_stop(struct energy *e);
+void energy_partial_reset(struct energy *e);
+bool energy_t2_active(const struct energy *e);
+bool energy_partial_running(const struct energy *e);
+
+/* Total import active energy, mWh (the register at 300). */
 uint64_t energy_import_mwh(const struct energy *e);
 
 #endif /* MED2_ENERGY_H */

@@ -1,43 +1,155 @@
 /*
  * meter.c — the glue: samples -> metrology -> energy -> pulse output 1;
- * UART -> Modbus slave -> register values.
+ * UART -> Modbus slave -> register values (meter_regs.c); settings and
+ * energy <-> NV; the RTC -> tariff schedule.
  */
 #include "meter.h"
 
+#include <string.h>
+
 #include "afe.h"
 #include "hal.h"
-#include "mb_codec.h"
+#include "version.h"
 
-/* Manual §5 register 700 "Slave ID", default 1. */
-#define METER_DEFAULT_SLAVE_ID 1u
 #define MA_PER_A 1000.0f
+#define SECONDS_PER_MINUTE 60u
+#define SAMPLES_PER_MS (HAL_SAMPLE_RATE_HZ / 1000u)
 
-/* The words of one register-map value, in the default (big-endian, ABCD)
- * byte order; register 708 will select the others. */
-static enum mb_status meter_read_value(void *ctx, enum med2_reg_id id, uint16_t *words)
+/* Read Device Identification objects (AP §6.21 object ids). */
+#define DEVID_VENDOR_NAME 0x00u
+#define DEVID_PRODUCT_CODE 0x01u
+#define DEVID_REVISION 0x02u
+#define DEVID_VENDOR_URL 0x03u
+#define DEVID_PRODUCT_NAME 0x04u
+#define DEVID_MODEL_NAME 0x05u
+#define DEVID_SERIAL_NUMBER 0x80u /* first private (extended) object */
+/* Manual, back cover. */
+#define VENDOR_NAME "Klemsan"
+#define VENDOR_URL "www.klemsan.com.tr"
+#define PRODUCT_NAME "MED2"
+
+enum med2_map meter_register_map(const struct med2_model_info *info)
 {
-    const struct meter *m = ctx;
-    const struct metrology_values *val = metrology_values(&m->metrology);
-    switch (id) {
-    case MED2_REG_VOLTAGE: mb_words_from_float(val->v_rms, words); break;
-    case MED2_REG_CURRENT: mb_words_from_float(val->i_rms, words); break;
-    case MED2_REG_ACTIVE_POWER: mb_words_from_float(val->p_w, words); break;
-    case MED2_REG_REACTIVE_POWER: mb_words_from_float(val->q_var, words); break;
-    case MED2_REG_APPARENT_POWER: mb_words_from_float(val->s_va, words); break;
-    case MED2_REG_POWER_FACTOR: mb_words_from_float(val->pf, words); break;
-    case MED2_REG_FREQUENCY: mb_words_from_float(val->freq_hz, words); break;
-    case MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY:
-        /* Wh with the mWh resolution kept (DESIGN.md: registers carry mWh). */
-        mb_words_from_double((double)energy_import_mwh(&m->energy) / 1000.0, words);
-        break;
-    default:
-        return MB_EX_ILLEGAL_ADDRESS; /* in the map but not served yet */
+    return info->tariffs == 4u ? MED2_MAP_C80 : MED2_MAP_B80;
+}
+
+static void format_decimal(uint32_t v, char out[METER_DECIMAL_U32_LEN])
+{
+    char tmp[METER_DECIMAL_U32_LEN];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0u);
+    for (size_t k = 0; k < n; k++) {
+        out[k] = tmp[n - 1u - k];
     }
-    return MB_OK;
+    out[n] = '\0';
+}
+
+static void init_device_id(struct meter *m)
+{
+    format_decimal(m->info->order_number, m->order_number_text);
+    format_decimal(m->id.serial, m->serial_text);
+    const struct mb_devid_object objects[METER_DEVID_OBJECTS] = {
+        {DEVID_VENDOR_NAME, VENDOR_NAME},
+        {DEVID_PRODUCT_CODE, m->order_number_text},
+        {DEVID_REVISION, MED2_FW_VERSION},
+        {DEVID_VENDOR_URL, VENDOR_URL},
+        {DEVID_PRODUCT_NAME, PRODUCT_NAME},
+        {DEVID_MODEL_NAME, m->info->name},
+        {DEVID_SERIAL_NUMBER, m->serial_text},
+    };
+    memcpy(m->devid, objects, sizeof(objects));
+    mb_slave_set_device_id(&m->modbus, m->devid, METER_DEVID_OBJECTS);
+}
+
+static struct demand_config demand_config_of(const struct settings *s)
+{
+    return (struct demand_config){
+        .method = (uint8_t)settings_get(s, MED2_REG_DEMAND_METHOD),
+        .period_min = (uint8_t)settings_get(s, MED2_REG_DEMAND_PERIOD),
+        .sub_interval_min = (uint8_t)settings_get(s, MED2_REG_SUB_INTERVAL),
+    };
+}
+
+/* Pulse output 2 from its registers: a new configuration restarts its
+ * count from the source register's present value and clears its queue. */
+static void configure_pulse2(struct meter *m)
+{
+    const struct settings *s = &m->applied;
+    uint32_t width = settings_get(s, MED2_REG_PULSE2_DURATION) * SAMPLES_PER_MS;
+    if (m->info->pulse_outputs < 2u) {
+        pulse_source_configure(&m->pulse2_source, PULSE_SOURCE_OFF, 1u, 3u, &m->energy);
+        return;
+    }
+    if (m->pulse2.state == PULSE_ACTIVE) {
+        hal_pulse_write(2u, false, m->sample_time); /* never leave the opto on */
+    }
+    pulse_init(&m->pulse2, 2u, width, PULSE_MIN_GAP_SAMPLES);
+    pulse_source_configure(&m->pulse2_source, settings_get(s, MED2_REG_PULSE2_SOURCE),
+                           settings_get(s, MED2_REG_PULSE2_ENERGY),
+                           settings_get(s, MED2_REG_PULSE2_MULTIPLIER), &m->energy);
+}
+
+/* Run by `applied`, except the slave id and the line settings: those wait
+ * for the reply to the request that changed them. `previous` is what ran
+ * before (NULL at power-up): demand and pulse output 2 restart only when
+ * their own settings changed. */
+static void apply_settings(struct meter *m, const struct settings *previous)
+{
+    m->modbus.endian = (enum mb_endian)settings_endian(&m->applied);
+    settings_tariff_schedule(&m->applied, &m->schedule);
+    m->minute_of_day = METER_MINUTE_NONE;
+
+    struct demand_config dc = demand_config_of(&m->applied);
+    if (previous == NULL) {
+        demand_init(&m->demand, &dc);
+    } else if (memcmp(&dc, &m->demand.cfg, sizeof(dc)) != 0) {
+        demand_configure(&m->demand, &dc);
+    }
+    bool pulse2_changed = previous == NULL;
+    for (enum med2_reg_id id = MED2_REG_PULSE2_SOURCE; id <= MED2_REG_PULSE2_DURATION; id++) {
+        pulse2_changed |= previous != NULL && settings_get(previous, id) != settings_get(&m->applied, id);
+    }
+    if (pulse2_changed) {
+        configure_pulse2(m);
+    }
+}
+
+static void apply_line(struct meter *m)
+{
+    struct settings_line l = settings_line(&m->applied);
+    m->modbus.address = settings_slave_id(&m->applied);
+    hal_uart_configure(l.baud, l.parity, l.stop_bits);
+}
+
+static void load_settings(struct meter *m)
+{
+    enum nvstore_status st = nvstore_load(&m->nv, NVSTORE_SETTINGS, &m->applied, sizeof(m->applied));
+    if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
+        if (settings_valid(&m->applied)) {
+            return;
+        }
+        /* CRC-valid but not a legal configuration: an older layout or a bug
+         * that wrote it; the meter must still start, at the defaults. */
+        m->nv.status[NVSTORE_SETTINGS] = NVSTORE_CORRUPT;
+    }
+    settings_defaults(&m->applied);
+}
+
+static void load_energy(struct meter *m)
+{
+    struct energy_counters c;
+    enum nvstore_status st = nvstore_load(&m->nv, NVSTORE_ENERGY, &c, sizeof(c));
+    if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
+        m->energy.c = c;
+    }
 }
 
 void meter_init(struct meter *m, const struct meter_identity *id)
 {
+    memset(m, 0, sizeof(*m));
     m->id = *id;
     m->info = med2_model_info(id->model);
     if (m->info == NULL) {
@@ -46,15 +158,25 @@ void meter_init(struct meter *m, const struct meter_identity *id)
         m->id.model = MED2_MODEL_C80_1M_V3;
         m->info = med2_model_info(m->id.model);
     }
-    m->sample_time = 0;
-    m->uptime_ms = 0;
     float i_fs = m->info->is_ct ? AFE_I_PEAK_AT_FULL_SCALE_CT : AFE_I_PEAK_AT_FULL_SCALE_DIRECT;
     metrology_init(&m->metrology, AFE_V_PEAK_AT_FULL_SCALE / (float)AFE_CODE_FULL_SCALE,
                    i_fs / (float)AFE_CODE_FULL_SCALE);
-    energy_init(&m->energy, ENERGY_CREEP_FRACTION_OF_IST *
-                                (float)m->info->starting_current_ma / MA_PER_A);
+    energy_init(&m->energy,
+                ENERGY_CREEP_FRACTION_OF_IST * (float)m->info->starting_current_ma / MA_PER_A,
+                m->info->tariffs);
     pulse_init(&m->pulse1, 1u, PULSE1_WIDTH_SAMPLES, PULSE_MIN_GAP_SAMPLES);
-    mb_slave_init(&m->modbus, METER_DEFAULT_SLAVE_ID, meter_read_value, m);
+
+    nvstore_init(&m->nv);
+    load_settings(m);
+    load_energy(m);
+    m->staged = m->applied;
+    m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
+
+    mb_slave_init(&m->modbus, settings_slave_id(&m->applied), meter_register_map(m->info),
+                  &meter_mb_ops, m);
+    init_device_id(m);
+    apply_settings(m, NULL);
+    apply_line(m);
 }
 
 void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_t n)
@@ -62,14 +184,30 @@ void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_
     for (size_t k = 0; k < n; k++) {
         if (metrology_on_sample(&m->metrology, v[k], i[k])) {
             const struct metrology_values *val = metrology_values(&m->metrology);
-            energy_set_power(&m->energy, val->p_w, val->i_rms);
+            energy_set_power(&m->energy, val->p_w, val->q_var, val->i_rms);
         }
         uint32_t wh = energy_on_sample(&m->energy);
         if (wh != 0u) {
             pulse_request(&m->pulse1, wh);
         }
         pulse_on_sample(&m->pulse1, m->sample_time);
+        pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
+        if (m->pulse2_source.source != PULSE_SOURCE_OFF) {
+            pulse_on_sample(&m->pulse2, m->sample_time);
+        }
         m->sample_time++;
+    }
+}
+
+void meter_after_request(struct meter *m)
+{
+    if (m->session.line_pending) {
+        m->session.line_pending = false;
+        apply_line(m);
+    }
+    if (m->session.restart_pending) {
+        m->session.restart_pending = false;
+        hal_request_restart();
     }
 }
 
@@ -83,10 +221,65 @@ void meter_on_uart_idle(struct meter *m)
     mb_slave_on_idle(&m->modbus);
 }
 
+/* Manual §4: on 4-tariff models the schedule picks the T1 sub-tariff by
+ * the time of day. Only when the minute changes: the schedule has minute
+ * resolution, and a clock set or a new schedule resets minute_of_day. */
+static void select_sub_tariff(struct meter *m)
+{
+    if (m->info->tariffs != TARIFF_SUB_TARIFFS) {
+        return;
+    }
+    uint32_t minute = hal_rtc_get() / SECONDS_PER_MINUTE % TARIFF_MINUTES_PER_DAY;
+    if (minute != m->minute_of_day) {
+        m->minute_of_day = minute;
+        energy_select_sub_tariff(&m->energy, tariff_active_at(&m->schedule, minute));
+    }
+}
+
+static void integrate_demand(struct meter *m, uint32_t elapsed_ms)
+{
+    if (!m->info->has_demand) {
+        return;
+    }
+    const struct metrology_values *v = metrology_values(&m->metrology);
+    demand_on_tick(&m->demand, hal_rtc_get(), elapsed_ms, v->i_rms, v->p_w, v->q_var, v->s_va);
+}
+
 void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
 {
-    /* Nothing timed in this slice yet (demand, RTC, display come later). */
     m->uptime_ms += elapsed_ms;
+    select_sub_tariff(m);
+    integrate_demand(m, elapsed_ms);
+    if (elapsed_ms >= m->energy_save_countdown_ms) {
+        m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
+        meter_save_energy(m);
+    } else {
+        m->energy_save_countdown_ms -= elapsed_ms;
+    }
+}
+
+void meter_on_power_fail(struct meter *m)
+{
+    meter_save_energy(m);
+}
+
+int meter_save_energy(struct meter *m)
+{
+    m->last_energy_save = nvstore_save(&m->nv, NVSTORE_ENERGY, &m->energy.c, sizeof(m->energy.c));
+    return m->last_energy_save;
+}
+
+int meter_save_configuration(struct meter *m)
+{
+    int err = nvstore_save(&m->nv, NVSTORE_SETTINGS, &m->staged, sizeof(m->staged));
+    if (err != 0) {
+        return err;
+    }
+    struct settings previous = m->applied;
+    m->applied = m->staged;
+    apply_settings(m, &previous);
+    m->session.line_pending = true;
+    return 0;
 }
 
 const struct metrology_values *meter_values(const struct meter *m)

@@ -2,25 +2,69 @@
  * meter.h — the meter: what a board calls.
  *
  * The board owns `struct meter` (e.g. `static struct meter m;`), calls
- * meter_init() once at power-up and then the entry points as things happen.
- * None of them blocks; the core answers through hal.h only.
+ * meter_init() at power-up (and again after hal_request_restart(), which is
+ * what an MCU reset does) and then the entry points as things happen. None
+ * of them blocks; the core answers through hal.h only.
  */
 #ifndef MED2_METER_H
 #define MED2_METER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calendar.h"
+#include "demand.h"
 #include "energy.h"
 #include "metrology.h"
-#include "model.h"
 #include "modbus_slave.h"
+#include "model.h"
+#include "nvstore.h"
 #include "pulse.h"
+#include "pulse_source.h"
+#include "settings.h"
+#include "tariff.h"
+
+/* Energy counters are saved to NV every 60 s of uptime, on the power-fail
+ * warning and on the commands that change them or precede a reset (100,
+ * 110, 120, 200, 210, 220). A hard cut without the warning therefore loses
+ * at most the last 60 s of energy: <= 337 Wh at the largest load,
+ * 253 V x 80 A (manual §6). The NV part is assumed FRAM-like (10^12 write
+ * cycles): one record every 60 s is 5.3e5 writes a year per copy. */
+#define METER_ENERGY_SAVE_PERIOD_MS 60000u
+
+/* minute_of_day before any selection: the next tick selects the sub-tariff. */
+#define METER_MINUTE_NONE 0xFFFFFFFFu
+
+/* Password bytes at 6000..6003 (manual §5 example). */
+#define METER_PASSWORD_BYTES 8u
 
 struct meter_identity {
     enum med2_model model;
     uint32_t serial;
 };
+
+/* The Modbus session: the password state and the scratch of the request
+ * being handled (filled by write_value, applied by write_commit). */
+struct meter_session {
+    bool unlocked;                           /* the right password was written */
+    uint8_t password_entry[METER_PASSWORD_BYTES]; /* as last written to 6000..6003 */
+    struct calendar_time now;                /* the clock at the request's start */
+    /* scratch of the request being handled */
+    bool touched_settings, touched_clock, touched_password;
+    struct settings settings;
+    struct calendar_time clock;
+    uint8_t password[METER_PASSWORD_BYTES];
+    uint16_t system_command;  /* 2000: 100/110/120, 0 = none */
+    uint16_t counter_command; /* 3000: 200/210/220, 0 = none */
+    /* after the reply */
+    bool line_pending;        /* apply slave id and line settings */
+    bool restart_pending;
+};
+
+/* Strings of Read Device Identification (2B/0E). */
+#define METER_DEVID_OBJECTS 7u
+#define METER_DECIMAL_U32_LEN 11u /* "4294967295" + NUL */
 
 struct meter {
     struct meter_identity id;
@@ -30,9 +74,26 @@ struct meter {
     struct metrology metrology;
     struct energy energy;
     struct pulse pulse1;      /* fixed: 1 Wh, 100 ms */
+    struct pulse pulse2;      /* adjustable (726..734), models with two outputs */
+    struct pulse_source pulse2_source;
+    struct demand demand;
     struct mb_slave modbus;
+    /* configuration: applied is what NV holds and the meter runs by;
+     * staged is what Modbus reads and writes until "save" (DESIGN.md) */
+    struct settings applied;
+    struct settings staged;
+    struct tariff_schedule schedule; /* of `applied` */
+    uint32_t minute_of_day;          /* of the last sub-tariff selection */
+    struct nvstore nv;
+    uint32_t energy_save_countdown_ms;
+    int last_energy_save;            /* 0 or the error of the last save */
+    struct meter_session session;
+    char order_number_text[METER_DECIMAL_U32_LEN];
+    char serial_text[METER_DECIMAL_U32_LEN];
+    struct mb_devid_object devid[METER_DEVID_OBJECTS];
 };
 
+/* Power-up (or reset): settings and energy from NV, or the defaults. */
 void meter_init(struct meter *m, const struct meter_identity *id);
 
 /* A block of simultaneous V and I ADC codes, n samples (any n >= 1). */
@@ -47,10 +108,33 @@ void meter_on_uart_idle(struct meter *m);
 /* Periodic tick for timers; elapsed_ms since the previous call. */
 void meter_on_tick(struct meter *m, uint32_t elapsed_ms);
 
+/* The supply is failing (the board's power-fail warning): save now. */
+void meter_on_power_fail(struct meter *m);
+
 /* Read-only view of the latest published measurements (for tests/boards). */
 const struct metrology_values *meter_values(const struct meter *m);
 
 /* Total import active energy register, mWh. */
 uint64_t meter_import_active_mwh(const struct meter *m);
+
+/* Which of the manual's register maps a model answers: the C80 table for
+ * 4-tariff models, the B80 table for the others. */
+enum med2_map meter_register_map(const struct med2_model_info *info);
+
+/* ---- used by the Modbus register layer (meter_regs.c) ---- */
+
+/* The Modbus slave's view of the meter. */
+extern const struct mb_slave_ops meter_mb_ops;
+
+/* Save the energy counters to NV now; 0 or a negative error. */
+int meter_save_energy(struct meter *m);
+
+/* "Save configuration": persist `staged`, then run by it (the slave id and
+ * line settings after the reply: session.line_pending). 0 or a negative
+ * error, in which case nothing changed. */
+int meter_save_configuration(struct meter *m);
+
+/* After the reply to a request went out: new line settings, a restart. */
+void meter_after_request(struct meter *m);
 
 #endif /* MED2_METER_H */

@@ -29,4 +29,33 @@ void hal_pulse_write(unsigned output, bool active, uint64_t sample_time);
  */
 void hal_uart_send(const uint8_t *frame, size_t len);
 
+/*
+ * Apply the UART's line settings (after the reply to "save configuration").
+ * parity: 'N', 'O' or 'E'; stop_bits 1 or 2.
+ */
+void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits);
+
+/*
+ * Non-volatile memory: HAL_NV_SIZE bytes, byte-addressed. hal_nv_write
+ * returns once the bytes are durable (or failed); a power cut during it may
+ * leave the written range torn, which the core's records detect by CRC.
+ * Both return 0 or a negative error.
+ */
+#define HAL_NV_SIZE 4096u
+int hal_nv_read(uint32_t offset, void *buf, size_t len);
+int hal_nv_write(uint32_t offset, const void *buf, size_t len);
+
+/*
+ * The battery-backed real-time clock: seconds since 2000-01-01 00:00:00,
+ * local time. It keeps running through a restart of the core.
+ */
+uint32_t hal_rtc_get(void);
+void hal_rtc_set(uint32_t seconds_since_2000);
+
+/*
+ * Reset the MCU once the current entry point has returned (command 120,
+ * "restart"): RAM is lost, NV memory and the RTC are kept.
+ */
+void hal_request_restart(void);
+
 #endif /* MED2_HAL_H */

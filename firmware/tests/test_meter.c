@@ -71,12 +71,16 @@ Test(meter, registers_follow_measurement_and_energy)
     cr_assert_eq(wh, (double)meter_import_active_mwh(&m) / 1000.0);
     /* 575 W for ~19.8 s (the first window is needed before counting) */
     cr_assert(wh > 3.1 && wh < 3.2, "Wh %f", wh);
-    /* pulse output 1: whole Wh */
-    uint64_t pulses = 0;
+    /* pulse output 1: whole Wh; output 2 (default: 1 varh of import
+     * reactive, 100 ms) follows the import reactive register */
+    uint64_t pulses[3] = {0, 0, 0};
     for (size_t k = 0; k < hal_rec.n_edges; k++) {
-        pulses += hal_rec.edges[k].active;
+        pulses[hal_rec.edges[k].output] += hal_rec.edges[k].active;
     }
-    cr_assert_eq(pulses, (uint64_t)wh);
+    cr_assert_eq(pulses[1], (uint64_t)wh);
+    uint64_t varh = energy_register_mwh(&m.energy, ENERGY_IMPORT_REACTIVE, ENERGY_TOTAL) / 1000u;
+    cr_assert(varh > 4, "import reactive %llu varh at PF 0.5", (unsigned long long)varh);
+    cr_assert_eq(pulses[2], varh);
     cr_assert_eq(m.uptime_ms, 20000u);
 }
 
@@ -103,7 +107,7 @@ Test(meter, no_load_no_creep)
     g.i_offset = 2000;
     feed(&g, 60.0);
     cr_assert_eq(meter_import_active_mwh(&m), 0u);
-    cr_assert_eq(m.energy.import_residue_nj, 0);
+    cr_assert_eq(m.energy.residue_nj[ENERGY_IMPORT_ACTIVE], 0);
     cr_assert_eq(hal_rec.total_edges, 0u);
 }
 

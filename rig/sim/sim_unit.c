@@ -147,12 +147,15 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
         int uart = unit->rs485.master;
         fcntl(ctrl, F_SETFD, 0);
         fcntl(uart, F_SETFD, 0);
-        char ctrl_s[16], uart_s[16], t0_s[32];
+        char ctrl_s[16], uart_s[16], t0_s[32], nv[SIM_PATH_MAX + 16];
+        /* NV memory (and the battery-backed RTC) live in the slot, so they
+         * survive a re-flash, as on the real part */
+        snprintf(nv, sizeof(nv), "%s/nv.bin", unit->slot_dir);
         snprintf(ctrl_s, sizeof(ctrl_s), "%d", ctrl);
         snprintf(uart_s, sizeof(uart_s), "%d", uart);
         snprintf(t0_s, sizeof(t0_s), "%" PRIu64, bench->now_ns);
         execl(image, image, "--ctrl-fd", ctrl_s, "--uart-fd", uart_s, "--model", unit->model,
-              "--serial", unit->serial, "--t0-ns", t0_s, (char *)NULL);
+              "--serial", unit->serial, "--t0-ns", t0_s, "--nv", nv, (char *)NULL);
         fprintf(stderr, "benchd: position %u: cannot run %s: %s\n", unit->position, image,
                 strerror(errno));
         _exit(127);

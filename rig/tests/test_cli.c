@@ -93,9 +93,9 @@ Test(cli, help_lists_the_verbs)
 {
     cr_assert_eq(RUN("--help"), 0);
     cr_expect(strstr(out, "sim") && strstr(out, "read") && strstr(out, "source") &&
-              strstr(out, "flash"));
-    const char *verbs[] = {"sim", "read", "source", "flash"};
-    for (int i = 0; i < 4; i++) {
+              strstr(out, "flash") && strstr(out, "write"));
+    const char *verbs[] = {"sim", "read", "source", "flash", "write"};
+    for (int i = 0; i < 5; i++) {
         cr_expect_eq(RUN(verbs[i], "--help"), 0, "%s --help", verbs[i]);
         cr_expect(strstr(out, "usage: rig"), "%s --help: %s", verbs[i], out);
     }
@@ -190,4 +190,60 @@ Test(cli, interrupt_switches_the_source_off)
     cr_assert_eq(RUN("source", "--dir", dir, "raw", "OUTP?"), 0, "%s", err);
     cr_expect_str_eq(out, "0\n");
     pty_peer_close(&dead);
+}
+
+Test(cli, read_all_follows_the_units_map)
+{
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--model", "B80-1M-V2", "--speed",
+                     "0"),
+                 0, "%s", err);
+    cr_assert_eq(RUN("read", "--dir", dir, "all"), 0, "%s", err);
+    cr_expect(strstr(out, "t2_import_active_energy 0.000 Wh\n"), "%s", out);
+    cr_expect(strstr(out, "endian 0\n"), "%s", out);
+    cr_expect(!strstr(out, "t1_1_import_active_energy"), "the B80 map has no T1-1:\n%s", out);
+    cr_expect(!strstr(out, "system_command"), "write-only values are not read:\n%s", out);
+    cr_expect_eq(RUN("read", "--dir", dir, "t1_1_import_active_energy"), 1);
+    cr_expect(strstr(err, "not in the B80 map"), "%s", err);
+    cr_expect_eq(RUN("read", "--dir", dir, "system_command"), 2);
+    cr_expect(strstr(err, "write-only"), "%s", err);
+    cr_assert_eq(RUN("read", "--help"), 0);
+    cr_expect(strstr(out, "t1_1_import_active_energy        308     -"), "%s", out);
+}
+
+Test(cli, write_unlocks_saves_reads_back_and_follows_the_line)
+{
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("write", "--dir", dir, "demand_period", "30", "pulse2_duration", "250"), 0,
+                 "%s", err);
+    cr_expect_str_eq(out, "demand_period 30 min\npulse2_duration 250 ms\nsaved\n");
+    cr_assert_eq(RUN("read", "--dir", dir, "demand_period"), 0, "%s", err);
+    cr_expect_str_eq(out, "demand_period 30 min\n");
+
+    cr_assert_eq(RUN("write", "--dir", dir, "--no-save", "sub_interval", "5"), 0, "%s", err);
+    cr_expect_str_eq(out, "sub_interval 5 min\nstaged, not saved (--no-save)\n");
+    cr_assert_eq(RUN("write", "--dir", dir, "system_command", "110"), 0, "%s", err);
+    cr_expect_str_eq(out, "system_command 110 sent\n");
+    cr_assert_eq(RUN("read", "--dir", dir, "demand_period", "sub_interval"), 0, "%s", err);
+    cr_expect_str_eq(out, "demand_period 15 min\nsub_interval 1 min\n", "after defaults");
+
+    /* Checked before anything is sent. */
+    cr_expect_eq(RUN("write", "--dir", dir, "voltage", "1"), 2);
+    cr_expect(strstr(err, "register voltage is read-only"), "%s", err);
+    cr_expect_eq(RUN("write", "--dir", dir, "demand_period", "61"), 2);
+    cr_expect(strstr(err, "demand_period 61 is outside 1..60"), "%s", err);
+    cr_expect_eq(RUN("write", "--dir", dir, "--password", "12", "demand_period", "20"), 2);
+    cr_expect_eq(RUN("write", "--dir", dir, "demand_period"), 2);
+    /* A wrong password: the meter refuses the write. */
+    cr_expect_eq(RUN("write", "--dir", dir, "--password", "0000002", "demand_period", "20"), 1);
+    cr_expect(strstr(err, "exception 01") && strchr(err, '\n') == err + strlen(err) - 1, "%s", err);
+
+    /* A new slave id and baud rate: the write follows them; the bench's
+     * settings then get no answer, the new ones do. */
+    cr_assert_eq(RUN("write", "--dir", dir, "slave_id", "7", "baudrate", "3"), 0, "%s", err);
+    cr_expect_str_eq(out, "slave_id 7\nbaudrate 3\nsaved\n");
+    cr_expect_eq(RUN("read", "--dir", dir, "voltage"), 1);
+    cr_expect(strstr(err, "slave 1"), "%s", err);
+    cr_assert_eq(RUN("read", "--dir", dir, "--slave", "7", "--baud", "9600", "slave_id"), 0, "%s",
+                 err);
+    cr_expect_str_eq(out, "slave_id 7\n");
 }

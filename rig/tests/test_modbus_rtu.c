@@ -2,7 +2,9 @@
  * test_modbus_rtu.c — the Modbus layer against a libmodbus RTU server thread
  * on a real pty: float/double decoding, exceptions, the late-reply path
  * (wait out the line and flush: a late reply must not be taken for the next
- * answer), no answer, a missing port.
+ * answer), no answer, a missing port; reading a whole map in the fewest
+ * transactions, typed writes (06 for commands, 10 for values), the
+ * configuration transaction, broadcasts and register 708's self-description.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -30,6 +32,7 @@ struct server {
     atomic_bool mute;
     atomic_int late_request; /* this request number is answered LATE_MS late */
     atomic_int requests;
+    atomic_int functions[32]; /* function codes of requests 1..32 */
 };
 
 static struct server srv;
@@ -63,6 +66,8 @@ static void *serve(void *arg)
         if (n <= 0)
             continue;
         int seq = atomic_fetch_add(&s->requests, 1) + 1;
+        if (seq <= 32)
+            atomic_store(&s->functions[seq - 1], query[1]);
         s->map->tab_registers[SEQ_REGISTER] = (uint16_t)seq;
         if (atomic_load(&s->mute))
             continue;
@@ -79,7 +84,7 @@ static void setup(void)
 {
     memset(&srv, 0, sizeof srv);
     cr_assert_eq(pty_peer_open(&srv.pty), 0);
-    srv.map = modbus_mapping_new(0, 0, 400, 0);
+    srv.map = modbus_mapping_new(0, 0, 6100, 0);
     cr_assert(srv.map);
     uint16_t *r = srv.map->tab_registers;
     put_float(&r[MED2_ADDR_VOLTAGE], 230.25f);
@@ -142,8 +147,8 @@ Test(modbus_rtu, import_energy_decodes_a_big_endian_double)
 
 Test(modbus_rtu, exception_is_reported_not_retried)
 {
-    uint16_t r[2];
-    cr_assert_eq(rig_meter_read_registers(meter, 398, 4, r), -EREMOTEIO);
+    uint16_t r[4];
+    cr_assert_eq(rig_meter_read_registers(meter, 6098, 4, r), -EREMOTEIO);
     cr_expect_eq(rig_meter_last_exception(meter), 2);
     cr_expect(strstr(rig_last_error(), "exception 02"), "%s", rig_last_error());
     cr_expect_eq(atomic_load(&srv.requests), 1);
@@ -215,4 +220,115 @@ Test(modbus_port, missing_port_gives_a_clear_error)
     cr_expect_null(m);
     cr_expect(strstr(rig_last_error(), "position 3: cannot open /dev/ttyNOPE"), "%s",
               rig_last_error());
+}
+
+Test(modbus_rtu, whole_c80_map_in_nine_transactions)
+{
+    double v[MED2_REG_COUNT];
+    bool present[MED2_REG_COUNT];
+    cr_assert_eq(rig_meter_read_map(meter, v, present), 0, "%s", rig_last_error());
+    cr_expect_eq(atomic_load(&srv.requests), 9);
+    cr_expect_eq(rig_meter_transactions(meter), 9);
+    cr_expect(present[MED2_REG_T1_4_EXPORT_REACTIVE_ENERGY]);
+    cr_expect(!present[MED2_REG_SYSTEM_COMMAND]);
+    cr_expect_float_eq(v[MED2_REG_VOLTAGE], 230.25, 1e-6);
+    cr_expect_float_eq(v[MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY], 123456.789, 1e-9);
+}
+
+Test(modbus_rtu, values_in_the_other_orders)
+{
+    uint16_t *r = srv.map->tab_registers;
+    /* 708 = 3 (LE swap, CDAB) as a unit in that mode says it: {3, 0}. */
+    r[MED2_ADDR_ENDIAN] = 3;
+    r[MED2_ADDR_ENDIAN + 1] = 0;
+    cr_assert_eq(rig_encode_value(MED2_T_DOUBLE, 42.5, RIG_ENDIAN_LE_SWAP,
+                                  &r[MED2_ADDR_T1_IMPORT_ACTIVE_ENERGY]), 4);
+    cr_assert_eq(rig_meter_detect_endian(meter), RIG_ENDIAN_LE_SWAP, "%s", rig_last_error());
+    double v = 0;
+    cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_T1_IMPORT_ACTIVE_ENERGY, &v), 0, "%s",
+                 rig_last_error());
+    cr_expect_float_eq(v, 42.5, 1e-12);
+}
+
+Test(modbus_rtu, commands_go_with_06_and_values_with_10)
+{
+    cr_assert_eq(rig_meter_write_reg(meter, MED2_REG_SYSTEM_COMMAND, 120), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_meter_write_reg(meter, MED2_REG_DEMAND_PERIOD, 30), 0, "%s", rig_last_error());
+    cr_expect_eq(atomic_load(&srv.functions[0]), 0x06);
+    cr_expect_eq(atomic_load(&srv.functions[1]), 0x10);
+    cr_expect_eq(srv.map->tab_registers[2000], 120);
+    cr_expect_eq(srv.map->tab_registers[712], 0);
+    cr_expect_eq(srv.map->tab_registers[713], 30);
+    /* Checked before anything is sent. */
+    cr_expect_eq(rig_meter_write_reg(meter, MED2_REG_DEMAND_PERIOD, 61), -EINVAL);
+    cr_expect_eq(rig_meter_write_reg(meter, MED2_REG_VOLTAGE, 1), -EPERM);
+    cr_expect_eq(atomic_load(&srv.requests), 2);
+}
+
+Test(modbus_rtu, configure_unlocks_writes_saves_and_reads_back)
+{
+    const struct rig_setting s[] = {{MED2_REG_DEMAND_PERIOD, 30}, {MED2_REG_PULSE2_DURATION, 250}};
+    double back[2] = {0};
+    cr_assert_eq(rig_meter_configure(meter, "1234567", s, 2, true, back), 0, "%s",
+                 rig_last_error());
+    const uint16_t *r = srv.map->tab_registers;
+    cr_expect_eq(r[6000], 0x0037);
+    cr_expect_eq(r[6001], 0x3635);
+    cr_expect_eq(r[6002], 0x3433);
+    cr_expect_eq(r[6003], 0x3231);
+    cr_expect_eq(r[2000], 100, "saved");
+    cr_expect_float_eq(back[0], 30, 0);
+    cr_expect_float_eq(back[1], 250, 0);
+    /* password, 2 writes, save, 2 reads back */
+    cr_expect_eq(atomic_load(&srv.requests), 6);
+}
+
+Test(modbus_rtu, configure_without_save_and_out_of_range)
+{
+    const struct rig_setting s[] = {{MED2_REG_SUB_INTERVAL, 5}};
+    cr_assert_eq(rig_meter_configure(meter, NULL, s, 1, false, NULL), 0, "%s", rig_last_error());
+    cr_expect_eq(srv.map->tab_registers[2000], 0, "not saved");
+    const struct rig_setting bad[] = {{MED2_REG_SUB_INTERVAL, 61}};
+    cr_expect_eq(rig_meter_configure(meter, NULL, bad, 1, true, NULL), -EINVAL);
+    cr_expect(strstr(rig_last_error(), "sub_interval 61 is outside 1..60"), "%s", rig_last_error());
+}
+
+Test(modbus_rtu, broadcast_write_expects_no_answer)
+{
+    struct rig_line line;
+    rig_meter_line(meter, &line);
+    line.slave = 0;
+    cr_assert_eq(rig_meter_set_line(meter, &line), 0, "%s", rig_last_error());
+    cr_expect_eq(rig_meter_write_reg(meter, MED2_REG_DEMAND_PERIOD, 45), 0, "%s", rig_last_error());
+    cr_expect_eq(srv.map->tab_registers[713], 45);
+    uint16_t r[2];
+    cr_expect_eq(rig_meter_read_registers(meter, 0, 2, r), -EINVAL, "a broadcast cannot read");
+    line.slave = 1;
+    cr_assert_eq(rig_meter_set_line(meter, &line), 0, "%s", rig_last_error());
+    cr_expect_eq(rig_meter_read_registers(meter, 0, 2, r), 0, "%s", rig_last_error());
+}
+
+Test(modbus_rtu, timeout_follows_the_baud_rate)
+{
+    cr_expect_eq(rig_meter_timeout(meter), RIG_METER_TIMEOUT_MS + 74, "38400: 256 bytes in 74 ms");
+    struct rig_line line;
+    rig_meter_line(meter, &line);
+    line.baud = 1200;
+    cr_assert_eq(rig_meter_set_line(meter, &line), 0, "%s", rig_last_error());
+    cr_expect_eq(rig_meter_timeout(meter), RIG_METER_TIMEOUT_MS + 2347);
+    rig_meter_set_timeout(meter, 100);
+    cr_expect_eq(rig_meter_timeout(meter), 100);
+}
+
+Test(modbus_rtu, a_unit_without_a_map_is_raw_only)
+{
+    struct rig_meter *m = NULL;
+    struct rig_position pos = {.number = 4, .model = "B80-0W-01", .rs485 = srv.pty.path,
+                               .slave = 1, .baud = 38400, .parity = 'N', .stop_bits = 1};
+    cr_assert_eq(rig_meter_open(&pos, &m), 0, "%s", rig_last_error());
+    double v;
+    cr_expect_eq(rig_meter_read_reg(m, MED2_REG_VOLTAGE, &v), -ENODEV);
+    cr_expect(strstr(rig_last_error(), "position 4: model B80-0W-01 has no RS485 register map"),
+              "%s", rig_last_error());
+    rig_meter_close(m);
 }

@@ -36,6 +36,8 @@ static volatile uint32_t tick_ms;
 static volatile uint32_t afe_data_v, afe_data_i, uart_data, pulse_gpio;
 static volatile uint8_t uart_tx[MB_RTU_MAX_ADU];
 static volatile size_t uart_tx_len;
+static volatile uint32_t uart_baud, uart_format, rtc_counter;
+static volatile bool restart_requested;
 
 void hal_pulse_write(unsigned output, bool active, uint64_t sample_time)
 {
@@ -51,6 +53,55 @@ void hal_uart_send(const uint8_t *frame, size_t len)
         uart_tx[k] = frame[k];
     }
     uart_tx_len = len;
+}
+
+void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits)
+{
+    /* A real board reprograms BRR/CR1/CR2 here, with the transmitter idle. */
+    uart_baud = baud;
+    uart_format = ((uint32_t)(uint8_t)parity << 8) | stop_bits;
+}
+
+/* NV stand-in: RAM, erased at reset. A real board drives an SPI FRAM. */
+static uint8_t nv_mem[HAL_NV_SIZE];
+
+int hal_nv_read(uint32_t offset, void *buf, size_t len)
+{
+    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
+        return -1;
+    }
+    uint8_t *out = buf;
+    for (size_t k = 0; k < len; k++) {
+        out[k] = nv_mem[offset + k];
+    }
+    return 0;
+}
+
+int hal_nv_write(uint32_t offset, const void *buf, size_t len)
+{
+    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
+        return -1;
+    }
+    const uint8_t *in = buf;
+    for (size_t k = 0; k < len; k++) {
+        nv_mem[offset + k] = in[k];
+    }
+    return 0;
+}
+
+uint32_t hal_rtc_get(void)
+{
+    return rtc_counter;
+}
+
+void hal_rtc_set(uint32_t seconds_since_2000)
+{
+    rtc_counter = seconds_since_2000;
+}
+
+void hal_request_restart(void)
+{
+    restart_requested = true;
 }
 
 void AFE_DRDY_IRQHandler(void)
@@ -103,6 +154,12 @@ int main(void)
         if (ms > 0u) {
             tick_ms = 0;
             meter_on_tick(&meter, ms);
+        }
+        if (restart_requested) {
+            /* A real board writes SCB->AIRCR SYSRESETREQ; here the core
+             * starts over the same way it does after a reset. */
+            restart_requested = false;
+            meter_init(&meter, &id);
         }
         __asm volatile("wfi");
     }

@@ -4,46 +4,117 @@
  *
  * The process owns one unit's hardware as the bench sees it: the AFE (from
  * the terminal conditions benchd sends), the RS485 UART (the pty master fd
- * benchd hands over), the pulse outputs (edge messages back to benchd) and
- * the clock: it advances only when told "run until t", so the firmware runs
- * as fast as it computes and a Modbus request is served at the virtual
- * instant the unit has reached.
+ * benchd hands over), the pulse outputs (edge messages back to benchd), NV
+ * memory (a file in the slot directory), the RTC and the clock: it advances
+ * only when told "run until t", so the firmware runs as fast as it computes
+ * and a Modbus request is served at the virtual instant the unit has reached.
  *
- *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS [--t0-ns T]
+ *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS
+ *               [--t0-ns T] [--nv PATH] [--no-line-pacing]
+ *
+ * --nv PATH         NV memory as a file (benchd passes <slot dir>/nv.bin);
+ *                   without it NV is RAM that starts blank and lives as long
+ *                   as the process.
+ * --no-line-pacing  send replies at once instead of at the configured baud
+ *                   (benchmarks only: timeouts then mean nothing).
+ *
+ * The line (DESIGN.md, pty facts): a pty ignores baud, parity and stop bits
+ * and delivers bytes at once, so this board emulates the UART. On every
+ * chunk received it reads the client's line settings with tcgetattr() on
+ * the master fd — on Linux that returns the termios of the pty, which the
+ * client set on its side. Measured: baud (cfgetispeed), CSTOPB and PARODD
+ * come through, but the pty driver always clears PARENB (pty_set_termios
+ * forces CS8 and no parity), so "parity on" is read from INPCK, which every
+ * client that enables parity sets too (libmodbus does: modbus_connect()
+ * sets INPCK for 'E' and 'O', clears it for 'N'). On a mismatch with the
+ * meter's settings the bytes are garbled (baud) or dropped (parity, stop
+ * bits) as a UART with error detection would; the core then sees a bad CRC
+ * or a truncated frame and stays silent. Replies are paced in real time by
+ * the configured baud, 1 start + 8 data + parity + stop bits per byte, and
+ * new line settings take effect once the reply in progress is out.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "afe_model.h"
+#include "calendar.h"
 #include "hal.h"
 #include "meter.h"
 #include "model.h"
 #include "sim_wire.h"
 
 #define NS_PER_SAMPLE (1000000000ull / HAL_SAMPLE_RATE_HZ)
+#define NS_PER_S 1000000000ll
 /* One mains cycle at 50 Hz: small enough that a pulse edge is reported soon
  * after it happens, large enough to keep the per-block overhead negligible. */
 #define BLOCK_SAMPLES 80u
-/* A pty delivers a whole request at once; this is only the fallback that
- * closes a frame the core could not recognise by its length. */
-#define UART_IDLE_MS 3
+/* SL v1.02 §2.5.1.1: the 3.5-character silence, but at least 1.75 ms (the
+ * fixed value above 19200 bit/s). A pty delivers a whole request at once,
+ * so this only closes frames the core cannot size by their function. */
+#define T35_MIN_NS 1750000ll
+#define CHARS_PER_T35_X2 7u /* 3.5 characters, doubled to stay integer */
+/* A reply is at most one RTU ADU; a few queued back to back fit. */
+#define TX_QUEUE_SIZE 4096u
+/* The line at power-up, before the core configures it: manual §5 defaults
+ * (38400 8N1), what benchd sets on the pty too. */
+#define DEFAULT_BAUD 38400u
+/* The RTC of a fresh unit: 2026-01-01 00:00:00 at virtual time 0. */
+#define RTC_START_YEAR 2026u
+/* NV file: HAL_NV_SIZE bytes of NV memory, then the battery-backed RTC
+ * domain (its offset to virtual time), which survives power cuts too. */
+#define RTC_TRAILER_MAGIC 0x31435452u /* "RTC1" */
+#define NV_ERASED 0xFFu
+
+struct line_cfg {
+    uint32_t baud;
+    char parity;
+    unsigned stop_bits;
+};
+
+struct rtc_trailer {
+    uint32_t magic;
+    uint32_t reserved;
+    int64_t offset_s;
+};
 
 static struct native_board {
     int ctrl_fd;
     int uart_fd;
     uint64_t t0_ns;
-    uint64_t samples; /* samples computed since power-up */
+    uint64_t samples;     /* samples computed since the process started */
+    uint64_t sample_base; /* `samples` when the core was last (re)initialised */
     uint32_t tick_remainder_samples;
     struct afe_model afe;
+    struct meter_identity id;
     struct meter meter;
+    bool powered;
+    bool restart_requested;
+    bool pulse_active[3]; /* index = output 1, 2 */
     bool uart_frame_open;
+    struct timespec frame_deadline;
+    /* the line */
+    bool line_pacing;
+    bool uart_is_tty;
+    struct line_cfg line;
+    bool line_pending;
+    struct line_cfg line_next;
+    uint8_t txq[TX_QUEUE_SIZE];
+    size_t tx_head, tx_len;
+    struct timespec tx_start; /* when byte tx_head started on the wire */
+    /* NV and RTC */
+    uint8_t nv[HAL_NV_SIZE];
+    int nv_fd;
+    int64_t rtc_offset_s;
+    uint32_t rtc_epoch; /* RTC_START_YEAR-01-01 in seconds since 2000 */
 } board;
 
 static void die(const char *what)
@@ -63,22 +134,62 @@ static void send_msg(const struct sim_msg *msg)
     }
 }
 
+static uint64_t virtual_now_ns(void)
+{
+    return board.t0_ns + board.samples * NS_PER_SAMPLE;
+}
+
+/* ---- real time, for the line ---- */
+
+static struct timespec mono_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t;
+}
+
+static int64_t ts_ns(struct timespec t)
+{
+    return (int64_t)t.tv_sec * NS_PER_S + t.tv_nsec;
+}
+
+static struct timespec ns_ts(int64_t ns)
+{
+    struct timespec t = {.tv_sec = (time_t)(ns / NS_PER_S), .tv_nsec = (long)(ns % NS_PER_S)};
+    return t;
+}
+
+static unsigned bits_per_char(const struct line_cfg *l)
+{
+    return 1u + 8u + (l->parity != 'N' ? 1u : 0u) + l->stop_bits;
+}
+
+static int64_t char_ns(const struct line_cfg *l)
+{
+    return (int64_t)bits_per_char(l) * NS_PER_S / (int64_t)l->baud;
+}
+
+/* ---- hal.h ---- */
+
 void hal_pulse_write(unsigned output, bool active, uint64_t sample_time)
 {
+    if (output < 3u) {
+        board.pulse_active[output] = active;
+    }
     struct sim_msg msg = {
         .type = SIM_MSG_PULSE_EDGE,
         .value = output,
         .level = active ? 1u : 0u,
-        .t_ns = board.t0_ns + sample_time * NS_PER_SAMPLE,
+        .t_ns = board.t0_ns + (board.sample_base + sample_time) * NS_PER_SAMPLE,
     };
     send_msg(&msg);
 }
 
-void hal_uart_send(const uint8_t *frame, size_t len)
+static void write_line(const uint8_t *p, size_t len)
 {
     size_t done = 0;
     while (done < len) {
-        ssize_t n = write(board.uart_fd, frame + done, len - done);
+        ssize_t n = write(board.uart_fd, p + done, len - done);
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 continue;
@@ -89,26 +200,299 @@ void hal_uart_send(const uint8_t *frame, size_t len)
     }
 }
 
+static void apply_line(const struct line_cfg *l)
+{
+    board.line = *l;
+}
+
+void hal_uart_send(const uint8_t *frame, size_t len)
+{
+    if (board.uart_fd < 0) {
+        return;
+    }
+    if (!board.line_pacing) {
+        write_line(frame, len);
+        return;
+    }
+    if (board.tx_len == 0u) {
+        board.tx_head = 0;
+        board.tx_start = mono_now();
+    }
+    size_t room = TX_QUEUE_SIZE - board.tx_head - board.tx_len;
+    if (len > room) {
+        len = room; /* a UART with a full FIFO loses bytes too */
+    }
+    memcpy(&board.txq[board.tx_head + board.tx_len], frame, len);
+    board.tx_len += len;
+}
+
+void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits)
+{
+    struct line_cfg l = {.baud = baud, .parity = parity, .stop_bits = stop_bits};
+    if (board.tx_len > 0u) {
+        /* the reply in progress goes out at the old settings */
+        board.line_next = l;
+        board.line_pending = true;
+    } else {
+        apply_line(&l);
+    }
+}
+
+int hal_nv_read(uint32_t offset, void *buf, size_t len)
+{
+    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
+        return -EINVAL;
+    }
+    memcpy(buf, &board.nv[offset], len);
+    return 0;
+}
+
+int hal_nv_write(uint32_t offset, const void *buf, size_t len)
+{
+    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
+        return -EINVAL;
+    }
+    memcpy(&board.nv[offset], buf, len);
+    /* The page cache survives the process being killed, which is the
+     * power cut benchd can make; no fsync, so a long run stays fast. */
+    if (board.nv_fd >= 0 && pwrite(board.nv_fd, buf, len, (off_t)offset) != (ssize_t)len) {
+        return -EIO;
+    }
+    return 0;
+}
+
+uint32_t hal_rtc_get(void)
+{
+    int64_t s = (int64_t)board.rtc_epoch + board.rtc_offset_s + (int64_t)(virtual_now_ns() / NS_PER_S);
+    return s < 0 ? 0u : s > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+}
+
+void hal_rtc_set(uint32_t seconds_since_2000)
+{
+    board.rtc_offset_s =
+        (int64_t)seconds_since_2000 - board.rtc_epoch - (int64_t)(virtual_now_ns() / NS_PER_S);
+    if (board.nv_fd >= 0) {
+        struct rtc_trailer t = {.magic = RTC_TRAILER_MAGIC, .offset_s = board.rtc_offset_s};
+        if (pwrite(board.nv_fd, &t, sizeof(t), HAL_NV_SIZE) != (ssize_t)sizeof(t)) {
+            fprintf(stderr, "med2-native: cannot keep the RTC in the NV file: %s\n", strerror(errno));
+        }
+    }
+}
+
+void hal_request_restart(void)
+{
+    board.restart_requested = true;
+}
+
+/* ---- NV file ---- */
+
+static void nv_open(const char *path)
+{
+    memset(board.nv, NV_ERASED, sizeof(board.nv));
+    board.nv_fd = -1;
+    if (path == NULL) {
+        return;
+    }
+    board.nv_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (board.nv_fd < 0) {
+        die(path);
+    }
+    ssize_t n = pread(board.nv_fd, board.nv, sizeof(board.nv), 0);
+    if (n < 0) {
+        die(path);
+    }
+    if ((size_t)n < sizeof(board.nv)) {
+        /* a new (or short) file: the rest is erased memory */
+        memset(board.nv + n, NV_ERASED, sizeof(board.nv) - (size_t)n);
+        if (pwrite(board.nv_fd, board.nv, sizeof(board.nv), 0) != (ssize_t)sizeof(board.nv)) {
+            die(path);
+        }
+    }
+    struct rtc_trailer t;
+    if (pread(board.nv_fd, &t, sizeof(t), HAL_NV_SIZE) == (ssize_t)sizeof(t) &&
+        t.magic == RTC_TRAILER_MAGIC) {
+        board.rtc_offset_s = t.offset_s;
+    }
+}
+
+/* ---- the core's power and resets ---- */
+
+static void release_pulse_outputs(void)
+{
+    for (unsigned o = 1; o < 3u; o++) {
+        if (board.pulse_active[o]) {
+            board.pulse_active[o] = false;
+            struct sim_msg msg = {.type = SIM_MSG_PULSE_EDGE, .value = o, .level = 0,
+                                  .t_ns = virtual_now_ns()};
+            send_msg(&msg);
+        }
+    }
+}
+
+/* Power-up or MCU reset: GPIOs go inactive, RAM is lost, the core starts
+ * from NV. The RTC and NV are the board's and stay. */
+static void core_start(void)
+{
+    release_pulse_outputs();
+    board.sample_base = board.samples;
+    board.tick_remainder_samples = 0;
+    board.uart_frame_open = false;
+    board.restart_requested = false;
+    meter_init(&board.meter, &board.id);
+}
+
+/* After every entry into the core: a requested reset happens now. */
+static void after_core_call(void)
+{
+    if (board.restart_requested) {
+        core_start();
+    }
+}
+
+/* ---- the line ---- */
+
+static uint32_t baud_of_speed(speed_t s)
+{
+    static const struct {
+        speed_t speed;
+        uint32_t baud;
+    } table[] = {
+        {B1200, 1200},   {B2400, 2400},   {B4800, 4800},     {B9600, 9600},
+        {B19200, 19200}, {B38400, 38400}, {B57600, 57600},   {B115200, 115200},
+        {B230400, 230400}, {B300, 300},   {B600, 600},
+    };
+    for (size_t k = 0; k < sizeof(table) / sizeof(table[0]); k++) {
+        if (table[k].speed == s) {
+            return table[k].baud;
+        }
+    }
+    return 0;
+}
+
+/* The client's settings, as far as the pty shows them (see the top). */
+static bool client_line(struct line_cfg *out)
+{
+    struct termios t;
+    if (tcgetattr(board.uart_fd, &t) != 0) {
+        return false; /* not a tty (a socketpair in a test): nothing to emulate */
+    }
+    out->baud = baud_of_speed(cfgetispeed(&t));
+    bool parity_on = (t.c_cflag & PARENB) || (t.c_iflag & INPCK);
+    out->parity = !parity_on ? 'N' : (t.c_cflag & PARODD) ? 'O' : 'E';
+    out->stop_bits = (t.c_cflag & CSTOPB) ? 2u : 1u;
+    return true;
+}
+
+/* What the meter's UART makes of bytes sent with the client's settings.
+ * Returns the number of bytes in `out` (<= cap). */
+static size_t uart_receive(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
+{
+    struct line_cfg c;
+    if (!board.uart_is_tty || !client_line(&c) ||
+        (c.baud == board.line.baud && c.parity == board.line.parity &&
+         c.stop_bits == board.line.stop_bits)) {
+        size_t m = n < cap ? n : cap;
+        memcpy(out, in, m);
+        return m;
+    }
+    if (c.baud != board.line.baud) {
+        /* Sampled at the wrong rate, a character's bits smear into other
+         * characters: a faster sender's bytes merge into fewer, a slower
+         * one's split into more, none of them right. Deterministic
+         * garbage of that count. */
+        uint64_t m = c.baud == 0u ? n : (uint64_t)n * board.line.baud / c.baud;
+        if (m == 0u) {
+            m = 1;
+        }
+        if (m > cap) {
+            m = cap;
+        }
+        for (size_t k = 0; k < m; k++) {
+            uint8_t b = in[k % n];
+            out[k] = (uint8_t)(((b << 3) | (b >> 5)) ^ 0xA5u ^ (uint8_t)k);
+        }
+        return (size_t)m;
+    }
+    /* Same rate, other frame format: the parity bit or a missing second
+     * stop bit lands where the UART checks, it flags a parity or framing
+     * error and the driver discards the characters. Strict on stop bits
+     * (both checked), so the rig can tell a wrong setting. */
+    return 0;
+}
+
+/* Paced transmission: hand the client the bytes whose last bit is out. */
+static void tx_pump(void)
+{
+    if (board.tx_len == 0u) {
+        return;
+    }
+    int64_t elapsed = ts_ns(mono_now()) - ts_ns(board.tx_start);
+    int64_t per = char_ns(&board.line);
+    size_t due = elapsed <= 0 ? 0u : (size_t)(elapsed / per);
+    if (due > board.tx_len) {
+        due = board.tx_len;
+    }
+    if (due > 0u) {
+        write_line(&board.txq[board.tx_head], due);
+        board.tx_head += due;
+        board.tx_len -= due;
+        board.tx_start = ns_ts(ts_ns(board.tx_start) + (int64_t)due * per);
+    }
+    if (board.tx_len == 0u) {
+        board.tx_head = 0;
+        if (board.line_pending) {
+            board.line_pending = false;
+            apply_line(&board.line_next);
+        }
+    }
+}
+
+static int64_t t35_ns(void)
+{
+    int64_t t = char_ns(&board.line) * CHARS_PER_T35_X2 / 2;
+    return t > T35_MIN_NS ? t : T35_MIN_NS;
+}
+
+/* ---- bench wires ---- */
+
 static void run_until(uint64_t t_ns)
 {
     int32_t v[BLOCK_SAMPLES];
     int32_t i[BLOCK_SAMPLES];
-    while (board.t0_ns + board.samples * NS_PER_SAMPLE < t_ns) {
-        uint64_t left = (t_ns - board.t0_ns - board.samples * NS_PER_SAMPLE + NS_PER_SAMPLE - 1) /
-                        NS_PER_SAMPLE;
+    while (virtual_now_ns() < t_ns) {
+        uint64_t left = (t_ns - virtual_now_ns() + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
         size_t n = left < BLOCK_SAMPLES ? (size_t)left : BLOCK_SAMPLES;
         afe_model_generate(&board.afe, v, i, n);
+        if (!board.powered) {
+            board.samples += n; /* time runs, the meter does not */
+            continue;
+        }
         meter_on_samples(&board.meter, v, i, n);
         board.samples += n;
+        after_core_call();
         board.tick_remainder_samples += (uint32_t)n;
         uint32_t ms = board.tick_remainder_samples / (HAL_SAMPLE_RATE_HZ / 1000u);
         if (ms > 0) {
             board.tick_remainder_samples -= ms * (HAL_SAMPLE_RATE_HZ / 1000u);
             meter_on_tick(&board.meter, ms);
+            after_core_call();
         }
     }
     struct sim_msg reached = {.type = SIM_MSG_REACHED, .t_ns = t_ns};
     send_msg(&reached);
+}
+
+static void set_supply(bool on)
+{
+    if (on && !board.powered) {
+        board.powered = true;
+        core_start();
+    } else if (!on && board.powered) {
+        /* the power-fail warning: the core saves, then the supply is gone */
+        meter_on_power_fail(&board.meter);
+        board.powered = false;
+        release_pulse_outputs();
+    }
 }
 
 static void handle_ctrl(void)
@@ -135,6 +519,9 @@ static void handle_ctrl(void)
     case SIM_MSG_RUN_UNTIL:
         run_until(msg.t_ns);
         break;
+    case SIM_MSG_SUPPLY:
+        set_supply(msg.value != 0u);
+        break;
     case SIM_MSG_QUIT:
         exit(0);
     default:
@@ -146,23 +533,33 @@ static void handle_ctrl(void)
 static void handle_uart(void)
 {
     uint8_t buf[512];
+    uint8_t rx[1024];
     ssize_t n = read(board.uart_fd, buf, sizeof(buf));
-    if (n > 0) {
-        meter_on_uart_rx(&board.meter, buf, (size_t)n);
-        board.uart_frame_open = true;
+    if (n <= 0 || !board.powered) {
+        return; /* an unpowered UART hears nothing */
     }
+    size_t m = uart_receive(buf, (size_t)n, rx, sizeof(rx));
+    if (m > 0u) {
+        meter_on_uart_rx(&board.meter, rx, m);
+        after_core_call();
+    }
+    board.uart_frame_open = true;
+    board.frame_deadline = ns_ts(ts_ns(mono_now()) + t35_ns());
 }
 
-static int parse_args(int argc, char **argv, struct meter_identity *id)
+static int parse_args(int argc, char **argv, const char **nv_path)
 {
     static const struct option options[] = {
         {"ctrl-fd", required_argument, NULL, 'c'}, {"uart-fd", required_argument, NULL, 'u'},
         {"model", required_argument, NULL, 'm'},   {"serial", required_argument, NULL, 's'},
-        {"t0-ns", required_argument, NULL, 't'},   {NULL, 0, NULL, 0},
+        {"t0-ns", required_argument, NULL, 't'},   {"nv", required_argument, NULL, 'n'},
+        {"no-line-pacing", no_argument, NULL, 'p'}, {NULL, 0, NULL, 0},
     };
     const char *model = "C80-1M-V3";
     const char *serial = NULL;
     board.ctrl_fd = board.uart_fd = -1;
+    board.line_pacing = true;
+    *nv_path = NULL;
     int opt;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
@@ -171,15 +568,17 @@ static int parse_args(int argc, char **argv, struct meter_identity *id)
         case 'm': model = optarg; break;
         case 's': serial = optarg; break;
         case 't': board.t0_ns = strtoull(optarg, NULL, 10); break;
+        case 'n': *nv_path = optarg; break;
+        case 'p': board.line_pacing = false; break;
         default: return -1;
         }
     }
     if (board.ctrl_fd < 0 || serial == NULL) {
         fprintf(stderr, "usage: med2-native --ctrl-fd N [--uart-fd M] --model NAME --serial DIGITS"
-                        " [--t0-ns T]\n");
+                        " [--t0-ns T] [--nv PATH] [--no-line-pacing]\n");
         return -1;
     }
-    if (med2_model_from_name(model, &id->model) != 0) {
+    if (med2_model_from_name(model, &board.id.model) != 0) {
         fprintf(stderr, "med2-native: unknown model '%s'\n", model);
         return -1;
     }
@@ -189,18 +588,32 @@ static int parse_args(int argc, char **argv, struct meter_identity *id)
         fprintf(stderr, "med2-native: serial '%s' is not a number below 2^32\n", serial);
         return -1;
     }
-    id->serial = (uint32_t)s;
+    board.id.serial = (uint32_t)s;
     return 0;
+}
+
+/* Time until `t`, for ppoll; NULL-equivalent handled by the caller. */
+static int64_t ns_until(struct timespec t)
+{
+    int64_t d = ts_ns(t) - ts_ns(mono_now());
+    return d > 0 ? d : 0;
 }
 
 int main(int argc, char **argv)
 {
-    struct meter_identity id;
-    if (parse_args(argc, argv, &id) != 0) {
+    const char *nv_path;
+    if (parse_args(argc, argv, &nv_path) != 0) {
         return 2;
     }
-    afe_model_init(&board.afe, id.serial, med2_model_info(id.model)->is_ct);
-    meter_init(&board.meter, &id);
+    const struct calendar_time start = {.year = RTC_START_YEAR, .month = 1, .day = 1};
+    board.rtc_epoch = calendar_to_seconds(&start);
+    board.line = (struct line_cfg){.baud = DEFAULT_BAUD, .parity = 'N', .stop_bits = 1};
+    struct termios probe;
+    board.uart_is_tty = board.uart_fd >= 0 && tcgetattr(board.uart_fd, &probe) == 0;
+    nv_open(nv_path);
+    afe_model_init(&board.afe, board.id.serial, med2_model_info(board.id.model)->is_ct);
+    board.powered = true;
+    core_start();
 
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = board.t0_ns};
     send_msg(&hello);
@@ -208,17 +621,33 @@ int main(int argc, char **argv)
     struct pollfd fds[2] = {{.fd = board.ctrl_fd, .events = POLLIN}, {.fd = board.uart_fd, .events = POLLIN}};
     nfds_t nfds = board.uart_fd >= 0 ? 2 : 1;
     for (;;) {
-        int timeout = board.uart_frame_open ? UART_IDLE_MS : -1;
-        int r = poll(fds, nfds, timeout);
+        /* wake for the next paced byte or the end of a frame's silence */
+        int64_t wait = -1;
+        if (board.tx_len > 0u) {
+            int64_t per = char_ns(&board.line);
+            wait = ns_until(ns_ts(ts_ns(board.tx_start) + per));
+        }
+        if (board.uart_frame_open) {
+            int64_t w = ns_until(board.frame_deadline);
+            wait = wait < 0 || w < wait ? w : wait;
+        }
+        struct timespec timeout = ns_ts(wait < 0 ? 0 : wait);
+        int r = ppoll(fds, nfds, wait < 0 ? NULL : &timeout, NULL);
         if (r < 0) {
             if (errno == EINTR) {
                 continue;
             }
             die("poll");
         }
-        if (r == 0) {
+        tx_pump();
+        if (board.uart_frame_open && ns_until(board.frame_deadline) == 0) {
             board.uart_frame_open = false;
-            meter_on_uart_idle(&board.meter);
+            if (board.powered) {
+                meter_on_uart_idle(&board.meter);
+                after_core_call();
+            }
+        }
+        if (r == 0) {
             continue;
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {

@@ -45,7 +45,34 @@ double cli_number(const char *verb, const char *what, const char *text);
 unsigned cli_unsigned(const char *verb, const char *what, const char *text, unsigned lo,
                       unsigned hi);
 
+/* Parse --endian: auto (-1) or the rig_endian mode; a usage error otherwise. */
+int cli_parse_endian(const char *verb, const char *text);
+
+/* Print "name value [unit]" for a value of id, formatted by its type. */
+void cli_print_value(enum med2_reg_id id, double v);
+
+/* Line settings given on the command line, overriding the bench's (0: keep). */
+struct cli_line {
+    int slave;
+    int baud;
+    char parity;
+    int stop_bits;
+};
+
+/* Parse one of --slave/--baud/--parity/--stop into line; usage error if bad. */
+void cli_parse_line_option(const char *verb, const char *option, const char *text,
+                           struct cli_line *line);
+
+/* Talk to m with the overrides in line (if any); fails the verb on error. */
+void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter *m,
+                    const struct cli_line *line);
+
+#define CLI_LINE_HELP                                                                      \
+    "--slave N, --baud B, --parity N|E|O, --stop 1|2 talk to the unit with these line\n"   \
+    "settings instead of the bench's (e.g. after changing them with rig write).\n"
+
 int cmd_sim(int argc, char **argv);
+int cmd_write(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_source(int argc, char **argv);
 int cmd_flash(int argc, char **argv);

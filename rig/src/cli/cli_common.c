@@ -135,3 +135,40 @@ unsigned cli_unsigned(const char *verb, const char *what, const char *text, unsi
         cli_usage(verb, "%s '%s' is not a number %u..%u", what, text, lo, hi);
     return (unsigned)v;
 }
+
+void cli_parse_line_option(const char *verb, const char *option, const char *text,
+                           struct cli_line *line)
+{
+    if (strcmp(option, "slave") == 0) {
+        line->slave = (int)cli_unsigned(verb, "--slave", text, 1, 247);
+    } else if (strcmp(option, "baud") == 0) {
+        line->baud = (int)cli_unsigned(verb, "--baud", text, 1, 4000000);
+        if (rig_baud_code(line->baud) < 0)
+            cli_usage(verb, "%s", rig_last_error());
+    } else if (strcmp(option, "parity") == 0) {
+        if (strcmp(text, "N") && strcmp(text, "E") && strcmp(text, "O"))
+            cli_usage(verb, "--parity '%s' is not N, E or O", text);
+        line->parity = text[0];
+    } else {
+        line->stop_bits = (int)cli_unsigned(verb, "--stop", text, 1, 2);
+    }
+}
+
+void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter *m,
+                    const struct cli_line *line)
+{
+    struct rig_line l;
+    rig_meter_line(m, &l);
+    if (!line->slave && !line->baud && !line->parity && !line->stop_bits)
+        return;
+    if (line->slave)
+        l.slave = line->slave;
+    if (line->baud)
+        l.baud = line->baud;
+    if (line->parity)
+        l.parity = line->parity;
+    if (line->stop_bits)
+        l.stop_bits = line->stop_bits;
+    if (rig_meter_set_line(m, &l) < 0)
+        cli_fail(verb, bench, "%s", rig_last_error());
+}

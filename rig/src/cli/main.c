@@ -13,6 +13,7 @@ static const struct {
 } verbs[] = {
     {"sim", cmd_sim, "start, stop or fast-forward a simulated bench (up, down, advance)"},
     {"read", cmd_read, "read a meter's registers by name"},
+    {"write", cmd_write, "configure a meter: password, write, save, read back"},
     {"source", cmd_source, "set, switch and query the AC source"},
     {"flash", cmd_flash, "flash a firmware image into one or all positions"},
 };
