@@ -13,32 +13,44 @@ now() { date +%s.%N; }
 
 # --- sim_speed_1pos: virtual seconds per wall second, one unit metering ---
 dir=$(mktemp -d /tmp/med2-bench.XXXXXX)
-trap '"$rig" sim down --dir "$dir" >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
+day_dir=$(mktemp -d /tmp/med2-bench.XXXXXX)
+cleanup() {
+    for d in "$dir" "$day_dir"; do
+        "$rig" sim down --dir "$d" >/dev/null 2>&1 || true
+        rm -rf "$d"
+    done
+}
+trap cleanup EXIT
 "$rig" sim up --dir "$dir" --units 1 --speed 0 >/dev/null
 "$rig" source --dir "$dir" set 230 5 0 50 >/dev/null
 "$rig" source --dir "$dir" on >/dev/null
 virtual_s=3600
-t0=$(now)
-"$rig" sim advance --dir "$dir" "$virtual_s" >/dev/null
-t1=$(now)
+# three hours, one at a time: the median hour, so one slow start does not
+# stand for the bench
+rates=""
+for run in 1 2 3; do
+    t0=$(now)
+    "$rig" sim advance --dir "$dir" "$virtual_s" >/dev/null
+    t1=$(now)
+    rates="$rates $(echo "$virtual_s $t0 $t1" | awk '{ printf "%.0f", $1 / ($3 - $2) }')"
+done
 "$rig" source --dir "$dir" off >/dev/null
 "$rig" sim down --dir "$dir" >/dev/null
-echo "$virtual_s $t0 $t1" | awk '{ printf "BENCH sim_speed_1pos %.0f virtual_s_per_wall_s\n", $1 / ($3 - $2) }'
+echo $rates | tr ' ' '\n' | sort -n | sed -n 2p | awk '{ printf "BENCH sim_speed_1pos %d virtual_s_per_wall_s\n", $1 }'
 
 # --- tariff_day_wall_s: one metered day on one position, with the manual's
 # tariff schedule switching sub-tariffs through it ---
-dir=$(mktemp -d /tmp/med2-bench.XXXXXX)
-"$rig" sim up --dir "$dir" --units 1 --speed 0 >/dev/null
-"$rig" write --dir "$dir" tariff_2 2 hour_2 2 tariff_3 3 hour_3 4 tariff_4 4 hour_4 5 \
+"$rig" sim up --dir "$day_dir" --units 1 --speed 0 >/dev/null
+"$rig" write --dir "$day_dir" tariff_2 2 hour_2 2 tariff_3 3 hour_3 4 tariff_4 4 hour_4 5 \
     tariff_5 2 hour_5 8 minute_5 30 tariff_6 4 hour_6 9 tariff_7 1 hour_7 11 \
     tariff_8 2 hour_8 15 tariff_9 4 hour_9 19 minute_9 30 tariff_10 3 hour_10 22 >/dev/null
-"$rig" source --dir "$dir" set 230 10 0 50 >/dev/null
-"$rig" source --dir "$dir" on >/dev/null
+"$rig" source --dir "$day_dir" set 230 10 0 50 >/dev/null
+"$rig" source --dir "$day_dir" on >/dev/null
 t0=$(now)
-"$rig" sim advance --dir "$dir" 86400 >/dev/null
+"$rig" sim advance --dir "$day_dir" 86400 >/dev/null
 t1=$(now)
-"$rig" source --dir "$dir" off >/dev/null
-"$rig" sim down --dir "$dir" >/dev/null
+"$rig" source --dir "$day_dir" off >/dev/null
+"$rig" sim down --dir "$day_dir" >/dev/null
 echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 
 # --- energy_register_error_mwh: the energy registers against an independent
