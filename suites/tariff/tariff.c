@@ -217,3 +217,28 @@ Test(tariff, two_tariff_model_switches_by_command, .init = open_bench, .fini = c
     cr_expect_eq(c[0], c[1] + c[2], "Total != T1 + T2 at the end");
     cr_expect_gt(c[2], 2000000, "T2 counted only %lld mWh", c[2]);
 }
+
+/* docs/metering.md: a clock set across a schedule boundary selects the new
+ * time's sub-tariff at once, forwards and backwards. */
+Test(tariff, clock_set_across_a_boundary_switches_at_once, .init = open_bench,
+     .fini = close_bench)
+{
+    struct rig_meter *m = prepare_c80(); /* the manual's schedule, clock at 00:00 */
+    long long a[R_COUNT], b[R_COUNT];
+    load_on();
+    const struct {
+        unsigned h, mi, sub;
+    } jumps[] = {{1, 30, 1}, {4, 30, 3}, {9, 30, 4}, {2, 30, 2}, {23, 0, 3}, {0, 30, 1}};
+    for (unsigned k = 0; k < sizeof(jumps) / sizeof(jumps[0]); k++) {
+        cr_assert_eq(rig_meter_unlock(m, NULL), 0, "%s", rig_last_error());
+        set_clock(m, 2026, 3, 2, jumps[k].h, jumps[k].mi, 0);
+        cr_assert_eq(rig_sleep(bench, 5.0), 0, "%s", rig_last_error()); /* the next tick */
+        read_import(m, a, R_COUNT);
+        cr_assert_eq(rig_sleep(bench, 60.0), 0, "%s", rig_last_error());
+        read_import(m, b, R_COUNT);
+        unsigned x = jumps[k].sub;
+        cr_expect_eq(b[R_T1_1 + x - 1] - a[R_T1_1 + x - 1], b[R_TOTAL] - a[R_TOTAL],
+                     "clock set to %02u:%02u: T1-%u moved %lld of %lld mWh", jumps[k].h,
+                     jumps[k].mi, x, b[R_T1_1 + x - 1] - a[R_T1_1 + x - 1], b[R_TOTAL] - a[R_TOTAL]);
+    }
+}
