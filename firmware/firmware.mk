@@ -9,6 +9,7 @@ FW_CORE_SRCS := \
 	firmware/core/crc32.c \
 	firmware/core/demand.c \
 	firmware/core/energy.c \
+	firmware/core/factory.c \
 	firmware/core/mb_codec.c \
 	firmware/core/meter.c \
 	firmware/core/meter_regs.c \
@@ -35,11 +36,12 @@ $(FW_CORE_LIB): $(FW_CORE_OBJS)
 # ---- unit tests: one binary per core module ----
 FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
 	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
-	test_meter_regs test_meter test_native_line
+	test_meter_regs test_factory test_meter test_afe_model test_native_line
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
-FW_TEST_CFLAGS = $(CORE_CFLAGS) -Ifirmware/tests -Ifirmware/tools $(shell $(PKG_CONFIG) --cflags criterion)
+FW_TEST_CFLAGS = $(CORE_CFLAGS) -Ifirmware/tests -Ifirmware/tools -Ifirmware/boards/native \
+	$(shell $(PKG_CONFIG) --cflags criterion)
 FW_TEST_LIBS = $(shell $(PKG_CONFIG) --libs criterion) -lm
 
 $(BUILD)/firmware/tests/%.o: firmware/tests/%.c | $(BUILD)/firmware/tests
@@ -47,6 +49,10 @@ $(BUILD)/firmware/tests/%.o: firmware/tests/%.c | $(BUILD)/firmware/tests
 
 $(FW_TESTS): $(BUILD)/firmware/tests/%: $(BUILD)/firmware/tests/%.o $(FW_TEST_HELPER_OBJS) $(FW_CORE_LIB)
 	$(CC) $(HOST_LDFLAGS) $(filter %.o,$^) $(FW_CORE_LIB) $(FW_TEST_LIBS) -o $@
+
+# Tests that run simulated units: the native board's AFE model.
+$(BUILD)/firmware/tests/test_meter $(BUILD)/firmware/tests/test_afe_model: \
+	$(BUILD)/firmware/boards/native/afe_model.o
 
 # docs/modbus.md's register table must be what the map gives (make fw-docs).
 $(BUILD)/firmware/tests/test_regmap_doc: $(BUILD)/firmware/tools/regmap_doc_table.o
@@ -74,6 +80,16 @@ $(FW_ENERGY_WEEK): $(BUILD)/firmware/tools/energy_week.o $(FW_CORE_LIB)
 	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
 
 $(BUILD)/firmware/tools/energy_week.o: HOST_CFLAGS += -Ifirmware/core
+
+# ---- metrology_cost: host instructions per sample of meter_on_samples,
+# under callgrind (make bench, scripts/bench.sh) ----
+FW_METROLOGY_COST := $(BUILD)/firmware/tools/metrology_cost
+BENCH_BINS += $(FW_METROLOGY_COST)
+
+$(FW_METROLOGY_COST): $(BUILD)/firmware/tools/metrology_cost.o $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
+
+$(BUILD)/firmware/tools/metrology_cost.o: HOST_CFLAGS += -Ifirmware/core
 
 # ---- cm4-link: the same core, cross-compiled and linked for a Cortex-M4F ----
 # Linked without nosys.specs: a core that used anything host-only (heap,

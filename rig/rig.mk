@@ -10,7 +10,7 @@
 #   RIG_TESTS    += the test binaries under $(BUILD)/rig/tests/
 #   BENCH_BINS   += the figure programs of `make bench` (rig/bench/*.c)
 
-RIG_PKGS := libmodbus inih jansson libserialport libgpiod
+RIG_PKGS := libmodbus inih jansson libserialport libgpiod sqlite3
 RIG_CFLAGS := -Irig/include $(shell $(PKG_CONFIG) --cflags $(RIG_PKGS))
 RIG_LIBS := $(shell $(PKG_CONFIG) --libs $(RIG_PKGS)) -lpthread -lm
 RIG_LIB := $(BUILD)/rig/librig.a

@@ -57,6 +57,16 @@ echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 # integral of the same powers over a simulated week (firmware/tools) ---
 "$build/firmware/tools/energy_week" | grep '^BENCH'
 
+# --- metrology_instr_per_sample: host instructions per ADC sample of
+# meter_on_samples (metrology with calibration, THD, energy, both pulse
+# outputs): callgrind's inclusive cost of meter_on_samples over N samples,
+# divided by N (firmware/tools/metrology_cost.c) ---
+cg_n=400000
+cg_out=$(mktemp /tmp/med2-callgrind.XXXXXX)
+valgrind --tool=callgrind --callgrind-out-file="$cg_out" "$build/firmware/tools/metrology_cost" "$cg_n" >/dev/null 2>&1
+callgrind_annotate --inclusive=yes "$cg_out" 2>/dev/null | awk -v n="$cg_n" '/:meter_on_samples / { gsub(",", "", $1); printf "BENCH metrology_instr_per_sample %.1f instructions\n", $1 / n; exit }'
+rm -f "$cg_out"
+
 # --- firmware size of the Cortex-M4F link of the core ---
 elf=$build/firmware/cm4f/med2.elf
 # Berkeley format: flash holds text + initialised data, RAM data + bss
@@ -67,6 +77,20 @@ arm-none-eabi-size -B "$elf" | awk 'NR == 2 {
 # --- Modbus: the firmware's slave against libmodbus's server on a pty, and
 # the transactions of a whole-map read (rig/bench/modbus_speed.c) ---
 "$build/rig/bench/modbus_speed" --image "$RIG_FIRMWARE_IMAGE"
+
+# --- max_error_ratio, max_reactive_error_ratio: max |error| / limit over the
+# class C load points and the IEC 62053-23 class 2 reactive points on 20
+# calibrated simulated units (rig/bench/accuracy.c; the per-point spread
+# goes to stderr) ---
+"$build/rig/bench/accuracy" --bench fixtures/benches/mid-20.ini ||
+    echo "bench: accuracy: the 20-position bench failed (the line above says why)" >&2
+
+# --- EOL: the whole end-of-line job (flash, calibrate, verify, identify,
+# seal, certificates) on a 20-position simulated rack (rig/bench/eol_bench.c):
+# eol_wall_s_20pos (wall seconds) and eol_plan_virtual_s (bench seconds =
+# what the same plan takes on a real bench) ---
+"$build/rig/bench/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
+    echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
 
 # --- fuzz_execs: executions of a fuzz run on the Modbus frame handler that
 # found no crash. `make fuzz` runs the long one (FUZZ_SECONDS, 600 s by

@@ -9,6 +9,8 @@
 
 /* Energy of one sample at 1 W: 1 J/s / HAL_SAMPLE_RATE_HZ = 250000 nJ. */
 #define NJ_PER_W_SAMPLE (1000000000.0 / (double)HAL_SAMPLE_RATE_HZ)
+/* Beyond this many mWh in one sample the carry divides instead of looping. */
+#define ENERGY_DIVIDE_ABOVE_MWH 4ll
 
 void energy_init(struct energy *e, float creep_threshold_a, unsigned tariffs)
 {
@@ -80,19 +82,25 @@ uint32_t energy_on_sample(struct energy *e)
         if (e->residue_nj[k] < ENERGY_NJ_PER_MWH) {
             continue; /* the common case: no whole mWh yet */
         }
-        /* At most a couple of mWh per sample: subtract instead of a 64-bit
-         * division, which the Cortex-M4 does not have in hardware. */
+        /* Direct models: at most a couple of mWh per sample, so subtract
+         * instead of a 64-bit division, which the Cortex-M4 does not have in
+         * hardware. CT models count at the primary, where one sample can be
+         * many mWh: divide then (rare, and bounded). */
         uint32_t mwh = 0;
-        do {
+        if (e->residue_nj[k] >= ENERGY_DIVIDE_ABOVE_MWH * ENERGY_NJ_PER_MWH) {
+            mwh = (uint32_t)(e->residue_nj[k] / ENERGY_NJ_PER_MWH);
+            e->residue_nj[k] -= (int64_t)mwh * ENERGY_NJ_PER_MWH;
+        }
+        while (e->residue_nj[k] >= ENERGY_NJ_PER_MWH) {
             e->residue_nj[k] -= ENERGY_NJ_PER_MWH;
             mwh++;
-        } while (e->residue_nj[k] >= ENERGY_NJ_PER_MWH);
+        }
         carry(e, (enum energy_kind)k, mwh);
         if (k == ENERGY_IMPORT_ACTIVE) {
             e->wh_mwh += mwh;
-            while (e->wh_mwh >= ENERGY_MWH_PER_WH) {
-                e->wh_mwh -= ENERGY_MWH_PER_WH;
-                wh++;
+            if (e->wh_mwh >= ENERGY_MWH_PER_WH) {
+                wh = e->wh_mwh / ENERGY_MWH_PER_WH;
+                e->wh_mwh -= wh * ENERGY_MWH_PER_WH;
             }
         }
     }

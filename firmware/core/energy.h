@@ -25,11 +25,14 @@
 /* 1 mWh = 3.6 J = 3.6e9 nJ. */
 #define ENERGY_NJ_PER_MWH 3600000000ll
 #define ENERGY_MWH_PER_WH 1000u
-/* Anti-creep: no energy below this fraction of the starting current Ist, so
- * the meter cannot creep on noise at no load (EN 50470-3 no-load test) yet
- * surely starts at Ist (its starting-current test); Ist from the manual,
- * Section 6, in model.h. */
-#define ENERGY_CREEP_FRACTION_OF_IST 0.5f
+/* Anti-creep: no energy below this fraction of the starting current Ist
+ * (terminal current), so the meter cannot creep on noise at no load
+ * (EN 50470-3 no-load test: the AFE's noise floor is ~0.6 mA direct,
+ * ~0.05 mA CT, far below) yet surely starts at Ist (its starting-current
+ * test), even a unit whose current channel reads a few % low there; and a
+ * Class C CT unit also starts at MID's 0.02 Itr = 5 mA (4 mA threshold,
+ * DESIGN.md). Ist from the manual, Section 6, in model.h. */
+#define ENERGY_CREEP_FRACTION_OF_IST 0.4f
 
 enum energy_kind {
     ENERGY_IMPORT_ACTIVE,
@@ -72,7 +75,9 @@ struct energy {
 /* Zero registers; `tariffs` is the model's 1, 2 or 4. */
 void energy_init(struct energy *e, float creep_threshold_a, unsigned tariffs);
 
-/* A new published measurement: integrate from the next sample on. */
+/* A new published measurement: integrate from the next sample on.
+ * i_rms_a is the terminal current (CT secondary) the anti-creep applies to;
+ * P and Q are what the registers count (primary on CT models). */
 void energy_set_power(struct energy *e, float p_w, float q_var, float i_rms_a);
 
 /*

@@ -50,7 +50,7 @@ static void format_decimal(uint32_t v, char out[METER_DECIMAL_U32_LEN])
 static void init_device_id(struct meter *m)
 {
     format_decimal(m->info->order_number, m->order_number_text);
-    format_decimal(m->id.serial, m->serial_text);
+    format_decimal(m->factory.saved_serial, m->serial_text);
     const struct mb_devid_object objects[METER_DEVID_OBJECTS] = {
         {DEVID_VENDOR_NAME, VENDOR_NAME},
         {DEVID_PRODUCT_CODE, m->order_number_text},
@@ -99,6 +99,9 @@ static void configure_pulse2(struct meter *m)
 static void apply_settings(struct meter *m, const struct settings *previous)
 {
     m->modbus.endian = (enum mb_endian)settings_endian(&m->applied);
+    if (m->info->is_ct) {
+        metrology_set_ratios(&m->metrology, settings_ct_ratio(&m->applied), settings_vt_ratio(&m->applied));
+    }
     settings_tariff_schedule(&m->applied, &m->schedule);
     m->minute_of_day = METER_MINUTE_NONE;
 
@@ -119,6 +122,12 @@ static void apply_settings(struct meter *m, const struct settings *previous)
 
 static void apply_line(struct meter *m)
 {
+    if (!m->info->has_rs485) {
+        /* the factory test port: fixed 38400 8N1, address 1 (docs/factory.md) */
+        m->modbus.address = METER_FACTORY_PORT_ADDRESS;
+        hal_uart_configure(METER_FACTORY_PORT_BAUD, 'N', 1u);
+        return;
+    }
     struct settings_line l = settings_line(&m->applied);
     m->modbus.address = settings_slave_id(&m->applied);
     hal_uart_configure(l.baud, l.parity, l.stop_bits);
@@ -161,12 +170,15 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     float i_fs = m->info->is_ct ? AFE_I_PEAK_AT_FULL_SCALE_CT : AFE_I_PEAK_AT_FULL_SCALE_DIRECT;
     metrology_init(&m->metrology, AFE_V_PEAK_AT_FULL_SCALE / (float)AFE_CODE_FULL_SCALE,
                    i_fs / (float)AFE_CODE_FULL_SCALE);
-    energy_init(&m->energy,
-                ENERGY_CREEP_FRACTION_OF_IST * (float)m->info->starting_current_ma / MA_PER_A,
-                m->info->tariffs);
+    float creep_a = ENERGY_CREEP_FRACTION_OF_IST * (float)m->info->starting_current_ma / MA_PER_A;
+    energy_init(&m->energy, creep_a, m->info->tariffs);
+    metrology_set_no_load(&m->metrology, creep_a);
     pulse_init(&m->pulse1, 1u, PULSE1_WIDTH_SAMPLES, PULSE_MIN_GAP_SAMPLES);
 
     nvstore_init(&m->nv);
+    factory_init(&m->factory, id->serial);
+    factory_load(&m->factory, &m->nv);
+    metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
     load_settings(m);
     load_energy(m);
     m->staged = m->applied;
@@ -174,6 +186,8 @@ void meter_init(struct meter *m, const struct meter_identity *id)
 
     mb_slave_init(&m->modbus, settings_slave_id(&m->applied), meter_register_map(m->info),
                   &meter_mb_ops, m);
+    m->modbus.block_only = !m->info->has_rs485;
+    m->modbus.closed = !m->info->has_rs485 && factory_sealed(&m->factory);
     init_device_id(m);
     apply_settings(m, NULL);
     apply_line(m);
@@ -184,7 +198,7 @@ void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_
     for (size_t k = 0; k < n; k++) {
         if (metrology_on_sample(&m->metrology, v[k], i[k])) {
             const struct metrology_values *val = metrology_values(&m->metrology);
-            energy_set_power(&m->energy, val->p_w, val->q_var, val->i_rms);
+            energy_set_power(&m->energy, val->p_w, val->q_var, val->i_sense_a);
         }
         uint32_t wh = energy_on_sample(&m->energy);
         if (wh != 0u) {
@@ -204,6 +218,10 @@ void meter_after_request(struct meter *m)
     if (m->session.line_pending) {
         m->session.line_pending = false;
         apply_line(m);
+    }
+    if (m->session.close_port_pending) {
+        m->session.close_port_pending = false;
+        m->modbus.closed = true;
     }
     if (m->session.restart_pending) {
         m->session.restart_pending = false;
@@ -280,6 +298,15 @@ int meter_save_configuration(struct meter *m)
     apply_settings(m, &previous);
     m->session.line_pending = true;
     return 0;
+}
+
+void meter_factory_changed(struct meter *m)
+{
+    metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
+    format_decimal(m->factory.saved_serial, m->serial_text);
+    if (!m->info->has_rs485 && factory_sealed(&m->factory)) {
+        m->session.close_port_pending = true;
+    }
 }
 
 const struct metrology_values *meter_values(const struct meter *m)

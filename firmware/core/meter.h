@@ -16,6 +16,7 @@
 #include "calendar.h"
 #include "demand.h"
 #include "energy.h"
+#include "factory.h"
 #include "metrology.h"
 #include "modbus_slave.h"
 #include "model.h"
@@ -36,12 +37,17 @@
 /* minute_of_day before any selection: the next tick selects the sub-tariff. */
 #define METER_MINUTE_NONE 0xFFFFFFFFu
 
+/* Models without RS485: the factory test port (DESIGN.md, docs/factory.md),
+ * fixed line settings and address whatever the settings say. */
+#define METER_FACTORY_PORT_BAUD 38400u
+#define METER_FACTORY_PORT_ADDRESS 1u
+
 /* Password bytes at 6000..6003 (manual §5 example). */
 #define METER_PASSWORD_BYTES 8u
 
 struct meter_identity {
     enum med2_model model;
-    uint32_t serial;
+    uint32_t serial; /* the board's; a saved factory record's serial replaces it */
 };
 
 /* The Modbus session: the password state and the scratch of the request
@@ -60,6 +66,7 @@ struct meter_session {
     /* after the reply */
     bool line_pending;        /* apply slave id and line settings */
     bool restart_pending;
+    bool close_port_pending;  /* a factory test port was sealed: silent after the reply */
 };
 
 /* Strings of Read Device Identification (2B/0E). */
@@ -85,6 +92,7 @@ struct meter {
     struct tariff_schedule schedule; /* of `applied` */
     uint32_t minute_of_day;          /* of the last sub-tariff selection */
     struct nvstore nv;
+    struct factory factory;          /* calibration, identity, seal (factory.h) */
     uint32_t energy_save_countdown_ms;
     int last_energy_save;            /* 0 or the error of the last save */
     struct meter_session session;
@@ -136,5 +144,10 @@ int meter_save_configuration(struct meter *m);
 
 /* After the reply to a request went out: new line settings, a restart. */
 void meter_after_request(struct meter *m);
+
+/* The factory block changed (factory_write returned MB_OK): run by its
+ * calibration, report its saved serial, close a sealed factory test port
+ * after the reply. */
+void meter_factory_changed(struct meter *m);
 
 #endif /* MED2_METER_H */

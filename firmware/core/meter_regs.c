@@ -35,7 +35,6 @@
 #define CMD_START_STOP_PARTIAL 210u
 #define CMD_CHANGE_TARIFF 220u
 #define YEAR_IN_REGISTER(y) ((y) - CALENDAR_BASE_YEAR) /* register 604: 00..99 */
-#define DEG_PER_RAD 57.29577951308232f
 
 /* The energy registers are in enum energy_kind x enum energy_slot order
  * (manual §5: per kind Total, T1, T1-1..T1-4, T2, Partial), so a register's
@@ -73,15 +72,6 @@ static float meter_demand_register(const struct meter *m, enum med2_reg_id id)
     return demand_max(&m->demand, (enum demand_quantity)(k - DEMAND_QUANTITY_COUNT));
 }
 
-/* THD of voltage and current (14, 16): 0.0 until metrology computes it
- * (DESIGN.md: a DFT over an integer number of cycles). */
-static float meter_thd_percent(const struct meter *m, bool current)
-{
-    (void)m;
-    (void)current;
-    return 0.0f;
-}
-
 static float runtime_value(const struct meter *m, enum med2_reg_id id)
 {
     const struct metrology_values *v = metrology_values(&m->metrology);
@@ -93,11 +83,12 @@ static float runtime_value(const struct meter *m, enum med2_reg_id id)
     case MED2_REG_APPARENT_POWER: return v->s_va;
     case MED2_REG_POWER_FACTOR: return v->pf;
     case MED2_REG_FREQUENCY: return v->freq_hz;
-    case MED2_REG_THDV: return meter_thd_percent(m, false);
-    case MED2_REG_THDI: return meter_thd_percent(m, true);
+    /* THD from the fundamental's DFT bin over whole cycles (metrology.h) */
+    case MED2_REG_THDV: return v->thd_v_pct;
+    case MED2_REG_THDI: return v->thd_i_pct;
     /* "∅" (DESIGN.md): the angle by which the current lags the voltage,
-     * degrees, from the powers so it is zero at no load. */
-    default: return atan2f(v->q_var, v->p_w) * DEG_PER_RAD;
+     * degrees, atan2(Q, P), so it is zero at no load. */
+    default: return v->phase_deg;
     }
 }
 
@@ -308,10 +299,34 @@ static void regs_end(void *ctx)
     meter_after_request(ctx);
 }
 
+/* The factory block (factory.c, docs/factory.md). Pulse output 2's
+ * overflow is reported in its status (docs/metering.md). */
+static enum mb_status regs_block_read(void *ctx, uint32_t start, uint32_t quantity, uint16_t *words)
+{
+    const struct meter *m = ctx;
+    uint32_t extra = m->pulse2_source.overflow ? MED2_FACTORY_PULSE2_OVERFLOW : 0u;
+    return factory_read(&m->factory, start, quantity, extra, words);
+}
+
+static enum mb_status regs_block_write(void *ctx, uint32_t start, uint32_t quantity,
+                                       const uint16_t *words)
+{
+    struct meter *m = ctx;
+    enum mb_status st = factory_write(&m->factory, &m->nv, start, quantity, words);
+    if (st == MB_OK) {
+        meter_factory_changed(m);
+    }
+    return st;
+}
+
 const struct mb_slave_ops meter_mb_ops = {
     .begin = regs_begin,
     .read = regs_read,
     .write_value = regs_write_value,
     .write_commit = regs_write_commit,
     .end = regs_end,
+    .block_first = FACTORY_FIRST_ADDR,
+    .block_end = FACTORY_END_ADDR,
+    .block_read = regs_block_read,
+    .block_write = regs_block_write,
 };

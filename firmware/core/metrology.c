@@ -1,5 +1,5 @@
 /*
- * metrology.c — rms, power and frequency; see metrology.h for the method.
+ * metrology.c — rms, power, frequency and THD; see metrology.h for the method.
  */
 #include "metrology.h"
 
@@ -9,9 +9,15 @@
 #include "hal.h"
 
 #define PI_F 3.14159265f
-#define NOMINAL_FREQ_HZ 50.0f /* quadrature delay before the first measurement */
+#define DEG_PER_RAD 57.29577951f
+#define NOMINAL_FREQ_HZ 50.0f /* delays and phasor before the first measurement */
 /* Longest quarter-period delay the history holds (needs delay + 1 < length). */
 #define Q_DELAY_MAX (METRO_VHIST_LEN - 2u)
+#define Q16_ONE 65536.0f
+#define Q30_ONE 1073741824.0
+#define PHASOR_TO_Q28 2 /* Q30 -> Q28 for the DFT products */
+#define Q28_ONE 268435456.0
+#define PERCENT 100.0
 
 struct metrology_cal metrology_cal_identity(void)
 {
@@ -22,8 +28,33 @@ struct metrology_cal metrology_cal_identity(void)
     return cal;
 }
 
-static void set_quadrature_delay(struct metrology *m, float freq_hz)
+/*
+ * Linear interpolation y[n] = (1 - a) x[n] + a x[n-1] delays a sinusoid of
+ * angular step w (rad/sample) by atan2(a sin w, 1 - a + a cos w), not
+ * exactly a w. Solve that for the fraction `a` giving the lag `phi` (rad,
+ * 0 <= phi < w), and return the interpolator's gain at w in *gain.
+ */
+static float frac_for_lag(float phi, float w, float *gain)
 {
+    float t = tanf(phi);
+    float sw = sinf(w), cw = cosf(w);
+    float a = t / (sw + t * (1.0f - cw));
+    a = a < 0.0f ? 0.0f : a > 1.0f ? 1.0f : a;
+    float re = 1.0f - a + a * cw, im = a * sw;
+    *gain = sqrtf(re * re + im * im);
+    return a;
+}
+
+/* Everything that depends on the mains frequency: the quarter-period delay,
+ * the phase correction's fraction, and the phasor's step. */
+static void set_frequency_model(struct metrology *m, float freq_hz)
+{
+    if (!(freq_hz >= 1.0f)) {
+        freq_hz = NOMINAL_FREQ_HZ;
+    }
+    m->freq_model_hz = freq_hz;
+    float w = 2.0f * PI_F * freq_hz / (float)HAL_SAMPLE_RATE_HZ;
+
     float d = (float)HAL_SAMPLE_RATE_HZ / (4.0f * freq_hz);
     if (!(d >= 1.0f)) {
         d = 1.0f;
@@ -32,8 +63,35 @@ static void set_quadrature_delay(struct metrology *m, float freq_hz)
         d = (float)Q_DELAY_MAX;
     }
     uint32_t whole = (uint32_t)d;
+    float frac_lag = (d - (float)whole) * w; /* what the fraction must delay */
+    float a = frac_for_lag(frac_lag, w, &m->q_gain);
     m->q_delay = whole;
-    m->q_frac_q16 = (int32_t)((d - (float)whole) * 65536.0f);
+    m->q_frac_q16 = (int32_t)(a * Q16_ONE + 0.5f);
+
+    /* Advancing the current by phi is delaying the voltage by phi. */
+    float phi = m->cal.i_phase_deg / DEG_PER_RAD;
+    float k = frac_for_lag(fabsf(phi), w, &m->phase_gain);
+    int32_t k_q16 = (int32_t)(k * Q16_ONE + 0.5f);
+    m->v_delay_q16 = phi > 0.0f ? k_q16 : 0;
+    m->i_delay_q16 = phi < 0.0f ? k_q16 : 0;
+
+    double wd = 2.0 * 3.14159265358979323846 * (double)freq_hz / (double)HAL_SAMPLE_RATE_HZ;
+    m->step_c = (int32_t)lrint(cos(wd) * Q30_ONE);
+    m->step_s = (int32_t)lrint(sin(wd) * Q30_ONE);
+}
+
+/* Back to unit length: the integer rotation drifts by ~1e-9 per sample. */
+static void renormalise_phasor(struct metrology *m)
+{
+    double c = m->ph_c, s = m->ph_s;
+    double r = sqrt(c * c + s * s);
+    if (r < 0.5 * Q30_ONE) {
+        m->ph_c = (int32_t)Q30_ONE - 1;
+        m->ph_s = 0;
+        return;
+    }
+    m->ph_c = (int32_t)lrint(c / r * (Q30_ONE - 1.0));
+    m->ph_s = (int32_t)lrint(s / r * (Q30_ONE - 1.0));
 }
 
 static void window_reset(struct metrology *m)
@@ -50,10 +108,11 @@ void metrology_init(struct metrology *m, float v_per_code, float i_per_code)
     memset(m, 0, sizeof(*m));
     m->v_per_code = v_per_code;
     m->i_per_code = i_per_code;
-    struct metrology_cal cal = metrology_cal_identity();
-    metrology_set_calibration(m, &cal);
+    m->vt_ratio = m->ct_ratio = 1.0f;
+    m->cal = metrology_cal_identity();
     m->zc_hysteresis = (int32_t)(METRO_ZC_HYSTERESIS_V / v_per_code);
-    set_quadrature_delay(m, NOMINAL_FREQ_HZ);
+    m->ph_c = (int32_t)Q30_ONE - 1;
+    set_frequency_model(m, NOMINAL_FREQ_HZ);
     m->values.pf = 1.0f;
     window_reset(m);
 }
@@ -61,9 +120,18 @@ void metrology_init(struct metrology *m, float v_per_code, float i_per_code)
 void metrology_set_calibration(struct metrology *m, const struct metrology_cal *cal)
 {
     m->cal = *cal;
-    float rad = cal->i_phase_deg * (PI_F / 180.0f);
-    m->cal_cos = cosf(rad);
-    m->cal_sin = sinf(rad);
+    set_frequency_model(m, m->freq_model_hz);
+}
+
+void metrology_set_ratios(struct metrology *m, float ct_ratio, float vt_ratio)
+{
+    m->ct_ratio = ct_ratio > 0.0f ? ct_ratio : 1.0f;
+    m->vt_ratio = vt_ratio > 0.0f ? vt_ratio : 1.0f;
+}
+
+void metrology_set_no_load(struct metrology *m, float amps)
+{
+    m->no_load_a = amps;
 }
 
 const struct metrology_values *metrology_values(const struct metrology *m)
@@ -84,10 +152,10 @@ static void track_dc(struct metrology *m, float mean_v, float mean_i)
     m->i_dc += round_to_i32(mean_i);
 }
 
-static float remove_in_quadrature(float rms, float offset)
+static float minus_offset(float x, float offset)
 {
-    float sq = rms * rms - offset * offset;
-    return sq > 0.0f ? sqrtf(sq) : 0.0f;
+    float y = x - offset;
+    return y > 0.0f ? y : 0.0f;
 }
 
 static void publish_zero(struct metrology *m)
@@ -98,33 +166,122 @@ static void publish_zero(struct metrology *m)
     m->values.window = window;
 }
 
+/* The fundamental's share of the window's sums, given that the window's
+ * quadrature rule is not exactly orthogonal. With v = z e^{jt} + conj(z)
+ * e^{-jt} (t the phasor's angle) and L = the rule's mean of e^{2jt}:
+ *   X = mean(v e^{jt}) = conj(z) + z L         (what the DFT sums give)
+ *   mean(v^2) = 2|z|^2 + 2 Re(z^2 L)           (what the fundamental adds)
+ * Solve the first for z, return the second and *fund_sq = 2|z|^2. */
+struct cplx {
+    double re, im;
+};
+
+static double fundamental_share(struct cplx x, struct cplx l, double *fund_sq)
+{
+    /* w = conj(z) = (X - conj(X) L) / (1 - |L|^2) */
+    double d = 1.0 - (l.re * l.re + l.im * l.im);
+    double wr = (x.re - (x.re * l.re + x.im * l.im)) / d;
+    double wi = (x.im - (x.re * l.im - x.im * l.re)) / d;
+    /* z = conj(w); z^2 = (wr^2 - wi^2) - 2j wr wi */
+    double z2r = wr * wr - wi * wi, z2i = -2.0 * wr * wi;
+    *fund_sq = 2.0 * (wr * wr + wi * wi);
+    return *fund_sq + 2.0 * (z2r * l.re - z2i * l.im);
+}
+
+/* THD in % from the window's mean square (DC removed) and the fundamental's
+ * DFT bin X (mean of x e^{jt}); 0 without a fundamental. */
+static float thd_percent(double mean_sq, struct cplx x, struct cplx l)
+{
+    double fund_sq;
+    double share = fundamental_share(x, l, &fund_sq);
+    if (fund_sq < 0.5 * METRO_THD_MIN_CODES * METRO_THD_MIN_CODES) {
+        return 0.0f;
+    }
+    double rest = mean_sq - share;
+    return rest > 0.0 ? (float)(PERCENT * sqrt(rest / fund_sq)) : 0.0f;
+}
+
+/* L = the window's mean of e^{2jt}: the n whole samples from the first
+ * one's phasor on (a geometric series), plus the boundary weights. */
+static struct cplx window_leak(const struct metrology *m, double t)
+{
+    double th0 = atan2((double)m->start_s, (double)m->start_c);
+    double w = atan2((double)m->step_s, (double)m->step_c);
+    double n = (double)m->n;
+    /* sum_{k<n} e^{2j(th0 + k w)} = e^{2j th0} (1 - e^{2jnw}) / (1 - e^{2jw}) */
+    double nr = 1.0 - cos(2.0 * n * w), ni = -sin(2.0 * n * w);
+    double dr = 1.0 - cos(2.0 * w), di = -sin(2.0 * w);
+    double dd = dr * dr + di * di;
+    double qr = (nr * dr + ni * di) / dd, qi = (ni * dr - nr * di) / dd;
+    double er = cos(2.0 * th0), ei = sin(2.0 * th0);
+    struct cplx l = {
+        (er * qr - ei * qi + (double)m->adj.c2) / t,
+        (er * qi + ei * qr + (double)m->adj.s2) / t,
+    };
+    return l;
+}
+
 /* Close the open window, whose end crossing is `end_frac` into the interval
  * of the sample after its last one, and publish. */
 static void publish_window(struct metrology *m, float end_frac)
 {
     const struct metrology_sums *s = &m->sums;
     const struct metrology_adj *a = &m->adj;
-    float t = (float)m->n + end_frac - m->start_frac; /* window length, samples */
+    double td = (double)m->n + (double)end_frac - (double)m->start_frac; /* samples */
+    float t = (float)td;
     float inv = 1.0f / t;
-    float mv = ((float)s->v + a->v) * inv;
-    float mi = ((float)s->i + a->i) * inv;
-    float vv = ((float)s->vv + a->vv) * inv - mv * mv;
-    float ii = ((float)s->ii + a->ii) * inv - mi * mi;
-    float vi = ((float)s->vi + a->vi) * inv - mv * mi;
+    /* Means and squares in double: THD takes the difference of two nearly
+     * equal mean squares, which float would leave at ~0.03 %. */
+    double mv = ((double)s->v + a->v) / td;
+    double mi = ((double)s->i + a->i) / td;
+    double vv = ((double)s->vv + a->vv) / td - mv * mv;
+    double ii = ((double)s->ii + a->ii) / td - mi * mi;
+    float vi = ((float)s->vi + a->vi) * inv - (float)(mv * mi);
     /* The delayed voltage has the same mean as the voltage. */
-    float qi = ((float)s->qi + a->qi) * inv - mv * mi;
+    float qi = ((float)s->qi + a->qi) * inv - (float)(mv * mi);
 
     const struct metrology_cal *cal = &m->cal;
     float v_scale = m->v_per_code * cal->v_gain;
     float i_scale = m->i_per_code * cal->i_gain;
-    float v_rms = remove_in_quadrature(sqrtf(vv > 0.0f ? vv : 0.0f) * v_scale, cal->v_rms_offset);
-    float i_rms = remove_in_quadrature(sqrtf(ii > 0.0f ? ii : 0.0f) * i_scale, cal->i_rms_offset);
-    float p_raw = vi * v_scale * i_scale;
-    float q_raw = qi * v_scale * i_scale;
-    /* Rotate the (P, Q) phasor back by the current channel's phase error. */
-    float p = p_raw * m->cal_cos + q_raw * m->cal_sin - cal->p_offset_w;
-    float q = q_raw * m->cal_cos - p_raw * m->cal_sin;
+    float v_term = sqrtf(vv > 0.0 ? (float)vv : 0.0f) * v_scale;
+    float i_sense = sqrtf(ii > 0.0 ? (float)ii : 0.0f) * i_scale;
+    float v_rms = minus_offset(v_term, cal->v_rms_offset);
+    float i_rms = minus_offset(i_sense, cal->i_rms_offset);
+    /* The current offset corrects the current's amplitude (a sensor that
+     * reads a fixed amount low at every load), so it scales the powers the
+     * current takes part in, active and reactive alike; the power offset
+     * is for what is additive in P alone. */
+    float i_correction = i_sense > 0.0f ? i_rms / i_sense : 1.0f;
+    float pq_scale = v_scale * i_scale * i_correction / m->phase_gain;
+    float p = vi * pq_scale - cal->p_offset_w;
+    float q = qi * pq_scale / m->q_gain;
+    struct cplx leak = window_leak(m, td);
+    /* The integer step is not exactly of unit length: the phasor's length
+     * grows (or shrinks) by |step| - 1 per sample from the window's first
+     * one, a few 1e-7 over a window, which THD would see. Divide it out. */
+    double step_len = sqrt((double)m->step_c * m->step_c + (double)m->step_s * m->step_s) / Q30_ONE;
+    double start_len = sqrt((double)m->start_c * m->start_c + (double)m->start_s * m->start_s) / Q28_ONE;
+    double mean_len = start_len * (1.0 + (step_len - 1.0) * 0.5 * ((double)m->n - 1.0));
+    const double bin = 1.0 / (td * Q28_ONE * mean_len);
+    struct cplx xv = {((double)s->vc + a->vc) * bin, ((double)s->vs + a->vs) * bin};
+    struct cplx xi = {((double)s->ic + a->ic) * bin, ((double)s->is + a->is) * bin};
+    float thd_v = thd_percent(vv, xv, leak);
+    float thd_i = thd_percent(ii, xi, leak);
+    if (i_sense < m->no_load_a) {
+        p = q = 0.0f;
+        thd_i = 0.0f;
+    }
+
+    /* To the primary (CT models; ratios are 1 otherwise). */
+    float pq_ratio = m->ct_ratio * m->vt_ratio;
+    v_rms *= m->vt_ratio;
+    i_rms *= m->ct_ratio;
+    p *= pq_ratio;
+    q *= pq_ratio;
     float s_va = v_rms * i_rms;
+    if (i_sense < m->no_load_a) {
+        s_va = 0.0f;
+    }
     float pf = 1.0f;
     if (s_va > 0.0f) {
         pf = p / s_va;
@@ -132,41 +289,57 @@ static void publish_window(struct metrology *m, float end_frac)
     }
     float freq = (float)m->cycles * (float)HAL_SAMPLE_RATE_HZ * inv;
 
-    m->values.v_rms = v_rms;
-    m->values.i_rms = i_rms;
-    m->values.p_w = p;
-    m->values.q_var = q;
-    m->values.s_va = s_va;
-    m->values.pf = pf;
-    m->values.freq_hz = freq;
-    m->values.window++;
+    struct metrology_values *out = &m->values;
+    out->v_rms = v_rms;
+    out->i_rms = i_rms;
+    out->p_w = p;
+    out->q_var = q;
+    out->s_va = s_va;
+    out->pf = pf;
+    out->phase_deg = (p != 0.0f || q != 0.0f) ? atan2f(q, p) * DEG_PER_RAD : 0.0f;
+    out->freq_hz = freq;
+    out->thd_v_pct = thd_v;
+    out->thd_i_pct = thd_i;
+    out->i_sense_a = i_sense;
+    out->window++;
 
-    set_quadrature_delay(m, freq);
-    track_dc(m, mv, mi);
+    set_frequency_model(m, freq);
+    track_dc(m, (float)mv, (float)mi);
 }
 
-static void accumulate(struct metrology *m, int32_t v, int32_t i, int32_t vq)
+static void accumulate(struct metrology *m, const struct metrology_sample *x)
 {
     struct metrology_sums *s = &m->sums;
-    s->v += v;
-    s->i += i;
-    s->vv += (int64_t)v * v;
-    s->ii += (int64_t)i * i;
-    s->vi += (int64_t)v * i;
-    s->qi += (int64_t)vq * i;
+    s->v += x->v;
+    s->i += x->i;
+    s->vv += (int64_t)x->v * x->v;
+    s->ii += (int64_t)x->i * x->i;
+    s->vi += (int64_t)x->vd * x->id;
+    s->qi += (int64_t)x->vq * x->id;
+    s->vc += (int64_t)x->v * x->c;
+    s->vs += (int64_t)x->v * x->s;
+    s->ic += (int64_t)x->i * x->c;
+    s->is += (int64_t)x->i * x->s;
     m->n++;
 }
 
 /* Weighted share `w` of one sample's products, as a boundary correction. */
-static void adj_add(struct metrology_adj *a, float w, int32_t v, int32_t i, int32_t vq)
+static void adj_add(struct metrology_adj *a, float w, const struct metrology_sample *x)
 {
-    float fv = (float)v, fi = (float)i, fq = (float)vq;
+    float fv = (float)x->v, fi = (float)x->i, fid = (float)x->id;
     a->v += w * fv;
     a->i += w * fi;
     a->vv += w * fv * fv;
     a->ii += w * fi * fi;
-    a->vi += w * fv * fi;
-    a->qi += w * fq * fi;
+    a->vi += w * (float)x->vd * fid;
+    a->qi += w * (float)x->vq * fid;
+    a->vc += w * fv * (float)x->c;
+    a->vs += w * fv * (float)x->s;
+    a->ic += w * fi * (float)x->c;
+    a->is += w * fi * (float)x->s;
+    float c = (float)x->c * (float)(1.0 / Q28_ONE), sn = (float)x->s * (float)(1.0 / Q28_ONE);
+    a->c2 += w * (c * c - sn * sn);
+    a->s2 += w * (2.0f * c * sn);
 }
 
 /*
@@ -177,13 +350,10 @@ static void adj_add(struct metrology_adj *a, float w, int32_t v, int32_t i, int3
  * The old window gets excess * (that sample), the new one the opposite, and
  * this sample itself is accumulated whole into the new window afterwards.
  */
-static bool on_crossing(struct metrology *m, float alpha, int32_t v, int32_t i, int32_t vq)
+static bool on_crossing(struct metrology *m, float alpha, struct metrology_sample *x)
 {
     float excess = alpha - 0.5f;
-    bool use_this = excess >= 0.0f;
-    int32_t gv = use_this ? v : m->v_prev;
-    int32_t gi = use_this ? i : m->i_prev;
-    int32_t gq = use_this ? vq : m->vq_prev;
+    const struct metrology_sample *g = excess >= 0.0f ? x : &m->prev;
     bool published = false;
 
     if (m->synced) {
@@ -191,47 +361,65 @@ static bool on_crossing(struct metrology *m, float alpha, int32_t v, int32_t i, 
         if (m->n < METRO_WINDOW_MIN_SAMPLES) {
             return false; /* keep going: the window is not long enough yet */
         }
-        adj_add(&m->adj, excess, gv, gi, gq);
+        adj_add(&m->adj, excess, g);
         publish_window(m, alpha - 1.0f);
         published = true;
     }
     window_reset(m);
-    adj_add(&m->adj, -excess, gv, gi, gq);
+    adj_add(&m->adj, -excess, g);
     m->start_frac = alpha - 1.0f;
+    /* x is the new window's first sample: its phasor back to unit length,
+     * so the window's magnitude drift is known (publish_window) */
+    renormalise_phasor(m);
+    x->c = m->ph_c >> PHASOR_TO_Q28;
+    x->s = m->ph_s >> PHASOR_TO_Q28;
+    m->start_c = x->c;
+    m->start_s = x->s;
     m->synced = true;
     return published;
 }
 
 bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
 {
-    int32_t v = v_code - m->v_dc;
-    int32_t i = i_code - m->i_dc;
+    struct metrology_sample x;
+    x.v = v_code - m->v_dc;
+    x.i = i_code - m->i_dc;
+    /* phase correction: (1 - k) x[n] + k x[n-1] on one of the channels */
+    x.vd = x.v + (int32_t)(((int64_t)(m->prev.v - x.v) * m->v_delay_q16) >> 16);
+    x.id = x.i + (int32_t)(((int64_t)(m->prev.i - x.i) * m->i_delay_q16) >> 16);
 
-    /* quadrature voltage: v(n - D), D = a quarter of the measured period */
+    /* quadrature voltage: vd(n - D), D = a quarter of the measured period */
     uint32_t pos = m->vhist_pos;
-    m->vhist[pos] = v;
-    int32_t a = m->vhist[(pos - m->q_delay) & (METRO_VHIST_LEN - 1u)];
-    int32_t b = m->vhist[(pos - m->q_delay - 1u) & (METRO_VHIST_LEN - 1u)];
-    int32_t vq = a + (int32_t)(((int64_t)(b - a) * m->q_frac_q16) >> 16);
+    m->vhist[pos] = x.vd;
+    int32_t qa = m->vhist[(pos - m->q_delay) & (METRO_VHIST_LEN - 1u)];
+    int32_t qb = m->vhist[(pos - m->q_delay - 1u) & (METRO_VHIST_LEN - 1u)];
+    x.vq = qa + (int32_t)(((int64_t)(qb - qa) * m->q_frac_q16) >> 16);
     m->vhist_pos = (pos + 1u) & (METRO_VHIST_LEN - 1u);
+
+    /* the fundamental's phasor at this sample (renormalised when a window
+     * starts here, see on_crossing) */
+    x.c = m->ph_c >> PHASOR_TO_Q28;
+    x.s = m->ph_s >> PHASOR_TO_Q28;
 
     bool published = false;
     m->since_cross++;
-    if (v < -m->zc_hysteresis) {
+    if (x.v < -m->zc_hysteresis) {
         m->armed = true;
-    } else if (m->armed && v >= 0) {
+    } else if (m->armed && x.v >= 0) {
         m->armed = false;
         if (m->since_cross >= METRO_MIN_PERIOD_SAMPLES) {
             m->since_cross = 0;
-            float alpha = (float)(-m->v_prev) / (float)(v - m->v_prev);
-            published = on_crossing(m, alpha, v, i, vq);
+            float alpha = (float)(-m->prev.v) / (float)(x.v - m->prev.v);
+            published = on_crossing(m, alpha, &x);
         }
     }
 
-    accumulate(m, v, i, vq);
-    m->v_prev = v;
-    m->i_prev = i;
-    m->vq_prev = vq;
+    accumulate(m, &x);
+    m->prev = x;
+    /* one step on (the step of the window this sample belongs to) */
+    int32_t c = m->ph_c, sn = m->ph_s;
+    m->ph_c = (int32_t)(((int64_t)c * m->step_c - (int64_t)sn * m->step_s + (1 << 29)) >> 30);
+    m->ph_s = (int32_t)(((int64_t)sn * m->step_c + (int64_t)c * m->step_s + (1 << 29)) >> 30);
 
     if (m->n >= METRO_TIMEOUT_SAMPLES) {
         /* No usable voltage: nothing to measure, but keep the DC estimate
@@ -239,7 +427,8 @@ bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
         float inv = 1.0f / (float)m->n;
         track_dc(m, (float)m->sums.v * inv, (float)m->sums.i * inv);
         publish_zero(m);
-        set_quadrature_delay(m, NOMINAL_FREQ_HZ);
+        set_frequency_model(m, NOMINAL_FREQ_HZ);
+        renormalise_phasor(m);
         window_reset(m);
         m->synced = false;
         published = true;

@@ -88,6 +88,11 @@ static bool follows_endian(enum med2_reg_type t)
     return t == MED2_T_U32 || t == MED2_T_FLOAT || t == MED2_T_DOUBLE;
 }
 
+static bool in_block(const struct mb_slave *s, uint32_t start)
+{
+    return s->ops->block_read != NULL && start >= s->ops->block_first && start < s->ops->block_end;
+}
+
 /* Function 03 (AP §6.3). Fills s->tx from byte 2 on; *reply_len counts the
  * bytes after the function code. */
 static enum mb_status read_holding(struct mb_slave *s, const uint8_t *d, size_t data_len,
@@ -106,6 +111,25 @@ static enum mb_status read_holding(struct mb_slave *s, const uint8_t *d, size_t 
         return MB_EX_ILLEGAL_ADDRESS;
     }
     uint8_t *out = &s->tx[3];
+    if (in_block(s, start)) {
+        uint16_t words[MB_READ_MAX_QUANTITY];
+        if (end > s->ops->block_end) {
+            return MB_EX_ILLEGAL_ADDRESS;
+        }
+        enum mb_status st = s->ops->block_read(s->ctx, start, quantity, words);
+        if (st != MB_OK) {
+            return st;
+        }
+        for (uint32_t k = 0; k < quantity; k++) {
+            put_u16(out + 2u * k, words[k]);
+        }
+        s->tx[2] = (uint8_t)(quantity * 2u);
+        *reply_len = 1u + quantity * 2u;
+        return MB_OK;
+    }
+    if (s->block_only) {
+        return MB_EX_ILLEGAL_ADDRESS;
+    }
     uint32_t reg = start;
     int id = regmap_find(s->map, reg);
     while (reg < end) {
@@ -146,6 +170,19 @@ static enum mb_status write_registers(struct mb_slave *s, uint32_t start, uint32
 {
     uint32_t end = start + quantity;
     if (end > MB_REGISTER_SPACE) {
+        return MB_EX_ILLEGAL_ADDRESS;
+    }
+    if (in_block(s, start)) {
+        uint16_t words[MB_WRITE_MAX_QUANTITY];
+        if (end > s->ops->block_end) {
+            return MB_EX_ILLEGAL_ADDRESS;
+        }
+        for (uint32_t k = 0; k < quantity; k++) {
+            words[k] = get_u16(bytes + 2u * k);
+        }
+        return s->ops->block_write(s->ctx, start, quantity, words);
+    }
+    if (s->block_only) {
         return MB_EX_ILLEGAL_ADDRESS;
     }
     int first = regmap_find(s->map, start);
@@ -242,7 +279,7 @@ static size_t devid_value_len(const struct mb_devid_object *o)
 static enum mb_status read_device_id(struct mb_slave *s, const uint8_t *d, size_t data_len,
                                      size_t *reply_len)
 {
-    if (data_len < 1u || d[0] != MB_MEI_READ_DEVICE_ID) {
+    if (s->block_only || data_len < 1u || d[0] != MB_MEI_READ_DEVICE_ID) {
         return MB_EX_ILLEGAL_FUNCTION; /* other MEI types are not served */
     }
     if (data_len != 3u) {
@@ -302,6 +339,10 @@ enum mb_status mb_handle_frame(struct mb_slave *s, const uint8_t *frame, size_t 
     enum mb_status st;
     if (len < MB_MIN_ADU || len > MB_RTU_MAX_ADU) {
         st = MB_ERR_SHORT_FRAME;
+        goto done;
+    }
+    if (s->closed) {
+        st = MB_ERR_PORT_CLOSED;
         goto done;
     }
     uint16_t crc = crc16_modbus(frame, len - 2);

@@ -41,6 +41,7 @@ enum mb_status {
     MB_ERR_BAD_CRC = -1,        /* CRC mismatch: silently ignored */
     MB_ERR_SHORT_FRAME = -2,    /* too short to be a request: ignored */
     MB_ERR_NOT_FOR_US = -3,     /* another slave's address: ignored */
+    MB_ERR_PORT_CLOSED = -4,    /* the port answers nothing (a sealed factory port) */
 };
 
 #define MB_ADDRESS_BROADCAST 0u
@@ -80,12 +81,21 @@ struct mb_slave_ops {
     /* After the reply went out (or would have, for a broadcast): what must
      * wait for it, such as new line settings or a restart. */
     void (*end)(void *ctx);
+    /* A private block of registers outside the public map (the factory
+     * block, docs/factory.md): a request whose start lies in it is handed
+     * over whole, as big-endian words, whatever register 708 says. NULL
+     * `block_read` means no such block. */
+    uint32_t block_first, block_end; /* [first, end) */
+    enum mb_status (*block_read)(void *ctx, uint32_t start, uint32_t quantity, uint16_t *words);
+    enum mb_status (*block_write)(void *ctx, uint32_t start, uint32_t quantity, const uint16_t *words);
 };
 
 struct mb_slave {
     uint8_t address;     /* 1..247; default 1 (manual §5, register 700) */
     enum med2_map map;   /* which of the manual's tables this model answers */
     enum mb_endian endian; /* register 708 as applied */
+    bool block_only;     /* a factory test port: the block alone, the public map 02, 2B 01 */
+    bool closed;         /* answers nothing at all (a sealed factory test port) */
     const struct mb_slave_ops *ops;
     void *ctx;
     const struct mb_devid_object *devid;

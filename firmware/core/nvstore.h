@@ -2,7 +2,8 @@
  * nvstore.h — records in non-volatile memory that survive any power cut
  * (DESIGN.md, "Non-volatile storage").
  *
- * Each record (settings, energy counters) has two copies in NV. A save
+ * Each record (settings, energy counters, factory calibration and identity)
+ * has two copies in NV. A save
  * writes the copy that does not hold the newest valid data, with the next
  * sequence number and a CRC-32 over header and payload, in one
  * hal_nv_write. A power cut during it tears at most that copy; the load
@@ -12,7 +13,9 @@
  * Layout in the HAL_NV_SIZE bytes (offsets in bytes):
  *   0     settings copy A     512   settings copy B
  *   1024  energy copy A       1536  energy copy B
- *   2048..4095 free (the factory block: calibration, serial, seal — later)
+ *   2048  factory copy A      2560  factory copy B   (factory.h: calibration,
+ *                                                    serial, seal)
+ *   3072..4095 free
  *
  * The caller owns `struct nvstore` (no heap); its buffer holds one copy
  * while it is checked.
@@ -30,7 +33,7 @@
 #define NVSTORE_MAX_PAYLOAD (NVSTORE_SLOT_SIZE - NVSTORE_HEADER_SIZE)
 #define NVSTORE_COPIES 2u
 
-enum nvstore_record { NVSTORE_SETTINGS = 0, NVSTORE_ENERGY = 1, NVSTORE_RECORD_COUNT };
+enum nvstore_record { NVSTORE_SETTINGS = 0, NVSTORE_ENERGY = 1, NVSTORE_FACTORY = 2, NVSTORE_RECORD_COUNT };
 
 _Static_assert(NVSTORE_RECORD_COUNT * NVSTORE_COPIES * NVSTORE_SLOT_SIZE <= HAL_NV_SIZE,
                "NV records must fit the board's NV memory");

@@ -143,3 +143,26 @@ void settings_tariff_schedule(const struct settings *s, struct tariff_schedule *
         out->entry[e].minute = (uint8_t)settings_get(s, t + 2);
     }
 }
+
+static float float_of(const struct settings *s, enum med2_reg_id id)
+{
+    uint32_t bits = settings_get(s, id);
+    float f;
+    memcpy(&f, &bits, sizeof(f));
+    return f;
+}
+
+/* Manual §5, registers 824..830. */
+#define CT_SECONDARY_1A 1.0f
+#define CT_SECONDARY_5A 5.0f
+
+float settings_ct_ratio(const struct settings *s)
+{
+    float secondary = settings_get(s, MED2_REG_CT_SECONDARY) == 0u ? CT_SECONDARY_1A : CT_SECONDARY_5A;
+    return float_of(s, MED2_REG_CT_PRIMARY) / secondary;
+}
+
+float settings_vt_ratio(const struct settings *s)
+{
+    return float_of(s, MED2_REG_VT_PRIMARY) / float_of(s, MED2_REG_VT_SECONDARY);
+}

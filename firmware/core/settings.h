@@ -84,6 +84,12 @@ bool settings_valid(const struct settings *s);
 uint8_t settings_slave_id(const struct settings *s);
 struct settings_line settings_line(const struct settings *s);
 unsigned settings_endian(const struct settings *s); /* 0..3, register 708 */
+
+/* CT ratio: CT primary (824, A) / CT secondary (826: 0 = 1 A, 1 = 5 A);
+ * VT ratio: VT primary (828) / VT secondary (830). Defaults 5/5 and 100/100
+ * are 1. What CT models scale their measurements and energy by. */
+float settings_ct_ratio(const struct settings *s);
+float settings_vt_ratio(const struct settings *s);
 void settings_tariff_schedule(const struct settings *s, struct tariff_schedule *out);
 
 #endif /* MED2_SETTINGS_H */

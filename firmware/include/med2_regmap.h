@@ -197,4 +197,64 @@ struct med2_reg_info {
     {#id, {(c80), (b80)}, (type), (access), (unit), (lo), (hi), (def), (desc)},
 #define MED2_REG_INFO_TABLE { MED2_REGMAP(MED2_REG_INFO_ENTRY) }
 
+/*
+ * The factory block: a private register block (not in the manual), used by
+ * end-of-line calibration. Documented in docs/factory.md.
+ *
+ *   - Always big-endian (ABCD), whatever register 708 says: EOL tooling must
+ *     not depend on a customer setting.
+ *   - Reads are always allowed (identity and status).
+ *   - Writes need the factory key written to FACTORY_KEY first (a wrong key
+ *     locks again) and are refused with exception 01 once the unit is
+ *     sealed; out-of-range values are exception 03 and change nothing.
+ *   - Calibration and identity apply at once (so the rig can verify them)
+ *     and persist, CRC-protected, on FACTORY_COMMAND 1. A corrupt record is
+ *     reported in FACTORY_STATUS and the unit runs uncalibrated (identity).
+ *   - FACTORY_COMMAND 2 seals: one-way, only with a saved, valid record.
+ *   - Models without RS485 answer this block, and only this block, on their
+ *     factory test port (38400 8N1); after sealing that port answers nothing.
+ *
+ * X(id, address, type, access, unit, min, max, default, description)
+ */
+#define MED2_FACTORY_KEY_VALUE 0x4D454432u /* "MED2": the simulated product's key */
+
+/* FACTORY_STATUS bits */
+#define MED2_FACTORY_UNLOCKED 0x01u
+#define MED2_FACTORY_SEALED 0x02u
+#define MED2_FACTORY_CAL_SAVED 0x04u   /* a valid calibration record is in NV */
+#define MED2_FACTORY_CAL_CORRUPT 0x08u /* the record failed its CRC: running uncalibrated */
+#define MED2_FACTORY_PULSE2_OVERFLOW 0x10u /* pulse output 2 dropped pulses (docs/metering.md) */
+
+/* FACTORY_COMMAND values */
+#define MED2_FACTORY_CMD_SAVE 1u
+#define MED2_FACTORY_CMD_SEAL 2u
+#define MED2_FACTORY_CMD_LOCK 3u
+
+#define MED2_FACTORY_REGMAP(X) \
+    X(FACTORY_KEY, 9000, MED2_T_U32, MED2_A_W, "", 0, 4294967295.0, 0, "Factory key: unlocks the block") \
+    X(FACTORY_STATUS, 9002, MED2_T_U32, MED2_A_R, "", 0, 0, 0, "Status bits: 1 unlocked, 2 sealed, 4 calibration saved, 8 calibration corrupt, 16 pulse 2 overflow") \
+    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 3, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock") \
+    X(FACTORY_SERIAL, 9006, MED2_T_U32, MED2_A_RW, "", 1, 99999999, 0, "Serial number") \
+    X(FACTORY_HW_VERSION, 9008, MED2_T_U32, MED2_A_RW, "", 0, 65535, 0, "Hardware version") \
+    X(FACTORY_CAL_DATE, 9010, MED2_T_U32, MED2_A_RW, "", 20000101, 20991231, 0, "Calibration date YYYYMMDD") \
+    X(FACTORY_V_GAIN, 9012, MED2_T_FLOAT, MED2_A_RW, "", 0.85, 1.15, 1, "Voltage gain") \
+    X(FACTORY_I_GAIN, 9014, MED2_T_FLOAT, MED2_A_RW, "", 0.85, 1.15, 1, "Current gain") \
+    X(FACTORY_PHASE_DEG, 9016, MED2_T_FLOAT, MED2_A_RW, "deg", -3, 3, 0, "Current phase correction, degrees the current is advanced") \
+    X(FACTORY_V_OFFSET, 9018, MED2_T_FLOAT, MED2_A_RW, "V", -2, 2, 0, "Voltage rms offset") \
+    X(FACTORY_I_OFFSET, 9020, MED2_T_FLOAT, MED2_A_RW, "A", -0.05, 0.05, 0, "Current rms offset") \
+    X(FACTORY_P_OFFSET, 9022, MED2_T_FLOAT, MED2_A_RW, "W", -2, 2, 0, "Active power offset")
+
+enum med2_factory_id {
+#define MED2_FACTORY_ENUM(id, addr, type, access, unit, lo, hi, def, desc) MED2_##id,
+    MED2_FACTORY_REGMAP(MED2_FACTORY_ENUM)
+#undef MED2_FACTORY_ENUM
+    MED2_FACTORY_COUNT
+};
+
+enum med2_factory_addr {
+#define MED2_FACTORY_ADDR(id, addr, type, access, unit, lo, hi, def, desc) MED2_ADDR_##id = (addr),
+    MED2_FACTORY_REGMAP(MED2_FACTORY_ADDR)
+#undef MED2_FACTORY_ADDR
+};
+
 #endif /* MED2_REGMAP_H */

@@ -14,6 +14,14 @@
 #define M_PI 3.14159265358979323846
 #endif
 
+#define SINE_MAX_HARMONICS 4u
+
+struct sine_harmonic {
+    unsigned order;   /* 2.., 0 = unused */
+    double percent;   /* of the fundamental's amplitude */
+    double phase_deg; /* relative to the channel's fundamental */
+};
+
 struct sine_gen {
     double v_rms, i_rms, phase_deg, freq_hz; /* current lags voltage by phase_deg */
     double v_per_code, i_per_code;
@@ -22,6 +30,7 @@ struct sine_gen {
     uint64_t n;                              /* next sample index */
     double start_phase_rad;                  /* voltage angle at sample 0 */
     uint64_t rng;
+    struct sine_harmonic v_harm[SINE_MAX_HARMONICS], i_harm[SINE_MAX_HARMONICS];
 };
 
 /* Direct-connected (80 A) scales, no offsets, no noise, angle 0.3 rad. */

@@ -207,3 +207,193 @@ Test(metrology, calibration_gain_and_phase)
     assert_rel(val->i_rms, 5.0 * 0.97, 0.001, "Irms", 50, 61);
     assert_rel(val->p_w, 230.0 * 1.02 * 5.0 * 0.97 * 0.5, 0.001, "P", 50, 61);
 }
+
+/* ---- THD: the fundamental's DFT bin over whole cycles ---- */
+
+struct thd_point {
+    double freq_hz;
+    double v_pct3, v_pct5; /* 3rd and 5th harmonic of V, % */
+    double i_pct3, i_pct5, i_pct31;
+};
+
+ParameterizedTestParameters(metrology, thd)
+{
+    static struct thd_point points[] = {
+        {50.0, 5.0, 3.0, 20.0, 10.0, 0.0},  {60.0, 5.0, 3.0, 20.0, 10.0, 0.0},
+        {53.7, 5.0, 3.0, 20.0, 10.0, 0.0},  {45.0, 5.0, 3.0, 0.0, 0.0, 2.0},
+        {50.0, 0.0, 0.0, 0.0, 0.0, 4.0},    {64.9, 1.0, 0.0, 30.0, 0.0, 0.0},
+    };
+    return cr_make_param_array(struct thd_point, points, sizeof(points) / sizeof(points[0]));
+}
+
+ParameterizedTest(struct thd_point *pt, metrology, thd)
+{
+    struct metrology m;
+    init_direct(&m);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 5.0, 30.0, pt->freq_hz);
+    g.noise_codes = 40.0;
+    g.v_harm[0] = (struct sine_harmonic){3, pt->v_pct3, 40.0};
+    g.v_harm[1] = (struct sine_harmonic){5, pt->v_pct5, -75.0};
+    g.i_harm[0] = (struct sine_harmonic){3, pt->i_pct3, 10.0};
+    g.i_harm[1] = (struct sine_harmonic){5, pt->i_pct5, 130.0};
+    g.i_harm[2] = (struct sine_harmonic){31, pt->i_pct31, 0.0};
+    double want_v = hypot(pt->v_pct3, pt->v_pct5);
+    double want_i = sqrt(pt->i_pct3 * pt->i_pct3 + pt->i_pct5 * pt->i_pct5 + pt->i_pct31 * pt->i_pct31);
+    run(&m, &g, 1.0);
+    for (int w = 0; w < 5; w++) {
+        run(&m, &g, 0.2);
+        const struct metrology_values *val = metrology_values(&m);
+        /* within 0.03 % THD (absolute: the floor is ~0.015 %) and 0.2 % of the value */
+        cr_assert(fabs(val->thd_v_pct - want_v) <= 0.03 + 0.002 * want_v, "THDV %.4f %% want %.4f %% at %.1f Hz",
+                  val->thd_v_pct, want_v, pt->freq_hz);
+        cr_assert(fabs(val->thd_i_pct - want_i) <= 0.03 + 0.002 * want_i, "THDI %.4f %% want %.4f %% at %.1f Hz",
+                  val->thd_i_pct, want_i, pt->freq_hz);
+        /* the rms counts the harmonics too */
+        assert_rel(val->v_rms, 230.0 * sqrt(1.0 + want_v * want_v / 1e4), 0.0003, "Vrms", pt->freq_hz, 30);
+        assert_rel(val->i_rms, 5.0 * sqrt(1.0 + want_i * want_i / 1e4), 0.0003, "Irms", pt->freq_hz, 30);
+        cr_assert(fabs(val->freq_hz - pt->freq_hz) <= 0.002, "f %f", val->freq_hz);
+    }
+}
+
+Test(metrology, thd_follows_a_frequency_change)
+{
+    struct metrology m;
+    init_direct(&m);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 5.0, 0.0, 50.0);
+    g.v_harm[0] = (struct sine_harmonic){3, 5.0, 0.0};
+    g.v_harm[1] = (struct sine_harmonic){5, 3.0, 0.0};
+    run(&m, &g, 1.0);
+    cr_assert(fabs(metrology_values(&m)->thd_v_pct - 5.831) < 0.02);
+    /* a new frequency: continue the phase, as a source does */
+    g.start_phase_rad += 2.0 * M_PI * (50.0 - 57.3) * (double)g.n / 4000.0;
+    g.freq_hz = 57.3;
+    run(&m, &g, 0.6); /* the windows after the first at the new frequency */
+    cr_assert(fabs(metrology_values(&m)->thd_v_pct - 5.831) < 0.02, "THDV %f",
+              metrology_values(&m)->thd_v_pct);
+}
+
+Test(metrology, thd_of_a_clean_sine_and_no_current)
+{
+    struct metrology m;
+    init_direct(&m);
+    metrology_set_no_load(&m, 0.008f);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 0.0, 0.0, 50.0);
+    g.noise_codes = 40.0;
+    run(&m, &g, 1.0);
+    const struct metrology_values *val = metrology_values(&m);
+    cr_assert(val->thd_v_pct < 0.03f, "THDV of a clean sine %f", val->thd_v_pct);
+    cr_assert_eq(val->thd_i_pct, 0.0f, "no current, no THDI");
+    cr_assert_eq(val->p_w, 0.0f, "no load");
+    cr_assert_eq(val->pf, 1.0f);
+}
+
+/* ---- PF and angle in the four quadrants (IEC 62053-23 signs) ---- */
+
+ParameterizedTestParameters(metrology, quadrants)
+{
+    static double angles[] = {30.0, 150.0, 210.0, 330.0, -30.0, 90.0};
+    return cr_make_param_array(double, angles, sizeof(angles) / sizeof(angles[0]));
+}
+
+ParameterizedTest(double *angle, metrology, quadrants)
+{
+    struct metrology m;
+    init_direct(&m);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 5.0, *angle, 50.0);
+    g.noise_codes = 40.0;
+    run(&m, &g, 1.0);
+    const struct metrology_values *val = metrology_values(&m);
+    double ph = *angle * M_PI / 180.0;
+    double p = 1150.0 * cos(ph), q = 1150.0 * sin(ph);
+    cr_assert(fabs(val->p_w - p) <= 0.0005 * 1150.0, "P %f want %f", val->p_w, p);
+    cr_assert(fabs(val->q_var - q) <= 0.002 * 1150.0, "Q %f want %f", val->q_var, q);
+    /* PF carries the sign of P: quadrants I, IV positive; II, III negative */
+    cr_assert(fabs(val->pf - cos(ph)) <= 0.0005, "PF %f want %f", val->pf, cos(ph));
+    double want_angle = atan2(sin(ph), cos(ph)) * 180.0 / M_PI;
+    cr_assert(fabs(val->phase_deg - want_angle) <= 0.02, "angle %f want %f", val->phase_deg, want_angle);
+}
+
+/* ---- calibration applied per sample ---- */
+
+struct phase_point {
+    double freq_hz, sensor_lag_deg;
+};
+
+ParameterizedTestParameters(metrology, phase_correction)
+{
+    static struct phase_point points[] = {
+        {50.0, 1.7}, {50.0, -0.9}, {60.0, 2.95}, {45.0, -3.0}, {65.0, 3.0}, {50.0, 0.01},
+    };
+    return cr_make_param_array(struct phase_point, points, sizeof(points) / sizeof(points[0]));
+}
+
+/* A unit whose current sensor lags by a known angle, corrected to < 0.01 deg
+ * at PF 0.5 (where 0.01 deg is 0.03 % of P). */
+ParameterizedTest(struct phase_point *pt, metrology, phase_correction)
+{
+    struct metrology m;
+    init_direct(&m);
+    struct metrology_cal cal = metrology_cal_identity();
+    cal.i_phase_deg = (float)pt->sensor_lag_deg;
+    metrology_set_calibration(&m, &cal);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 5.0, 60.0 + pt->sensor_lag_deg, pt->freq_hz);
+    run(&m, &g, 1.0);
+    for (int w = 0; w < 3; w++) {
+        run(&m, &g, 0.2);
+        const struct metrology_values *val = metrology_values(&m);
+        /* the angle P and S imply: cos(angle) = P / S */
+        double angle = acos(val->p_w / val->s_va) * 180.0 / M_PI;
+        cr_assert(fabs(angle - 60.0) < 0.01, "angle from P/S %.5f deg at %.0f Hz, lag %.2f", angle,
+                  pt->freq_hz, pt->sensor_lag_deg);
+        cr_assert(fabs(val->phase_deg - 60.0) < 0.01, "angle %.5f", val->phase_deg);
+        assert_rel(val->p_w, 575.0, 0.0003, "P", pt->freq_hz, 60.0);
+        assert_rel(val->q_var, 1150.0 * sin(M_PI / 3.0), 0.0005, "Q", pt->freq_hz, 60.0);
+        assert_rel(val->v_rms, 230.0, 0.0002, "Vrms", pt->freq_hz, 60.0);
+        assert_rel(val->i_rms, 5.0, 0.0002, "Irms", pt->freq_hz, 60.0);
+    }
+}
+
+Test(metrology, offsets_are_additive_the_current_one_scales_p_and_q)
+{
+    struct metrology m;
+    init_direct(&m);
+    struct metrology_cal cal = metrology_cal_identity();
+    cal.v_rms_offset = 0.5f;   /* reads 0.5 V high */
+    cal.i_rms_offset = -0.01f; /* reads 10 mA low, at every load */
+    cal.p_offset_w = -1.5f;    /* reads 1.5 W low */
+    metrology_set_calibration(&m, &cal);
+    struct sine_gen g;
+    sine_init(&g, 230.0, 1.0, 60.0, 50.0);
+    run(&m, &g, 1.0);
+    const struct metrology_values *val = metrology_values(&m);
+    cr_assert(fabs(val->v_rms - 229.5) < 0.01, "V %f", val->v_rms);
+    cr_assert(fabs(val->i_rms - 1.01) < 0.0002, "I %f", val->i_rms);
+    /* the current the powers are made of is 1.01 A: P = 230 x 1.01 x 0.5 + 1.5 */
+    cr_assert(fabs(val->p_w - (230.0 * 1.01 * 0.5 + 1.5)) < 0.05, "P %f", val->p_w);
+    cr_assert(fabs(val->q_var - 230.0 * 1.01 * sin(M_PI / 3.0)) < 0.1, "Q %f", val->q_var);
+    cr_assert(fabs(val->i_sense_a - 1.0) < 0.0002, "I before the offset %f", val->i_sense_a);
+}
+
+Test(metrology, ct_and_vt_ratios_scale_to_primary)
+{
+    struct metrology m;
+    metrology_init(&m, AFE_V_PEAK_AT_FULL_SCALE / (float)AFE_CODE_FULL_SCALE,
+                   AFE_I_PEAK_AT_FULL_SCALE_CT / (float)AFE_CODE_FULL_SCALE);
+    metrology_set_ratios(&m, 40.0f, 2.0f); /* 200/5 A, 200/100 V */
+    struct sine_gen g;
+    sine_init(&g, 110.0, 4.0, 60.0, 50.0);
+    g.i_per_code = AFE_I_PEAK_AT_FULL_SCALE_CT / (double)AFE_CODE_FULL_SCALE;
+    run(&m, &g, 1.0);
+    const struct metrology_values *val = metrology_values(&m);
+    assert_rel(val->v_rms, 220.0, 0.0003, "V primary", 50, 60);
+    assert_rel(val->i_rms, 160.0, 0.0003, "I primary", 50, 60);
+    assert_rel(val->p_w, 220.0 * 160.0 * 0.5, 0.0005, "P primary", 50, 60);
+    assert_rel(val->s_va, 220.0 * 160.0, 0.0005, "S primary", 50, 60);
+    assert_rel(val->i_sense_a, 4.0, 0.0003, "I at the terminals", 50, 60);
+    cr_assert(fabs(val->pf - 0.5) < 0.0005);
+}

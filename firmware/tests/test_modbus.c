@@ -80,7 +80,8 @@ static void fake_end(void *ctx)
 }
 
 static const struct mb_slave_ops fake_ops = {
-    fake_begin, fake_read, fake_write_value, fake_write_commit, fake_end,
+    .begin = fake_begin, .read = fake_read, .write_value = fake_write_value,
+    .write_commit = fake_write_commit, .end = fake_end,
 };
 
 static struct mb_slave slave;

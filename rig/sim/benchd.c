@@ -90,6 +90,16 @@ static int parse_unit(const char *spec, struct sim_unit *unit, unsigned position
 
 static int write_bench_json(void)
 {
+    char tmp[SIM_PATH_MAX], final[SIM_PATH_MAX];
+    /* the pid first: bench.json is what says the bench is ready */
+    snprintf(tmp, sizeof(tmp), "%s/benchd.pid", bench.dir);
+    FILE *f = fopen(tmp, "w");
+    if (f == NULL) {
+        fprintf(stderr, "benchd: cannot write %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%d\n", (int)getpid());
+    fclose(f);
     json_t *units = json_array();
     for (unsigned k = 0; k < bench.unit_count; k++) {
         const struct sim_unit *u = &bench.units[k];
@@ -100,7 +110,6 @@ static int write_bench_json(void)
     }
     json_t *root = json_pack("{s:s, s:{s:s}, s:o}", "control", bench.control_path, "source",
                              "tty", bench.source.pty.path, "units", units);
-    char tmp[SIM_PATH_MAX], final[SIM_PATH_MAX];
     snprintf(tmp, sizeof(tmp), "%s/bench.json.tmp", bench.dir);
     snprintf(final, sizeof(final), "%s/bench.json", bench.dir);
     int r = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -109,14 +118,6 @@ static int write_bench_json(void)
         fprintf(stderr, "benchd: cannot write %s: %s\n", final, strerror(errno));
         return -1;
     }
-    snprintf(tmp, sizeof(tmp), "%s/benchd.pid", bench.dir);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL) {
-        fprintf(stderr, "benchd: cannot write %s: %s\n", tmp, strerror(errno));
-        return -1;
-    }
-    fprintf(f, "%d\n", (int)getpid());
-    fclose(f);
     return 0;
 }
 

@@ -11,6 +11,8 @@
 #include "bench_config.h"
 #include "rig/bench.h"
 
+struct rig_records;
+
 struct rig_bench {
     struct rig_bench_config *cfg;
     struct rig_simctl *ctl;     /* simulated benches */
@@ -21,6 +23,7 @@ struct rig_bench {
     struct rig_meter *meters[RIG_MAX_POSITIONS];
     struct rig_pulse_input *pulses[RIG_MAX_POSITIONS][2];
     int64_t t0_ns;              /* hw: CLOCK_MONOTONIC at open */
+    struct rig_records *records; /* where procedures record, not owned (records.c) */
 };
 
 /* Forget position's Modbus client (after a flash restarted the unit). */

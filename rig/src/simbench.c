@@ -266,7 +266,9 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
     free(units);
 
     for (long i = 0; i < (long)(RIG_SIMBENCH_READY_S * 1e9 / POLL_INTERVAL_NS); i++) {
-        if (access(json, F_OK) == 0) {
+        /* benchd writes bench.json, then benchd.pid: ready when both are
+         * there, so a second start in this dir always sees the pid. */
+        if (access(json, F_OK) == 0 && read_pid(dir) == pid) {
             *pid_out = pid;
             return 0;
         }

@@ -62,6 +62,13 @@ void afe_model_init(struct afe_model *afe, uint32_t serial, bool is_ct)
     afe->imp.v_offset_codes = (int32_t)(AFE_MODEL_OFFSET_SPREAD_CODES * uniform_pm1(&seed));
     afe->imp.i_offset_codes = (int32_t)(AFE_MODEL_OFFSET_SPREAD_CODES * uniform_pm1(&seed));
     afe->rng = splitmix64(&seed);
+    /* drawn from its own stream, so the older imperfections and the noise
+     * of every serial stay what they were */
+    uint64_t seed_lowi = seed ^ 0x4C4F5749ull; /* "LOWI" */
+    double u = 0.5 * (uniform_pm1(&seed_lowi) + 1.0);
+    double imin = is_ct ? AFE_MODEL_IMIN_CT_A : AFE_MODEL_IMIN_DIRECT_A;
+    afe->imp.i_low_deficit_a =
+        imin * (AFE_MODEL_LOWI_MIN_FRACTION + u * (AFE_MODEL_LOWI_MAX_FRACTION - AFE_MODEL_LOWI_MIN_FRACTION));
 
     afe->v_volts_per_code = AFE_V_PEAK_AT_FULL_SCALE / (double)AFE_CODE_FULL_SCALE;
     afe->i_amps_per_code = (is_ct ? AFE_I_PEAK_AT_FULL_SCALE_CT : AFE_I_PEAK_AT_FULL_SCALE_DIRECT) /
@@ -81,7 +88,9 @@ void afe_model_set_terminals(struct afe_model *afe, const struct sim_terminals *
     afe->step_c = cos(afe->theta_step);
     afe->step_s = sin(afe->theta_step);
     afe->v_amp = sqrt(2.0) * t->v_rms * (1.0 + afe->imp.v_gain_error) / afe->v_volts_per_code;
-    afe->i_amp = sqrt(2.0) * t->i_rms * (1.0 + afe->imp.i_gain_error) / afe->i_amps_per_code;
+    double i_seen = t->i_rms - afe->imp.i_low_deficit_a; /* low-current nonlinearity */
+    afe->i_amp = sqrt(2.0) * (i_seen > 0.0 ? i_seen : 0.0) * (1.0 + afe->imp.i_gain_error) /
+                 afe->i_amps_per_code;
     double lag = (t->phase_deg + afe->imp.i_phase_error_deg) * deg;
     afe->i_cos = cos(lag);
     afe->i_sin = sin(lag);

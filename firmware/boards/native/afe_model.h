@@ -23,6 +23,16 @@
 #define AFE_MODEL_PHASE_SPREAD_DEG 1.0    /* +-1 degree, current sensor */
 #define AFE_MODEL_OFFSET_SPREAD_CODES 3000 /* +-0.036 % of full scale */
 #define AFE_MODEL_NOISE_RMS_CODES 40.0    /* white noise on each channel */
+/* Low-current nonlinearity of the current sensor (a CT's magnetising
+ * current, a shunt amplifier's crossover): the current channel's rms reads
+ * low by a constant deficit, 0.1..0.3 % of Imin per unit — 0.1..0.3 % low at
+ * Imin, 0.005..0.015 % at Iref, a few % at Ist, nothing below the deficit
+ * (a dead band). Calibrating the gain at Iref leaves it; the low-current
+ * offset point of the EOL calibration corrects it. */
+#define AFE_MODEL_LOWI_MIN_FRACTION 0.001
+#define AFE_MODEL_LOWI_MAX_FRACTION 0.003
+#define AFE_MODEL_IMIN_DIRECT_A 0.25 /* manual §6 */
+#define AFE_MODEL_IMIN_CT_A 0.05
 
 struct afe_imperfections {
     double v_gain_error; /* relative: reading = truth * (1 + error) */
@@ -30,6 +40,7 @@ struct afe_imperfections {
     double i_phase_error_deg; /* extra lag of the current channel */
     int32_t v_offset_codes;
     int32_t i_offset_codes;
+    double i_low_deficit_a; /* rms amps the current channel loses (low-current nonlinearity) */
 };
 
 struct afe_model {

@@ -1,0 +1,445 @@
+/*
+ * test_factory.c — the factory block (9000..9023) through frames, bytes in
+ * and bytes out via the recording hal: the key, writes and their ranges,
+ * values applied at once, save, status, sealing one-way, a sealed unit
+ * refusing everything, a corrupt record reported and identity calibration
+ * used, and the factory test port of the models without RS485.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hal_record.h"
+#include "mb_codec.h"
+#include "mb_frames.h"
+#include "meter.h"
+
+#define BOARD_SERIAL 12345678u
+
+static struct meter m;
+static struct meter_identity ident;
+
+static void boot(enum med2_model model)
+{
+    hal_record_reset();
+    ident = (struct meter_identity){.model = model, .serial = BOARD_SERIAL};
+    meter_init(&m, &ident);
+}
+
+/* A power cycle: RAM is lost, NV stays. */
+static void reboot(void)
+{
+    hal_record_reset_calls();
+    meter_init(&m, &ident);
+}
+
+static void setup_c80(void)
+{
+    boot(MED2_MODEL_C80_1M_V3);
+}
+
+static const struct hal_frame *xfer(const uint8_t *f, size_t n)
+{
+    size_t before = hal_rec.total_frames;
+    meter_on_uart_rx(&m, f, n);
+    meter_on_uart_idle(&m);
+    if (hal_rec.total_frames == before) {
+        return NULL;
+    }
+    cr_assert(mbf_crc_ok(&hal_rec.frames[hal_rec.n_frames - 1]), "reply CRC");
+    static struct hal_frame keep;
+    keep = hal_rec.frames[hal_rec.n_frames - 1];
+    hal_rec.n_frames = 0;
+    return &keep;
+}
+
+static const struct hal_frame *rd(uint16_t a, uint16_t qty)
+{
+    uint8_t f[8];
+    return xfer(f, mbf_read(f, 1, a, qty));
+}
+
+static const struct hal_frame *wr(uint16_t a, const uint16_t *w, uint16_t n)
+{
+    uint8_t f[300];
+    return xfer(f, mbf_write(f, 1, a, w, n));
+}
+
+static const struct hal_frame *wr_u32(uint16_t a, uint32_t v)
+{
+    uint16_t w[2] = {(uint16_t)(v >> 16), (uint16_t)v}; /* always big-endian */
+    return wr(a, w, 2);
+}
+
+static const struct hal_frame *wr_float(uint16_t a, float x)
+{
+    uint16_t w[2];
+    mb_words_from_float(x, w);
+    return wr(a, w, 2);
+}
+
+static const struct hal_frame *command(uint16_t cmd)
+{
+    uint8_t f[8];
+    return xfer(f, mbf_write_single(f, 1, MED2_ADDR_FACTORY_COMMAND, cmd));
+}
+
+static void expect_ok(const struct hal_frame *r, uint8_t fc)
+{
+    cr_assert_not_null(r, "no reply to function %02x", fc);
+    cr_assert_eq(r->data[1], fc, "function %02x answered %02x (exception %u)", fc, r->data[1],
+                 r->len > 2 ? r->data[2] : 0);
+}
+
+static void expect_ex(const struct hal_frame *r, uint8_t fc, uint8_t code)
+{
+    cr_assert_not_null(r, "no reply to function %02x", fc);
+    cr_assert_eq(r->len, 5u);
+    cr_assert_eq(r->data[1], fc | 0x80, "function %02x: reply %02x, want exception %u", fc,
+                 r->data[1], code);
+    cr_assert_eq(r->data[2], code, "exception %u, want %u", r->data[2], code);
+}
+
+static uint32_t read_u32(uint16_t a)
+{
+    const struct hal_frame *r = rd(a, 2);
+    expect_ok(r, 0x03);
+    return ((uint32_t)mbf_word(r, 0) << 16) | mbf_word(r, 1);
+}
+
+static float read_float(uint16_t a)
+{
+    const struct hal_frame *r = rd(a, 2);
+    expect_ok(r, 0x03);
+    uint16_t w[2] = {mbf_word(r, 0), mbf_word(r, 1)};
+    return mb_words_to_float(w);
+}
+
+static uint32_t status(void)
+{
+    return read_u32(MED2_ADDR_FACTORY_STATUS);
+}
+
+static void unlock(void)
+{
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10);
+    cr_assert(status() & MED2_FACTORY_UNLOCKED);
+}
+
+/* The serial in 2B/0E object 0x80 (individual access). */
+static void devid_serial(char *out, size_t cap)
+{
+    uint8_t f[8];
+    const struct hal_frame *r = xfer(f, mbf_devid(f, 1, 0x04, 0x80));
+    expect_ok(r, 0x2B);
+    size_t len = r->data[9];
+    cr_assert(len < cap);
+    memcpy(out, &r->data[10], len);
+    out[len] = '\0';
+}
+
+TestSuite(factory, .init = setup_c80);
+
+Test(factory, reads_need_no_key_and_show_identity)
+{
+    cr_assert_eq(status(), 0u, "new unit: locked, unsealed, nothing saved");
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_V_GAIN), 1.0f);
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_DEG), 0.0f);
+    /* one read over the values 9006..9023 */
+    const struct hal_frame *r = rd(MED2_ADDR_FACTORY_SERIAL, 18);
+    expect_ok(r, 0x03);
+    cr_assert_eq(r->data[2], 36);
+    /* write-only KEY and COMMAND, the gap at 9005, past the block: 02 */
+    expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
+    expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
+    expect_ex(rd(9005, 1), 0x03, 0x02);
+    expect_ex(rd(MED2_ADDR_FACTORY_P_OFFSET, 3), 0x03, 0x02);
+}
+
+Test(factory, always_big_endian)
+{
+    /* register 708 = little endian changes the public map, not the block */
+    m.modbus.endian = MB_ENDIAN_LE;
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
+    unlock();
+}
+
+Test(factory, writes_need_the_key)
+{
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10, 0x01);
+    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
+    /* the public password does not open it */
+    static const uint16_t pw[4] = {0x0031, 0x3030, 0x3030, 0x3030};
+    expect_ok(wr(6000, pw, 4), 0x10);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    /* a wrong key is accepted as a write, and locks */
+    unlock();
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE + 1u), 0x10);
+    cr_assert_eq(status() & MED2_FACTORY_UNLOCKED, 0u);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    /* command 3 locks too */
+    unlock();
+    expect_ok(command(MED2_FACTORY_CMD_LOCK), 0x06);
+    cr_assert_eq(status() & MED2_FACTORY_UNLOCKED, 0u);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL, "nothing changed");
+    /* read-only status: 02 before anything else */
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_STATUS, 0u), 0x10, 0x02);
+}
+
+Test(factory, values_apply_at_once)
+{
+    unlock();
+    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0321f), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 0.9612f), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, -0.85f), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_P_OFFSET, -0.25f), 0x10);
+    cr_assert_eq(m.metrology.cal.v_gain, 1.0321f);
+    cr_assert_eq(m.metrology.cal.i_gain, 0.9612f);
+    cr_assert_eq(m.metrology.cal.i_phase_deg, -0.85f);
+    cr_assert_eq(m.metrology.cal.p_offset_w, -0.25f);
+    cr_assert(m.metrology.i_delay_q16 > 0 && m.metrology.v_delay_q16 == 0, "current delayed");
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_I_GAIN), 0.9612f);
+    /* several values in one request */
+    uint16_t w[6];
+    mb_words_from_float(0.5f, &w[0]);   /* V offset */
+    mb_words_from_float(-0.01f, &w[2]); /* I offset */
+    mb_words_from_float(1.0f, &w[4]);   /* P offset */
+    expect_ok(wr(MED2_ADDR_FACTORY_V_OFFSET, w, 6), 0x10);
+    cr_assert_eq(m.metrology.cal.i_rms_offset, -0.01f);
+    cr_assert_eq(status() & MED2_FACTORY_CAL_SAVED, 0u, "not saved yet");
+    /* lost on a power cycle without save */
+    reboot();
+    cr_assert_eq(m.metrology.cal.v_gain, 1.0f);
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_V_GAIN), 1.0f);
+}
+
+Test(factory, out_of_range_is_03_and_changes_nothing)
+{
+    unlock();
+    struct {
+        uint16_t addr;
+        float lo_bad, hi_bad;
+    } floats[] = {
+        {MED2_ADDR_FACTORY_V_GAIN, 0.8499f, 1.1501f},  {MED2_ADDR_FACTORY_I_GAIN, 0.84f, 1.16f},
+        {MED2_ADDR_FACTORY_PHASE_DEG, -3.001f, 3.001f}, {MED2_ADDR_FACTORY_V_OFFSET, -2.01f, 2.01f},
+        {MED2_ADDR_FACTORY_I_OFFSET, -0.0501f, 0.0501f}, {MED2_ADDR_FACTORY_P_OFFSET, -2.01f, 2.01f},
+    };
+    for (size_t k = 0; k < sizeof(floats) / sizeof(floats[0]); k++) {
+        expect_ex(wr_float(floats[k].addr, floats[k].lo_bad), 0x10, 0x03);
+        expect_ex(wr_float(floats[k].addr, floats[k].hi_bad), 0x10, 0x03);
+        expect_ex(wr_float(floats[k].addr, NAN), 0x10, 0x03);
+        expect_ex(wr_float(floats[k].addr, INFINITY), 0x10, 0x03);
+    }
+    /* the ends themselves are fine */
+    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.85f), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, 3.0f), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_OFFSET, -0.05f), 0x10);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 0u), 0x10, 0x03);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 100000000u), 0x10, 0x03);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 65536u), 0x10, 0x03);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
+    expect_ex(command(0), 0x06, 0x03);
+    expect_ex(command(4), 0x06, 0x03);
+    /* a request with one bad value changes none of its values */
+    uint16_t w[4];
+    mb_words_from_u32(777u, &w[0]);   /* serial: fine */
+    mb_words_from_u32(70000u, &w[2]); /* hw version: out of range */
+    expect_ex(wr(MED2_ADDR_FACTORY_SERIAL, w, 4), 0x10, 0x03);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
+    /* half a float: 02 */
+    uint16_t one = 0x3F80;
+    expect_ex(wr(MED2_ADDR_FACTORY_V_GAIN, &one, 1), 0x10, 0x02);
+    cr_assert_eq(m.metrology.cal.v_gain, 0.85f);
+}
+
+Test(factory, save_persists_and_serial_becomes_the_units)
+{
+    unlock();
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 20260042u), 0x10);
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 3u), 0x10);
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20260314u), 0x10);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.0437f), 0x10);
+    char serial[16];
+    devid_serial(serial, sizeof(serial));
+    cr_assert_str_eq(serial, "12345678", "the serial is reported once saved");
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    cr_assert(status() & MED2_FACTORY_CAL_SAVED);
+    devid_serial(serial, sizeof(serial));
+    cr_assert_str_eq(serial, "20260042");
+    reboot();
+    cr_assert_eq(status(), MED2_FACTORY_CAL_SAVED, "saved, locked again after a power cycle");
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), 20260042u);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_HW_VERSION), 3u);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_CAL_DATE), 20260314u);
+    cr_assert_eq(m.metrology.cal.i_gain, 1.0437f, "runs by the saved calibration");
+    devid_serial(serial, sizeof(serial));
+    cr_assert_str_eq(serial, "20260042");
+}
+
+Test(factory, save_fails_cleanly_when_nv_fails)
+{
+    unlock();
+    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.02f), 0x10);
+    hal_rec.nv_fail_writes = true;
+    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x04);
+    cr_assert_eq(status() & MED2_FACTORY_CAL_SAVED, 0u);
+    hal_rec.nv_fail_writes = false;
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+}
+
+Test(factory, seal_needs_a_saved_record_and_is_one_way)
+{
+    unlock();
+    expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* nothing saved */
+    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.97f), 0x10);
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.98f), 0x10);
+    expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* unsaved change */
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06);
+    cr_assert_eq(status(), MED2_FACTORY_SEALED | MED2_FACTORY_CAL_SAVED, "sealed and locked");
+    /* sealed: the key is refused, and so is everything else */
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0f), 0x10, 0x01);
+    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
+    expect_ex(command(MED2_FACTORY_CMD_LOCK), 0x06, 0x01);
+    /* reads still work, and the public map is untouched */
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_V_GAIN), 0.98f);
+    expect_ok(rd(0, 2), 0x03);
+    /* and it stays sealed over a power cycle: there is no way back */
+    reboot();
+    cr_assert_eq(status(), MED2_FACTORY_SEALED | MED2_FACTORY_CAL_SAVED);
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    cr_assert_eq(m.metrology.cal.v_gain, 0.98f);
+}
+
+Test(factory, corrupt_record_reported_and_identity_used)
+{
+    unlock();
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    /* damage both copies of the factory record */
+    hal_rec.nv[nvstore_slot_offset(NVSTORE_FACTORY, 0) + 20] ^= 0x5A;
+    hal_rec.nv[nvstore_slot_offset(NVSTORE_FACTORY, 1) + 20] ^= 0x5A;
+    reboot();
+    cr_assert_eq(status(), MED2_FACTORY_CAL_CORRUPT);
+    cr_assert_eq(m.metrology.cal.i_gain, 1.0f, "identity calibration");
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_I_GAIN), 1.0f);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
+    /* it may have been sealed: damaging NV must not open it */
+    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    /* the public map still works */
+    expect_ok(rd(0, 2), 0x03);
+}
+
+Test(factory, one_torn_copy_is_recovered)
+{
+    unlock();
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.06f), 0x10);
+    hal_rec.nv_tear_after = 20; /* a power cut during the second save */
+    command(MED2_FACTORY_CMD_SAVE);
+    hal_rec.nv_tear_after = -1;
+    reboot();
+    cr_assert_eq(status(), MED2_FACTORY_CAL_SAVED);
+    cr_assert_eq(m.metrology.cal.i_gain, 1.05f, "the older, complete copy");
+}
+
+Test(factory, pulse2_overflow_in_status)
+{
+    m.pulse2_source.overflow = true;
+    cr_assert_eq(status(), MED2_FACTORY_PULSE2_OVERFLOW);
+}
+
+/* ---- models without RS485: the factory test port ---- */
+
+Test(factory, test_port_answers_only_the_block)
+{
+    static const enum med2_model models[] = {MED2_MODEL_B80_0M_02, MED2_MODEL_B80_0M_02P,
+                                             MED2_MODEL_B80_0W_01};
+    for (size_t k = 0; k < 3; k++) {
+        boot(models[k]);
+        /* fixed 38400 8N1 whatever the settings say */
+        cr_assert(hal_rec.n_configs >= 1);
+        const struct hal_uart_config *c = &hal_rec.configs[hal_rec.n_configs - 1];
+        cr_assert(c->baud == 38400u && c->parity == 'N' && c->stop_bits == 1u);
+        expect_ex(rd(0, 2), 0x03, 0x02);
+        expect_ex(rd(300, 4), 0x03, 0x02);
+        static const uint16_t pw[4] = {0x0031, 0x3030, 0x3030, 0x3030};
+        expect_ex(wr(6000, pw, 4), 0x10, 0x02);
+        uint8_t f[8];
+        expect_ex(xfer(f, mbf_devid(f, 1, 0x01, 0x00)), 0x2B, 0x01);
+        cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
+        unlock();
+        expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10);
+    }
+}
+
+Test(factory, test_port_goes_silent_after_sealing)
+{
+    boot(MED2_MODEL_B80_0W_01);
+    unlock();
+    expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 4242u), 0x10);
+    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06); /* the seal's reply still goes out */
+    cr_assert_null(rd(MED2_ADDR_FACTORY_STATUS, 2), "nothing at all after sealing");
+    cr_assert_null(rd(0, 2));
+    reboot();
+    cr_assert_null(rd(MED2_ADDR_FACTORY_STATUS, 2), "nor after a power cycle");
+    cr_assert_null(rd(MED2_ADDR_FACTORY_SERIAL, 2));
+}
+
+/* ---- docs/factory.md's worked example, byte for byte ---- */
+
+static void hex_bytes(const char *hex, uint8_t *out, size_t *n)
+{
+    *n = 0;
+    for (const char *p = hex; *p != '\0';) {
+        unsigned b;
+        int used;
+        if (sscanf(p, "%2x%n", &b, &used) != 1) {
+            break;
+        }
+        out[(*n)++] = (uint8_t)b;
+        p += used;
+        while (*p == ' ') {
+            p++;
+        }
+    }
+}
+
+Test(factory, docs_worked_example)
+{
+    static const char *const steps[][2] = {
+        {"01 10 23 28 00 02 04 4D 45 44 32 C9 4C", "01 10 23 28 00 02 CA 44"},
+        {"01 03 23 2A 00 02 EE 47", "01 03 04 00 00 00 01 3B F3"},
+        {"01 10 23 2E 00 02 04 01 35 24 CA 77 AF", "01 10 23 2E 00 02 2A 45"},
+        {"01 10 23 32 00 02 04 01 35 25 DA 76 AA", "01 10 23 32 00 02 EB 83"},
+        {"01 10 23 34 00 04 08 3F 84 1B DA 3F 76 11 34 40 7B", "01 10 23 34 00 04 8B 80"},
+        {"01 10 23 38 00 02 04 BF 59 99 9A 63 D0", "01 10 23 38 00 02 CB 81"},
+        {"01 10 23 3A 00 06 0C 00 00 00 00 BA 1D 49 52 BE 0F 5C 29 6C 34", "01 10 23 3A 00 06 6B 82"},
+        {"01 10 23 34 00 02 04 3F 99 99 9A 4A 79", "01 90 03 0C 01"},
+        {"01 06 23 2C 00 01 82 47", "01 06 23 2C 00 01 82 47"},
+        {"01 03 23 2A 00 02 EE 47", "01 03 04 00 00 00 05 3A 30"},
+        {"01 06 23 2C 00 02 C2 46", "01 06 23 2C 00 02 C2 46"},
+        {"01 03 23 2A 00 02 EE 47", "01 03 04 00 00 00 06 7A 31"},
+        {"01 10 23 28 00 02 04 4D 45 44 32 C9 4C", "01 90 01 8D C0"},
+    };
+    for (size_t k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+        uint8_t req[64], want[64];
+        size_t nreq, nwant;
+        hex_bytes(steps[k][0], req, &nreq);
+        hex_bytes(steps[k][1], want, &nwant);
+        const struct hal_frame *r = xfer(req, nreq);
+        cr_assert_not_null(r, "step %zu: no reply", k);
+        cr_assert_eq(r->len, nwant, "step %zu: reply of %zu bytes", k, r->len);
+        cr_assert_eq(memcmp(r->data, want, nwant), 0, "step %zu: reply differs", k);
+    }
+    cr_assert_eq(m.metrology.cal.i_gain, 0.9612f);
+    cr_assert_eq(m.metrology.cal.p_offset_w, -0.14f);
+}
