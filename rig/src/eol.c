@@ -978,14 +978,8 @@ static int identify(struct eol_ctx *c, struct eol_unit *u, void *arg)
         (rc = rig_factory_save(u->m)) < 0)
         return rc;
     if (u->has_clock) {
-        /* manual §5 registers 600-610: day, month, year (2 digits), hour, minute, second */
-        const double v[6] = {ia->now.tm_mday, ia->now.tm_mon + 1, ia->now.tm_year % 100,
-                             ia->now.tm_hour, ia->now.tm_min,     ia->now.tm_sec};
-        uint16_t w[12];
-        for (int k = 0; k < 6; k++)
-            rig_encode_value(MED2_T_U32, v[k], rig_meter_endian(u->m), &w[2 * k]);
         if ((rc = rig_meter_unlock(u->m, NULL)) < 0 ||
-            (rc = rig_meter_write_registers(u->m, 600, 12, w)) < 0 ||
+            (rc = rig_meter_set_clock(u->m, &ia->now)) < 0 ||
             (rc = rig_meter_save(u->m)) < 0)
             return rig_error_prefix(rc, "setting the clock");
         double day, month;

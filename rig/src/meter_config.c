@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "error_internal.h"
 #include "modbus_internal.h"
@@ -70,6 +71,27 @@ int rig_meter_defaults(struct rig_meter *m)
 int rig_meter_restart(struct rig_meter *m)
 {
     return system_command(m, CMD_RESTART, "restarting");
+}
+
+int rig_meter_set_clock(struct rig_meter *m, const struct tm *t)
+{
+    enum med2_map map;
+    int rc = rig_meter_map(m, &map);
+    if (rc < 0)
+        return rc;
+    int addr = rig_reg_address(map, MED2_REG_DAY);
+    if (addr < 0)
+        return rig_error_set(-ENOENT, "the %s map has no clock registers", rig_regmap_name(map));
+    /* manual §5, 600..610: day, month, year (two digits), hour, minute, second */
+    const unsigned field[6] = {(unsigned)t->tm_mday, (unsigned)t->tm_mon + 1u,
+                               (unsigned)t->tm_year % 100u, (unsigned)t->tm_hour,
+                               (unsigned)t->tm_min, (unsigned)t->tm_sec};
+    uint16_t words[12];
+    for (int k = 0; k < 6; k++) {
+        if ((rc = rig_encode_value(MED2_T_U32, field[k], rig_meter_endian(m), &words[2 * k])) < 0)
+            return rig_error_set(rc, "clock field %d = %u cannot be coded", k, field[k]);
+    }
+    return rig_meter_write_registers(m, (uint16_t)addr, 12, words);
 }
 
 /* The value a setting will have once saved: the last write of it, else

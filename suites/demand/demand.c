@@ -14,6 +14,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "rig/rig.h"
 
@@ -88,12 +89,8 @@ static const char *names[6] = {"current", "import P", "export P", "import Q", "e
 
 static void set_clock_midnight(struct rig_meter *m)
 {
-    const unsigned fields[6] = {2, 3, 26, 0, 0, 0}; /* 2026-03-02 00:00:00 */
-    uint16_t words[12];
-    for (unsigned k = 0; k < 6; k++) {
-        cr_assert_eq(rig_encode_value(MED2_T_U32, fields[k], rig_meter_endian(m), &words[2 * k]), 2);
-    }
-    cr_assert_eq(rig_meter_write_registers(m, MED2_ADDR_DAY, 12, words), 0, "%s", rig_last_error());
+    struct tm t = {.tm_year = 126, .tm_mon = 2, .tm_mday = 2}; /* 2026-03-02 00:00:00 */
+    cr_assert_eq(rig_meter_set_clock(m, &t), 0, "%s", rig_last_error());
 }
 
 static struct rig_meter *setup(unsigned method, unsigned period, unsigned sub)

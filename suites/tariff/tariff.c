@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "rig/rig.h"
 
@@ -66,18 +67,12 @@ static void read_import(struct rig_meter *m, long long mwh[R_COUNT], size_t n)
     }
 }
 
-/* The clock as one function-10 request over 600..611 (day .. second), so
- * the meter checks the date as a whole. */
 static void set_clock(struct rig_meter *m, unsigned y, unsigned mo, unsigned d, unsigned h,
                       unsigned mi, unsigned s)
 {
-    const unsigned fields[6] = {d, mo, y % 100, h, mi, s};
-    uint16_t words[12];
-    for (unsigned k = 0; k < 6; k++) {
-        cr_assert_eq(rig_encode_value(MED2_T_U32, fields[k], rig_meter_endian(m), &words[2 * k]), 2);
-    }
-    cr_assert_eq(rig_meter_write_registers(m, MED2_ADDR_DAY, 12, words), 0, "%s",
-                 rig_last_error());
+    struct tm t = {.tm_year = (int)y - 1900, .tm_mon = (int)mo - 1, .tm_mday = (int)d,
+                   .tm_hour = (int)h, .tm_min = (int)mi, .tm_sec = (int)s};
+    cr_assert_eq(rig_meter_set_clock(m, &t), 0, "%s", rig_last_error());
 }
 
 static struct rig_meter *prepare_c80(void)

@@ -207,6 +207,16 @@ int rig_meter_save(struct rig_meter *m);
 int rig_meter_defaults(struct rig_meter *m);
 int rig_meter_restart(struct rig_meter *m);
 
+struct tm;
+/*
+ * rig_meter_set_clock — set the meter's clock to t (tm_mday, tm_mon,
+ * tm_year, tm_hour, tm_min, tm_sec) with one function-10 request over
+ * 600..611, so the meter checks the date as a whole and applies it at once
+ * (docs/modbus.md). The unit must be unlocked. Returns 0, -ENOENT (its map
+ * has no clock: B80), or the errors of rig_meter_write_registers.
+ */
+int rig_meter_set_clock(struct rig_meter *m, const struct tm *t);
+
 /*
  * rig_meter_configure — the whole configuration transaction: unlock with
  * password (NULL: the default), write each setting (checked first; nothing
