@@ -61,16 +61,19 @@ TEST_ENV := RIG_BENCHD=$(BUILD)/bin/benchd RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)
 check: check-build
 	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(RIG_TESTS) $(SUITE_BINS)
 
+# Built with both cores, run one binary at a time (each runs its tests on
+# both cores itself).
 test: setup
 	$(MAKE) --no-print-directory cm4-link
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory -j2 BUILD=build/san SAN=1 check-build
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
 
 # The EOL suite on the 3-position rack (fixtures/benches/eol-3.ini); its rack
 # test writes certificates, index.html, summary.txt and records.sqlite to
 # reports/latest, Criterion the JUnit XML; the summary per position closes.
 run: setup
-	$(MAKE) --no-print-directory all $(SUITE_BINS)
+	$(MAKE) --no-print-directory -j2 all $(BUILD)/suites/eol
 	@rm -rf reports/latest && mkdir -p reports/latest
 	@$(TEST_ENV) RIG_REPORT_DIR=reports/latest $(BUILD)/suites/eol \
 	    --xml=reports/latest/junit.xml --jobs 2; status=$$?; \
