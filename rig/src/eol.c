@@ -449,6 +449,22 @@ static int alloc_units(struct eol_ctx *c, struct rig_eol_result *results)
     return 0;
 }
 
+/* The end of a measuring phase, however it ended: unless the rack was
+ * aborted (the source is already off then), pulse output 2 back to its
+ * defaults and the source off. Returns rc, or the error of switching off. */
+static int end_phase(struct eol_ctx *c, int *rcs, int rc)
+{
+    if (c->aborted)
+        return rc;
+    for_units(c, pick_adjustable, restore_pulse2, NULL, rcs);
+    drop_failed(c, rcs, "restoring pulse output 2");
+    struct rig_source *src = rig_bench_source(c->bench);
+    int off = src ? rig_source_output(src, false) : -ENODEV;
+    if (off < 0 && rc == 0)
+        rc = abort_rack(c, off);
+    return rc;
+}
+
 /* ---- calibration ---- */
 
 static int write_cal(struct eol_ctx *c, struct eol_unit *u, void *arg)
@@ -690,18 +706,12 @@ static int calibrate_units(struct eol_ctx *c)
         record(c, u, "eol.cal.v_gain", r->v_gain, "", 0.85, 1.15, "PASS");
         record(c, u, "eol.cal.i_gain", r->i_gain, "", 0.85, 1.15, "PASS");
         record(c, u, "eol.cal.phase", r->phase_deg, "deg", -3, 3, "PASS");
+        record(c, u, "eol.cal.i_offset", r->i_offset, "A", -0.05, 0.05, "PASS");
         record(c, u, "eol.cal.p_offset", r->p_offset, "W", -2, 2, "PASS");
     }
     rc = 0;
 out:
-    if (!c->aborted) {
-        for_units(c, pick_adjustable, restore_pulse2, NULL, rcs);
-        drop_failed(c, rcs, "restoring pulse output 2");
-        struct rig_source *src = rig_bench_source(c->bench);
-        int off = src ? rig_source_output(src, false) : -ENODEV;
-        if (off < 0 && rc == 0)
-            rc = abort_rack(c, off);
-    }
+    rc = end_phase(c, rcs, rc);
     free(rcs);
     free(g);
     free(err);
@@ -849,14 +859,7 @@ static int verify_units(struct eol_ctx *c)
     }
     rc = 0;
 out:
-    if (!c->aborted) {
-        for_units(c, pick_adjustable, restore_pulse2, NULL, rcs);
-        drop_failed(c, rcs, "restoring pulse output 2");
-        struct rig_source *src = rig_bench_source(c->bench);
-        int off = src ? rig_source_output(src, false) : -ENODEV;
-        if (off < 0 && rc == 0)
-            rc = abort_rack(c, off);
-    }
+    rc = end_phase(c, rcs, rc);
     free(rcs);
     free(g);
     free(err);
