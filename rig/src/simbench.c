@@ -50,45 +50,40 @@ static int absolute(const char *path, char *buf, size_t len, const char *what, c
     return 0;
 }
 
-int rig_simbench_find_benchd(char *buf, size_t len)
+/* A program file: $env_var if set, else `beside` relative to this
+ * executable's directory; absolute in buf. */
+static int find_file(const char *env_var, const char *beside, const char *what,
+                     const char *build_hint, char *buf, size_t len)
 {
     char dir[PATH_MAX];
-    char path[PATH_MAX + 16];
-    const char *env = getenv("RIG_BENCHD");
-    const char *how = "build it with make, or set RIG_BENCHD";
-
+    char path[PATH_MAX + 64];
+    char how[128];
+    const char *env = getenv(env_var);
     if (env && *env) {
         snprintf(path, sizeof path, "%s", env);
-        how = "check RIG_BENCHD";
+        snprintf(how, sizeof how, "check %s", env_var);
     } else if (exe_dir(dir, sizeof dir) == 0) {
-        snprintf(path, sizeof path, "%s/benchd", dir);
+        snprintf(path, sizeof path, "%s/%s", dir, beside);
+        snprintf(how, sizeof how, "%s, or set %s", build_hint, env_var);
     } else {
-        return rig_error_set(-ENOENT, "benchd: cannot find this executable's directory — set "
-                                      "RIG_BENCHD");
+        return rig_error_set(-ENOENT, "%s: cannot find this executable's directory — set %s",
+                             what, env_var);
     }
-    int rc = absolute(path, buf, len, "benchd", how);
+    return absolute(path, buf, len, what, how);
+}
+
+int rig_simbench_find_benchd(char *buf, size_t len)
+{
+    int rc = find_file("RIG_BENCHD", "benchd", "benchd", "build it with make", buf, len);
     if (rc == 0 && access(buf, X_OK) != 0)
-        return rig_error_set(-EACCES, "benchd at %s is not executable — %s", buf, how);
+        return rig_error_set(-EACCES, "benchd at %s is not executable — check RIG_BENCHD", buf);
     return rc;
 }
 
 int rig_simbench_find_image(char *buf, size_t len)
 {
-    char dir[PATH_MAX];
-    char path[PATH_MAX + 32];
-    const char *env = getenv("RIG_FIRMWARE_IMAGE");
-    const char *how = "build it with make firmware, or set RIG_FIRMWARE_IMAGE";
-
-    if (env && *env) {
-        snprintf(path, sizeof path, "%s", env);
-        how = "check RIG_FIRMWARE_IMAGE";
-    } else if (exe_dir(dir, sizeof dir) == 0) {
-        snprintf(path, sizeof path, "%s/../firmware/native/med2-native", dir);
-    } else {
-        return rig_error_set(-ENOENT, "firmware image: cannot find this executable's directory "
-                                      "— set RIG_FIRMWARE_IMAGE");
-    }
-    return absolute(path, buf, len, "firmware image", how);
+    return find_file("RIG_FIRMWARE_IMAGE", "../firmware/native/med2-native", "firmware image",
+                     "build it with make firmware", buf, len);
 }
 
 /* The pid in DIR/benchd.pid, or 0. */
