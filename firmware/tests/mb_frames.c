@@ -3,6 +3,7 @@
  */
 #include "mb_frames.h"
 
+#include <criterion/criterion.h>
 #include <string.h>
 
 #include "crc16.h"
@@ -68,4 +69,20 @@ int mbf_crc_ok(const struct hal_frame *r)
 uint16_t mbf_word(const struct hal_frame *r, unsigned k)
 {
     return (uint16_t)((r->data[3 + 2 * k] << 8) | r->data[4 + 2 * k]);
+}
+
+void mbf_expect_ok(const struct hal_frame *r, uint8_t fc)
+{
+    cr_assert_not_null(r, "no reply to function %02x", fc);
+    cr_assert_eq(r->data[1], fc, "function %02x answered %02x (exception %u)", fc, r->data[1],
+                 r->len > 2 ? r->data[2] : 0);
+}
+
+void mbf_expect_ex(const struct hal_frame *r, uint8_t fc, uint8_t code)
+{
+    cr_assert_not_null(r, "no reply to function %02x", fc);
+    cr_assert_eq(r->len, 5u);
+    cr_assert_eq(r->data[1], fc | 0x80, "function %02x: reply %02x, want exception %u", fc,
+                 r->data[1], code);
+    cr_assert_eq(r->data[2], code, "exception %u, want %u", r->data[2], code);
 }

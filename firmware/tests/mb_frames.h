@@ -25,4 +25,10 @@ int mbf_crc_ok(const struct hal_frame *r);
 /* Word k of a 03 reply's data. */
 uint16_t mbf_word(const struct hal_frame *r, unsigned k);
 
+/* Assert (Criterion) that r is a normal reply to function fc. */
+void mbf_expect_ok(const struct hal_frame *r, uint8_t fc);
+
+/* Assert (Criterion) that r is exception `code` to function fc. */
+void mbf_expect_ex(const struct hal_frame *r, uint8_t fc, uint8_t code);
+
 #endif /* MED2_TEST_MB_FRAMES_H */

@@ -85,33 +85,17 @@ static const struct hal_frame *command(uint16_t cmd)
     return xfer(f, mbf_write_single(f, 1, MED2_ADDR_FACTORY_COMMAND, cmd));
 }
 
-static void expect_ok(const struct hal_frame *r, uint8_t fc)
-{
-    cr_assert_not_null(r, "no reply to function %02x", fc);
-    cr_assert_eq(r->data[1], fc, "function %02x answered %02x (exception %u)", fc, r->data[1],
-                 r->len > 2 ? r->data[2] : 0);
-}
-
-static void expect_ex(const struct hal_frame *r, uint8_t fc, uint8_t code)
-{
-    cr_assert_not_null(r, "no reply to function %02x", fc);
-    cr_assert_eq(r->len, 5u);
-    cr_assert_eq(r->data[1], fc | 0x80, "function %02x: reply %02x, want exception %u", fc,
-                 r->data[1], code);
-    cr_assert_eq(r->data[2], code, "exception %u, want %u", r->data[2], code);
-}
-
 static uint32_t read_u32(uint16_t a)
 {
     const struct hal_frame *r = rd(a, 2);
-    expect_ok(r, 0x03);
+    mbf_expect_ok(r, 0x03);
     return ((uint32_t)mbf_word(r, 0) << 16) | mbf_word(r, 1);
 }
 
 static float read_float(uint16_t a)
 {
     const struct hal_frame *r = rd(a, 2);
-    expect_ok(r, 0x03);
+    mbf_expect_ok(r, 0x03);
     uint16_t w[2] = {mbf_word(r, 0), mbf_word(r, 1)};
     return mb_words_to_float(w);
 }
@@ -123,7 +107,7 @@ static uint32_t status(void)
 
 static void unlock(void)
 {
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10);
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10);
     cr_assert(status() & MED2_FACTORY_UNLOCKED);
 }
 
@@ -132,7 +116,7 @@ static void devid_serial(char *out, size_t cap)
 {
     uint8_t f[8];
     const struct hal_frame *r = xfer(f, mbf_devid(f, 1, 0x04, 0x80));
-    expect_ok(r, 0x2B);
+    mbf_expect_ok(r, 0x2B);
     size_t len = r->data[9];
     cr_assert(len < cap);
     memcpy(out, &r->data[10], len);
@@ -149,13 +133,13 @@ Test(factory, reads_need_no_key_and_show_identity)
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_DEG), 0.0f);
     /* one read over the values 9006..9023 */
     const struct hal_frame *r = rd(MED2_ADDR_FACTORY_SERIAL, 18);
-    expect_ok(r, 0x03);
+    mbf_expect_ok(r, 0x03);
     cr_assert_eq(r->data[2], 36);
     /* write-only KEY and COMMAND, the gap at 9005, past the block: 02 */
-    expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
-    expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
-    expect_ex(rd(9005, 1), 0x03, 0x02);
-    expect_ex(rd(MED2_ADDR_FACTORY_P_OFFSET, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
+    mbf_expect_ex(rd(9005, 1), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_P_OFFSET, 3), 0x03, 0x02);
 }
 
 Test(factory, always_big_endian)
@@ -168,34 +152,34 @@ Test(factory, always_big_endian)
 
 Test(factory, writes_need_the_key)
 {
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
-    expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10, 0x01);
-    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    mbf_expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10, 0x01);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
     /* the public password does not open it */
     static const uint16_t pw[4] = {0x0031, 0x3030, 0x3030, 0x3030};
-    expect_ok(wr(6000, pw, 4), 0x10);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    mbf_expect_ok(wr(6000, pw, 4), 0x10);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
     /* a wrong key is accepted as a write, and locks */
     unlock();
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE + 1u), 0x10);
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE + 1u), 0x10);
     cr_assert_eq(status() & MED2_FACTORY_UNLOCKED, 0u);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 555u), 0x10, 0x01);
     /* command 3 locks too */
     unlock();
-    expect_ok(command(MED2_FACTORY_CMD_LOCK), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_LOCK), 0x06);
     cr_assert_eq(status() & MED2_FACTORY_UNLOCKED, 0u);
     cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL, "nothing changed");
     /* read-only status: 02 before anything else */
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_STATUS, 0u), 0x10, 0x02);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_STATUS, 0u), 0x10, 0x02);
 }
 
 Test(factory, values_apply_at_once)
 {
     unlock();
-    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0321f), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 0.9612f), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, -0.85f), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_P_OFFSET, -0.25f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0321f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 0.9612f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, -0.85f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_P_OFFSET, -0.25f), 0x10);
     cr_assert_eq(m.metrology.cal.v_gain, 1.0321f);
     cr_assert_eq(m.metrology.cal.i_gain, 0.9612f);
     cr_assert_eq(m.metrology.cal.i_phase_deg, -0.85f);
@@ -207,7 +191,7 @@ Test(factory, values_apply_at_once)
     mb_words_from_float(0.5f, &w[0]);   /* V offset */
     mb_words_from_float(-0.01f, &w[2]); /* I offset */
     mb_words_from_float(1.0f, &w[4]);   /* P offset */
-    expect_ok(wr(MED2_ADDR_FACTORY_V_OFFSET, w, 6), 0x10);
+    mbf_expect_ok(wr(MED2_ADDR_FACTORY_V_OFFSET, w, 6), 0x10);
     cr_assert_eq(m.metrology.cal.i_rms_offset, -0.01f);
     cr_assert_eq(status() & MED2_FACTORY_CAL_SAVED, 0u, "not saved yet");
     /* lost on a power cycle without save */
@@ -228,45 +212,45 @@ Test(factory, out_of_range_is_03_and_changes_nothing)
         {MED2_ADDR_FACTORY_I_OFFSET, -0.0501f, 0.0501f}, {MED2_ADDR_FACTORY_P_OFFSET, -2.01f, 2.01f},
     };
     for (size_t k = 0; k < sizeof(floats) / sizeof(floats[0]); k++) {
-        expect_ex(wr_float(floats[k].addr, floats[k].lo_bad), 0x10, 0x03);
-        expect_ex(wr_float(floats[k].addr, floats[k].hi_bad), 0x10, 0x03);
-        expect_ex(wr_float(floats[k].addr, NAN), 0x10, 0x03);
-        expect_ex(wr_float(floats[k].addr, INFINITY), 0x10, 0x03);
+        mbf_expect_ex(wr_float(floats[k].addr, floats[k].lo_bad), 0x10, 0x03);
+        mbf_expect_ex(wr_float(floats[k].addr, floats[k].hi_bad), 0x10, 0x03);
+        mbf_expect_ex(wr_float(floats[k].addr, NAN), 0x10, 0x03);
+        mbf_expect_ex(wr_float(floats[k].addr, INFINITY), 0x10, 0x03);
     }
     /* the ends themselves are fine */
-    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.85f), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, 3.0f), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_OFFSET, -0.05f), 0x10);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 0u), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 100000000u), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 65536u), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
-    expect_ex(command(0), 0x06, 0x03);
-    expect_ex(command(4), 0x06, 0x03);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.85f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_DEG, 3.0f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_OFFSET, -0.05f), 0x10);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 0u), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_SERIAL, 100000000u), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 65536u), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
+    mbf_expect_ex(command(0), 0x06, 0x03);
+    mbf_expect_ex(command(4), 0x06, 0x03);
     /* a request with one bad value changes none of its values */
     uint16_t w[4];
     mb_words_from_u32(777u, &w[0]);   /* serial: fine */
     mb_words_from_u32(70000u, &w[2]); /* hw version: out of range */
-    expect_ex(wr(MED2_ADDR_FACTORY_SERIAL, w, 4), 0x10, 0x03);
+    mbf_expect_ex(wr(MED2_ADDR_FACTORY_SERIAL, w, 4), 0x10, 0x03);
     cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
     /* half a float: 02 */
     uint16_t one = 0x3F80;
-    expect_ex(wr(MED2_ADDR_FACTORY_V_GAIN, &one, 1), 0x10, 0x02);
+    mbf_expect_ex(wr(MED2_ADDR_FACTORY_V_GAIN, &one, 1), 0x10, 0x02);
     cr_assert_eq(m.metrology.cal.v_gain, 0.85f);
 }
 
 Test(factory, save_persists_and_serial_becomes_the_units)
 {
     unlock();
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 20260042u), 0x10);
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 3u), 0x10);
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20260314u), 0x10);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.0437f), 0x10);
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 20260042u), 0x10);
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_HW_VERSION, 3u), 0x10);
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20260314u), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.0437f), 0x10);
     char serial[16];
     devid_serial(serial, sizeof(serial));
     cr_assert_str_eq(serial, "12345678", "the serial is reported once saved");
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
     cr_assert(status() & MED2_FACTORY_CAL_SAVED);
     devid_serial(serial, sizeof(serial));
     cr_assert_str_eq(serial, "20260042");
@@ -283,45 +267,45 @@ Test(factory, save_persists_and_serial_becomes_the_units)
 Test(factory, save_fails_cleanly_when_nv_fails)
 {
     unlock();
-    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.02f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.02f), 0x10);
     hal_rec.nv_fail_writes = true;
-    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x04);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x04);
     cr_assert_eq(status() & MED2_FACTORY_CAL_SAVED, 0u);
     hal_rec.nv_fail_writes = false;
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
 }
 
 Test(factory, seal_needs_a_saved_record_and_is_one_way)
 {
     unlock();
-    expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* nothing saved */
-    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.97f), 0x10);
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.98f), 0x10);
-    expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* unsaved change */
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
-    expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* nothing saved */
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.97f), 0x10);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 0.98f), 0x10);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* unsaved change */
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06);
     cr_assert_eq(status(), MED2_FACTORY_SEALED | MED2_FACTORY_CAL_SAVED, "sealed and locked");
     /* sealed: the key is refused, and so is everything else */
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
-    expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0f), 0x10, 0x01);
-    expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
-    expect_ex(command(MED2_FACTORY_CMD_LOCK), 0x06, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    mbf_expect_ex(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.0f), 0x10, 0x01);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x01);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_LOCK), 0x06, 0x01);
     /* reads still work, and the public map is untouched */
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_V_GAIN), 0.98f);
-    expect_ok(rd(0, 2), 0x03);
+    mbf_expect_ok(rd(0, 2), 0x03);
     /* and it stays sealed over a power cycle: there is no way back */
     reboot();
     cr_assert_eq(status(), MED2_FACTORY_SEALED | MED2_FACTORY_CAL_SAVED);
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
     cr_assert_eq(m.metrology.cal.v_gain, 0.98f);
 }
 
 Test(factory, corrupt_record_reported_and_identity_used)
 {
     unlock();
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
     /* damage both copies of the factory record */
     hal_rec.nv[nvstore_slot_offset(NVSTORE_FACTORY, 0) + 20] ^= 0x5A;
     hal_rec.nv[nvstore_slot_offset(NVSTORE_FACTORY, 1) + 20] ^= 0x5A;
@@ -331,17 +315,17 @@ Test(factory, corrupt_record_reported_and_identity_used)
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_I_GAIN), 1.0f);
     cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
     /* it may have been sealed: damaging NV must not open it */
-    expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
     /* the public map still works */
-    expect_ok(rd(0, 2), 0x03);
+    mbf_expect_ok(rd(0, 2), 0x03);
 }
 
 Test(factory, one_torn_copy_is_recovered)
 {
     unlock();
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
-    expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.06f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.05f), 0x10);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.06f), 0x10);
     hal_rec.nv_tear_after = 20; /* a power cut during the second save */
     command(MED2_FACTORY_CMD_SAVE);
     hal_rec.nv_tear_after = -1;
@@ -368,15 +352,15 @@ Test(factory, test_port_answers_only_the_block)
         cr_assert(hal_rec.n_configs >= 1);
         const struct hal_uart_config *c = &hal_rec.configs[hal_rec.n_configs - 1];
         cr_assert(c->baud == 38400u && c->parity == 'N' && c->stop_bits == 1u);
-        expect_ex(rd(0, 2), 0x03, 0x02);
-        expect_ex(rd(300, 4), 0x03, 0x02);
+        mbf_expect_ex(rd(0, 2), 0x03, 0x02);
+        mbf_expect_ex(rd(300, 4), 0x03, 0x02);
         static const uint16_t pw[4] = {0x0031, 0x3030, 0x3030, 0x3030};
-        expect_ex(wr(6000, pw, 4), 0x10, 0x02);
+        mbf_expect_ex(wr(6000, pw, 4), 0x10, 0x02);
         uint8_t f[8];
-        expect_ex(xfer(f, mbf_devid(f, 1, 0x01, 0x00)), 0x2B, 0x01);
+        mbf_expect_ex(xfer(f, mbf_devid(f, 1, 0x01, 0x00)), 0x2B, 0x01);
         cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
         unlock();
-        expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10);
+        mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_V_GAIN, 1.01f), 0x10);
     }
 }
 
@@ -384,9 +368,9 @@ Test(factory, test_port_goes_silent_after_sealing)
 {
     boot(MED2_MODEL_B80_0W_01);
     unlock();
-    expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 4242u), 0x10);
-    expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
-    expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06); /* the seal's reply still goes out */
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_SERIAL, 4242u), 0x10);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06); /* the seal's reply still goes out */
     cr_assert_null(rd(MED2_ADDR_FACTORY_STATUS, 2), "nothing at all after sealing");
     cr_assert_null(rd(0, 2));
     reboot();

@@ -99,27 +99,11 @@ static const struct hal_frame *wr_u32(enum med2_reg_id id, uint32_t v)
     return wr(addr(id), w, 2);
 }
 
-static void expect_ok(const struct hal_frame *r, uint8_t fc)
-{
-    cr_assert_not_null(r, "no reply to function %02x", fc);
-    cr_assert_eq(r->data[1], fc, "function %02x answered %02x (exception %u)", fc, r->data[1],
-                 r->len > 2 ? r->data[2] : 0);
-}
-
-static void expect_ex(const struct hal_frame *r, uint8_t fc, uint8_t code)
-{
-    cr_assert_not_null(r, "no reply to function %02x", fc);
-    cr_assert_eq(r->len, 5u);
-    cr_assert_eq(r->data[1], fc | 0x80, "function %02x: reply %02x, want exception %u", fc,
-                 r->data[1], code);
-    cr_assert_eq(r->data[2], code, "exception %u, want %u", r->data[2], code);
-}
-
 /* The canonical words of the value at `a` (n words) in the current mode. */
 static void read_words(uint16_t a, unsigned n, uint16_t *w)
 {
     const struct hal_frame *r = rd(a, (uint16_t)n);
-    expect_ok(r, 0x03);
+    mbf_expect_ok(r, 0x03);
     cr_assert_eq(r->data[2], 2 * n);
     for (unsigned k = 0; k < n; k++) {
         w[k] = mbf_word(r, k);
@@ -154,13 +138,13 @@ static const uint16_t default_pw[4] = {0x0031, 0x3030, 0x3030, 0x3030};
 
 static void unlock(void)
 {
-    expect_ok(wr(6000, default_pw, 4), 0x10);
+    mbf_expect_ok(wr(6000, default_pw, 4), 0x10);
     cr_assert(m.session.unlocked);
 }
 
 static void save(void)
 {
-    expect_ok(wr1(2000, 100), 0x06);
+    mbf_expect_ok(wr1(2000, 100), 0x06);
 }
 
 TestSuite(regs, .init = setup_c80);
@@ -179,16 +163,16 @@ static void every_register_readable(enum med2_model model)
             /* the other family's address, where this map has nothing */
             uint16_t other = r->address[map() == MED2_MAP_C80 ? MED2_MAP_B80 : MED2_MAP_C80];
             if (regmap_find(map(), other) == REGMAP_NONE) {
-                expect_ex(rd(other, (uint16_t)n), 0x03, 0x02);
+                mbf_expect_ex(rd(other, (uint16_t)n), 0x03, 0x02);
             }
             continue;
         }
         const struct hal_frame *f = rd(a, (uint16_t)n);
         if (r->access == MED2_A_W) {
-            expect_ex(f, 0x03, 0x02);
+            mbf_expect_ex(f, 0x03, 0x02);
             continue;
         }
-        expect_ok(f, 0x03);
+        mbf_expect_ok(f, 0x03);
         cr_assert_eq(f->data[2], 2u * n, "%s: byte count", r->name);
         cr_assert_eq(f->len, 5u + 2u * n, "%s: length", r->name);
         values++;
@@ -273,7 +257,7 @@ Test(regs, four_endian_modes_on_float_u32_double_chars_never)
         {fw[1], fw[0]}};
     unlock();
     for (unsigned e = 0; e < 4; e++) {
-        expect_ok(wr_u32(MED2_REG_ENDIAN, e), 0x10); /* written in the mode in force */
+        mbf_expect_ok(wr_u32(MED2_REG_ENDIAN, e), 0x10); /* written in the mode in force */
         save();
         cr_assert_eq(m.modbus.endian, (enum mb_endian)e);
         const struct hal_frame *r = rd(700, 2);
@@ -295,9 +279,9 @@ Test(regs, four_endian_modes_on_float_u32_double_chars_never)
         mb_words_endian(w, 4, (enum mb_endian)e);
         cr_assert_eq(mb_words_to_double(w), 12345.678, "double in mode %u", e);
         /* the password: the manual's layout whatever the mode */
-        expect_ok(wr(6000, (const uint16_t[]){0x0031, 0x3030, 0x3030, 0x3031}, 4), 0x10);
+        mbf_expect_ok(wr(6000, (const uint16_t[]){0x0031, 0x3030, 0x3030, 0x3031}, 4), 0x10);
         cr_assert_not(m.session.unlocked, "wrong password relocks, mode %u", e);
-        expect_ok(wr(6000, default_pw, 4), 0x10);
+        mbf_expect_ok(wr(6000, default_pw, 4), 0x10);
         cr_assert(m.session.unlocked, "the manual's bytes unlock in mode %u", e);
         r = rd(6000, 4);
         for (unsigned k = 0; k < 4; k++) {
@@ -319,20 +303,20 @@ Test(regs, every_writable_setting_at_its_boundaries)
         uint32_t lo = (uint32_t)r->min, hi = (uint32_t)r->max;
         if (strncmp(r->name, "MINUTE_", 7) == 0) {
             /* the entry's hour is at its max, 24, which allows minute 0 only */
-            expect_ok(wr_u32((enum med2_reg_id)(id - 1), 0), 0x10);
+            mbf_expect_ok(wr_u32((enum med2_reg_id)(id - 1), 0), 0x10);
         }
         uint32_t before = read_u32((enum med2_reg_id)id);
         if (lo > 0u) {
-            expect_ex(wr_u32((enum med2_reg_id)id, lo - 1u), 0x10, 0x03);
+            mbf_expect_ex(wr_u32((enum med2_reg_id)id, lo - 1u), 0x10, 0x03);
             cr_assert_eq(read_u32((enum med2_reg_id)id), before, "%s unchanged", r->name);
         }
-        expect_ex(wr_u32((enum med2_reg_id)id, hi + 1u), 0x10, 0x03);
-        expect_ex(wr_u32((enum med2_reg_id)id, 0xFFFFFFFFu), 0x10, 0x03);
+        mbf_expect_ex(wr_u32((enum med2_reg_id)id, hi + 1u), 0x10, 0x03);
+        mbf_expect_ex(wr_u32((enum med2_reg_id)id, 0xFFFFFFFFu), 0x10, 0x03);
         cr_assert_eq(read_u32((enum med2_reg_id)id), before, "%s unchanged", r->name);
-        expect_ok(wr_u32((enum med2_reg_id)id, lo), 0x10);
+        mbf_expect_ok(wr_u32((enum med2_reg_id)id, lo), 0x10);
         cr_assert_eq(read_u32((enum med2_reg_id)id), lo, "%s staged at min", r->name);
         /* hour 24 needs minute 0 (the minute is at its min, 0, here) */
-        expect_ok(wr_u32((enum med2_reg_id)id, hi), 0x10);
+        mbf_expect_ok(wr_u32((enum med2_reg_id)id, hi), 0x10);
         cr_assert_eq(read_u32((enum med2_reg_id)id), hi, "%s staged at max", r->name);
     }
     cr_assert_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 15u, "nothing applied yet");
@@ -341,15 +325,15 @@ Test(regs, every_writable_setting_at_its_boundaries)
 Test(regs, read_only_and_partial_writes_are_02)
 {
     unlock();
-    expect_ex(wr_u32(MED2_REG_PULSE1_SOURCE, 1), 0x10, 0x02);
-    expect_ex(wr(824, (const uint16_t[]){0x40A0, 0}, 2), 0x10, 0x02); /* CT primary: read-only */
-    expect_ex(wr(0, (const uint16_t[]){0, 0}, 2), 0x10, 0x02);
-    expect_ex(wr1(712, 30), 0x06, 0x02);                          /* 06 on half a uint32 */
-    expect_ex(wr(713, (const uint16_t[]){30}, 1), 0x10, 0x02);     /* low half */
-    expect_ex(wr(712, (const uint16_t[]){0, 30, 0}, 3), 0x10, 0x02); /* one and a half */
-    expect_ex(wr1(6000, 0x31), 0x06, 0x02);                        /* half the password chars */
-    expect_ex(wr(100, (const uint16_t[]){0, 0}, 2), 0x10, 0x02);   /* unmapped */
-    expect_ex(wr1(2001, 100), 0x06, 0x02);
+    mbf_expect_ex(wr_u32(MED2_REG_PULSE1_SOURCE, 1), 0x10, 0x02);
+    mbf_expect_ex(wr(824, (const uint16_t[]){0x40A0, 0}, 2), 0x10, 0x02); /* CT primary: read-only */
+    mbf_expect_ex(wr(0, (const uint16_t[]){0, 0}, 2), 0x10, 0x02);
+    mbf_expect_ex(wr1(712, 30), 0x06, 0x02);                          /* 06 on half a uint32 */
+    mbf_expect_ex(wr(713, (const uint16_t[]){30}, 1), 0x10, 0x02);     /* low half */
+    mbf_expect_ex(wr(712, (const uint16_t[]){0, 30, 0}, 3), 0x10, 0x02); /* one and a half */
+    mbf_expect_ex(wr1(6000, 0x31), 0x06, 0x02);                        /* half the password chars */
+    mbf_expect_ex(wr(100, (const uint16_t[]){0, 0}, 2), 0x10, 0x02);   /* unmapped */
+    mbf_expect_ex(wr1(2001, 100), 0x06, 0x02);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 15u);
 }
 
@@ -357,22 +341,22 @@ Test(regs, refused_multi_register_write_changes_nothing)
 {
     unlock();
     /* method, period, sub-interval: the last is out of range */
-    expect_ex(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 61}, 6), 0x10, 0x03);
+    mbf_expect_ex(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 61}, 6), 0x10, 0x03);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_METHOD), 1u);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 15u);
     cr_assert_eq(read_u32(MED2_REG_SUB_INTERVAL), 1u);
     /* running into a read-only value: 02 before any value is looked at */
-    expect_ex(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 5, 0, 1}, 8), 0x10, 0x02);
+    mbf_expect_ex(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 5, 0, 1}, 8), 0x10, 0x02);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_METHOD), 1u);
     /* a schedule entry made inconsistent by the request as a whole */
-    expect_ex(wr(836, (const uint16_t[]){0, 2, 0, 24, 0, 30}, 6), 0x10, 0x03);
+    mbf_expect_ex(wr(836, (const uint16_t[]){0, 2, 0, 24, 0, 30}, 6), 0x10, 0x03);
     cr_assert_eq(read_u32(MED2_REG_TARIFF_1), 1u);
     cr_assert_eq(read_u32(MED2_REG_HOUR_1), 0u);
-    expect_ok(wr(836, (const uint16_t[]){0, 2, 0, 24, 0, 0}, 6), 0x10);
-    expect_ex(wr_u32(MED2_REG_MINUTE_1, 1), 0x10, 0x03); /* 24:01 with the staged hour */
+    mbf_expect_ok(wr(836, (const uint16_t[]){0, 2, 0, 24, 0, 0}, 6), 0x10);
+    mbf_expect_ex(wr_u32(MED2_REG_MINUTE_1, 1), 0x10, 0x03); /* 24:01 with the staged hour */
     cr_assert_eq(read_u32(MED2_REG_HOUR_1), 24u);
     /* and the whole good request applies */
-    expect_ok(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 5}, 6), 0x10);
+    mbf_expect_ok(wr(710, (const uint16_t[]){0, 2, 0, 30, 0, 5}, 6), 0x10);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_METHOD), 2u);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 30u);
     cr_assert_eq(read_u32(MED2_REG_SUB_INTERVAL), 5u);
@@ -381,19 +365,19 @@ Test(regs, refused_multi_register_write_changes_nothing)
 Test(regs, save_applies_and_persists_restart_drops_unsaved)
 {
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 30u, "reads return the staged value");
     cr_assert_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 15u);
     /* restart: the reply first, then the reset; unsaved changes are lost */
-    expect_ok(wr1(2000, 120), 0x06);
+    mbf_expect_ok(wr1(2000, 120), 0x06);
     cr_assert_eq(hal_rec.restarts, 1u);
     reset_mcu();
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 15u);
     cr_assert_not(m.session.unlocked, "a reset forgets the password");
-    expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10, 0x01);
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
-    expect_ok(wr_u32(MED2_REG_PULSE2_SOURCE, 2), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_PULSE2_SOURCE, 2), 0x10);
     save();
     cr_assert_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 30u);
     reset_mcu();
@@ -407,10 +391,10 @@ Test(regs, return_to_defaults_keeps_energy)
     m.energy.c.mwh[ENERGY_IMPORT_ACTIVE][ENERGY_TOTAL] = 5000000u;
     m.energy.c.mwh[ENERGY_IMPORT_ACTIVE][ENERGY_T1] = 5000000u;
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_METHOD, 0), 0x10);
-    expect_ok(wr_u32(MED2_REG_TARIFF_4, 3), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_METHOD, 0), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_TARIFF_4, 3), 0x10);
     save();
-    expect_ok(wr1(2000, 110), 0x06);
+    mbf_expect_ok(wr1(2000, 110), 0x06);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_METHOD), 1u);
     cr_assert_eq(read_u32(MED2_REG_TARIFF_4), 0u);
     cr_assert_eq(read_double(MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY), 5000.0);
@@ -424,13 +408,13 @@ Test(regs, serial_settings_apply_after_the_save_reply)
 {
     unlock();
     hal_rec.n_configs = 0;
-    expect_ok(wr_u32(MED2_REG_BAUDRATE, 3), 0x10);  /* 9600 */
-    expect_ok(wr_u32(MED2_REG_PARITY, 2), 0x10);    /* even */
-    expect_ok(wr_u32(MED2_REG_STOPBIT, 1), 0x10);   /* 2 */
-    expect_ok(wr_u32(MED2_REG_SLAVE_ID, 17), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_BAUDRATE, 3), 0x10);  /* 9600 */
+    mbf_expect_ok(wr_u32(MED2_REG_PARITY, 2), 0x10);    /* even */
+    mbf_expect_ok(wr_u32(MED2_REG_STOPBIT, 1), 0x10);   /* 2 */
+    mbf_expect_ok(wr_u32(MED2_REG_SLAVE_ID, 17), 0x10);
     cr_assert_eq(hal_rec.n_configs, 0u, "staged only");
     const struct hal_frame *r = wr1(2000, 100);
-    expect_ok(r, 0x06);
+    mbf_expect_ok(r, 0x06);
     cr_assert_eq(r->data[0], 1, "the reply to save comes from the old address");
     cr_assert_eq(hal_rec.n_configs, 1u);
     const struct hal_uart_config *c = &hal_rec.configs[0];
@@ -440,12 +424,12 @@ Test(regs, serial_settings_apply_after_the_save_reply)
     cr_assert_gt(c->seq, r->seq, "configured after the reply was sent");
     cr_assert_null(rd(0, 2), "the old address is not answered any more");
     slave_id = 17;
-    expect_ok(rd(0, 2), 0x03);
+    mbf_expect_ok(rd(0, 2), 0x03);
     /* a reset comes up with the saved line */
     reset_mcu();
     cr_assert_eq(hal_rec.n_configs, 1u);
     cr_assert_eq(hal_rec.configs[0].baud, 9600u);
-    expect_ok(rd(0, 2), 0x03);
+    mbf_expect_ok(rd(0, 2), 0x03);
 }
 
 Test(regs, power_up_configures_the_default_line)
@@ -460,40 +444,40 @@ Test(regs, power_up_configures_the_default_line)
 
 Test(regs, password_gates_every_write)
 {
-    expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10, 0x01);
-    expect_ex(wr1(2000, 100), 0x06, 0x01);
-    expect_ex(wr1(3000, 200), 0x06, 0x01);
-    expect_ex(wr_u32(MED2_REG_HOUR, 5), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10, 0x01);
+    mbf_expect_ex(wr1(2000, 100), 0x06, 0x01);
+    mbf_expect_ex(wr1(3000, 200), 0x06, 0x01);
+    mbf_expect_ex(wr_u32(MED2_REG_HOUR, 5), 0x10, 0x01);
     /* address errors come before the lock, value errors after it */
-    expect_ex(wr_u32(MED2_REG_PULSE1_SOURCE, 1), 0x10, 0x02);
+    mbf_expect_ex(wr_u32(MED2_REG_PULSE1_SOURCE, 1), 0x10, 0x02);
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
-    expect_ok(wr1(3000, 210), 0x06);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr1(3000, 210), 0x06);
     /* it stays entered ... */
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 20), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 20), 0x10);
     /* ... until a wrong password is written */
-    expect_ok(wr(6000, (const uint16_t[]){0x0032, 0x3030, 0x3030, 0x3030}, 4), 0x10);
-    expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 25), 0x10, 0x01);
+    mbf_expect_ok(wr(6000, (const uint16_t[]){0x0032, 0x3030, 0x3030, 0x3030}, 4), 0x10);
+    mbf_expect_ex(wr_u32(MED2_REG_DEMAND_PERIOD, 25), 0x10, 0x01);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 20u);
 }
 
 Test(regs, manual_example_password_1234567)
 {
     memcpy(m.applied.password, "1234567", 8); /* as set in the menu */
-    expect_ok(wr(6000, default_pw, 4), 0x10);
+    mbf_expect_ok(wr(6000, default_pw, 4), 0x10);
     cr_assert_not(m.session.unlocked);
     /* manual §5: 6000 = 0x0037, 6001 = 0x3635, 6002 = 0x3433, 6003 = 0x3231 */
     uint8_t f[32];
     const uint8_t req[] = {1, 0x10, 0x17, 0x70, 0x00, 0x04, 0x08, 0x00, 0x37, 0x36, 0x35, 0x34, 0x33, 0x32, 0x31};
     memcpy(f, req, sizeof(req));
-    expect_ok(xfer(f, mbf_frame(f, f, sizeof(req))), 0x10);
+    mbf_expect_ok(xfer(f, mbf_frame(f, f, sizeof(req))), 0x10);
     cr_assert(m.session.unlocked);
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
     /* the two values of the manual's table may come one by one */
-    expect_ok(wr(6000, (const uint16_t[]){0x0000, 0x0000}, 2), 0x10);
+    mbf_expect_ok(wr(6000, (const uint16_t[]){0x0000, 0x0000}, 2), 0x10);
     cr_assert_not(m.session.unlocked);
-    expect_ok(wr(6000, (const uint16_t[]){0x0037, 0x3635}, 2), 0x10);
-    expect_ok(wr(6002, (const uint16_t[]){0x3433, 0x3231}, 2), 0x10);
+    mbf_expect_ok(wr(6000, (const uint16_t[]){0x0037, 0x3635}, 2), 0x10);
+    mbf_expect_ok(wr(6002, (const uint16_t[]){0x3433, 0x3231}, 2), 0x10);
     cr_assert(m.session.unlocked);
     const struct hal_frame *r = rd(6000, 4);
     for (unsigned k = 0; k < 4; k++) {
@@ -506,11 +490,11 @@ Test(regs, manual_example_password_1234567)
 Test(regs, command_values_checked)
 {
     unlock();
-    expect_ex(wr1(2000, 101), 0x06, 0x03);
-    expect_ex(wr1(2000, 0), 0x06, 0x03);
-    expect_ex(wr1(3000, 100), 0x06, 0x03);
-    expect_ex(wr1(3000, 230), 0x06, 0x03);
-    expect_ok(wr(3000, (const uint16_t[]){220}, 1), 0x10); /* 10 works for commands too */
+    mbf_expect_ex(wr1(2000, 101), 0x06, 0x03);
+    mbf_expect_ex(wr1(2000, 0), 0x06, 0x03);
+    mbf_expect_ex(wr1(3000, 100), 0x06, 0x03);
+    mbf_expect_ex(wr1(3000, 230), 0x06, 0x03);
+    mbf_expect_ok(wr(3000, (const uint16_t[]){220}, 1), 0x10); /* 10 works for commands too */
     cr_assert(energy_t2_active(&m.energy));
 }
 
@@ -518,13 +502,13 @@ Test(regs, counter_commands)
 {
     unlock();
     cr_assert_not(energy_partial_running(&m.energy));
-    expect_ok(wr1(3000, 210), 0x06);
+    mbf_expect_ok(wr1(3000, 210), 0x06);
     cr_assert(energy_partial_running(&m.energy));
     m.energy.c.mwh[ENERGY_IMPORT_ACTIVE][ENERGY_PARTIAL] = 777u;
-    expect_ok(wr1(3000, 200), 0x06);
+    mbf_expect_ok(wr1(3000, 200), 0x06);
     cr_assert_eq(read_double(MED2_REG_PARTIAL_IMPORT_ACTIVE_ENERGY), 0.0);
     cr_assert(energy_partial_running(&m.energy), "reset does not stop it");
-    expect_ok(wr1(3000, 220), 0x06);
+    mbf_expect_ok(wr1(3000, 220), 0x06);
     cr_assert(energy_t2_active(&m.energy));
     /* the counters' state was saved with the command: it survives a reset */
     reset_mcu();
@@ -539,20 +523,20 @@ Test(regs, models_without_rs485_have_no_public_map)
      * the models that lack them have only the factory test port, where the
      * public map is 02 (docs/factory.md; test_factory.c tests that port). */
     boot(MED2_MODEL_B80_0M_02);
-    expect_ex(wr(6000, default_pw, 4), 0x10, 0x02);
-    expect_ex(wr1(3000, 220), 0x06, 0x02);
-    expect_ex(rd(0, 2), 0x03, 0x02);
+    mbf_expect_ex(wr(6000, default_pw, 4), 0x10, 0x02);
+    mbf_expect_ex(wr1(3000, 220), 0x06, 0x02);
+    mbf_expect_ex(rd(0, 2), 0x03, 0x02);
     boot(MED2_MODEL_B80_1M_V2);
     unlock();
-    expect_ok(wr1(3000, 220), 0x06);
+    mbf_expect_ok(wr1(3000, 220), 0x06);
 }
 
 Test(regs, save_fails_cleanly_when_nv_fails)
 {
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
     hal_rec.nv_fail_writes = true;
-    expect_ex(wr1(2000, 100), 0x06, 0x04);
+    mbf_expect_ex(wr1(2000, 100), 0x06, 0x04);
     cr_assert_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 15u, "not applied");
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 30u, "still staged");
     hal_rec.nv_fail_writes = false;
@@ -580,10 +564,10 @@ Test(regs, broadcast_write_applied_without_reply)
 
 Test(regs, quantity_and_byte_count_limits)
 {
-    expect_ex(rd(300, 0), 0x03, 0x03);
-    expect_ex(rd(300, 126), 0x03, 0x03);
+    mbf_expect_ex(rd(300, 0), 0x03, 0x03);
+    mbf_expect_ex(rd(300, 126), 0x03, 0x03);
     const struct hal_frame *r = rd(300, 125);
-    expect_ok(r, 0x03);
+    mbf_expect_ok(r, 0x03);
     cr_assert_eq(r->data[2], 250);
     uint8_t f[300];
     uint16_t w[2] = {0, 30};
@@ -597,7 +581,7 @@ Test(regs, quantity_and_byte_count_limits)
     f[5] = 0; /* quantity 0 */
     f[6] = 4;
     mbf_frame(f, f, n - 2);
-    expect_ex(xfer(f, n), 0x10, 0x03);
+    mbf_expect_ex(xfer(f, n), 0x10, 0x03);
     cr_assert_eq(read_u32(MED2_REG_DEMAND_PERIOD), 15u);
 }
 
@@ -607,7 +591,7 @@ Test(regs, device_identification)
 {
     uint8_t f[8];
     const struct hal_frame *r = xfer(f, mbf_devid(f, 1, 0x03, 0x00));
-    expect_ok(r, 0x2B);
+    mbf_expect_ok(r, 0x2B);
     cr_assert_eq(r->data[4], 0x83, "conformity: extended, stream and individual");
     cr_assert_eq(r->data[5], 0x00);
     unsigned n = r->data[7];
@@ -627,7 +611,7 @@ Test(regs, device_identification)
     r = xfer(f, mbf_devid(f, 1, 0x04, 0x80));
     cr_assert_eq(r->data[7], 1u);
     cr_assert_arr_eq(&r->data[10], "12345678", 8);
-    expect_ex(xfer(f, mbf_devid(f, 1, 0x04, 0x42)), 0x2B, 0x02);
+    mbf_expect_ex(xfer(f, mbf_devid(f, 1, 0x04, 0x42)), 0x2B, 0x02);
     boot(MED2_MODEL_B80_1M_V2CT);
     r = xfer(f, mbf_devid(f, 1, 0x04, 0x01));
     cr_assert_arr_eq(&r->data[10], "606364", 6, "product code = order number");
@@ -654,39 +638,39 @@ Test(regs, date_time_reads_and_writes_the_rtc)
     unlock();
     /* all six at once: 29 Feb 2028 12:34:56, set at once (a clock runs) */
     const uint16_t dt[] = {0, 29, 0, 2, 0, 28, 0, 12, 0, 34, 0, 56};
-    expect_ok(wr(600, dt, 12), 0x10);
+    mbf_expect_ok(wr(600, dt, 12), 0x10);
     cr_assert_eq(hal_rec.rtc, seconds_at(2028, 2, 29, 12, 34, 56));
     /* one field: the rest stays */
-    expect_ok(wr_u32(MED2_REG_HOUR, 5), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_HOUR, 5), 0x10);
     cr_assert_eq(hal_rec.rtc, seconds_at(2028, 2, 29, 5, 34, 56));
     /* 29 February of 2029 does not exist: 03, clock unchanged */
     unsigned sets = hal_rec.rtc_sets;
-    expect_ex(wr_u32(MED2_REG_YEAR, 29), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_YEAR, 29), 0x10, 0x03);
     const uint16_t feb31[] = {0, 31, 0, 2};
-    expect_ex(wr(600, feb31, 4), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_DAY, 0), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_DAY, 32), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_MONTH, 13), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_YEAR, 100), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_HOUR, 24), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_MINUTE, 60), 0x10, 0x03);
-    expect_ex(wr_u32(MED2_REG_SECOND, 60), 0x10, 0x03);
+    mbf_expect_ex(wr(600, feb31, 4), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_DAY, 0), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_DAY, 32), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_MONTH, 13), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_YEAR, 100), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_HOUR, 24), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_MINUTE, 60), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_REG_SECOND, 60), 0x10, 0x03);
     cr_assert_eq(hal_rec.rtc_sets, sets);
     cr_assert_eq(hal_rec.rtc, seconds_at(2028, 2, 29, 5, 34, 56));
     /* but moving day and month together is fine */
     const uint16_t mar31[] = {0, 31, 0, 3};
-    expect_ok(wr(600, mar31, 4), 0x10);
+    mbf_expect_ok(wr(600, mar31, 4), 0x10);
     cr_assert_eq(hal_rec.rtc, seconds_at(2028, 3, 31, 5, 34, 56));
     boot(MED2_MODEL_B80_1M_V2);
     unlock();
-    expect_ex(wr(600, dt, 12), 0x10, 0x02); /* no clock registers on the B80 */
+    mbf_expect_ex(wr(600, dt, 12), 0x10, 0x02); /* no clock registers on the B80 */
 }
 
 Test(regs, tariff_schedule_selects_the_sub_tariff)
 {
     unlock();
     /* entry 2: T1-3 from 06:00 */
-    expect_ok(wr(842, (const uint16_t[]){0, 3, 0, 6, 0, 0}, 6), 0x10);
+    mbf_expect_ok(wr(842, (const uint16_t[]){0, 3, 0, 6, 0, 0}, 6), 0x10);
     hal_rec.rtc = seconds_at(2026, 1, 1, 7, 0, 0);
     meter_on_tick(&m, 1);
     cr_assert_eq(m.energy.sub_tariff, 1, "staged, not applied yet");
@@ -698,7 +682,7 @@ Test(regs, tariff_schedule_selects_the_sub_tariff)
     cr_assert_eq(m.energy.sub_tariff, 1);
     /* setting the clock selects again at once */
     const uint16_t hour[] = {0, 6};
-    expect_ok(wr(606, hour, 2), 0x10);
+    mbf_expect_ok(wr(606, hour, 2), 0x10);
     meter_on_tick(&m, 1);
     cr_assert_eq(m.energy.sub_tariff, 3);
 }
@@ -728,7 +712,7 @@ Test(regs, energy_saved_every_60_s_and_restored)
 Test(regs, corrupt_nv_starts_at_defaults_and_says_so)
 {
     unlock();
-    expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
+    mbf_expect_ok(wr_u32(MED2_REG_DEMAND_PERIOD, 30), 0x10);
     save();
     save();
     for (unsigned c = 0; c < 2; c++) {
