@@ -44,6 +44,7 @@ $(BUILD)/bin:
 
 include firmware/firmware.mk
 include firmware/boards/native/native.mk
+include reports/reports.mk
 include rig/rig.mk
 include rig/sim/sim.mk
 include suites/suites.mk
@@ -53,13 +54,15 @@ firmware: $(FW_TARGETS)
 rig: $(RIG_TARGETS) $(SIM_TARGETS)
 
 # Everything the tests need, in this build tree.
-check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(RIG_TESTS) $(SUITE_BINS)
+check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) \
+             $(SUITE_BINS)
 
 # Run every test of this build tree; the rig finds benchd and the firmware
 # image through these variables (a real install finds them beside `rig`).
 TEST_ENV := RIG_BENCHD=$(BUILD)/bin/benchd RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)
 check: check-build
-	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(RIG_TESTS) $(SUITE_BINS)
+	@python3 scripts/check-layers.py $(RIG_LIB_OBJS)
+	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) $(SUITE_BINS)
 
 # Built with both cores, run one binary at a time (each runs its tests on
 # both cores itself).

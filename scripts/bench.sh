@@ -75,26 +75,26 @@ arm-none-eabi-size -B "$elf" | awk 'NR == 2 {
     printf "BENCH fw_flash_bytes %d bytes\nBENCH fw_ram_bytes %d bytes\n", $1 + $2, $2 + $3 }'
 
 # --- Modbus: the firmware's slave against libmodbus's server on a pty, and
-# the transactions of a whole-map read (rig/bench/modbus_speed.c) ---
+# the transactions of a whole-map read (rig/perf/modbus_speed.c) ---
 # Pinned to one core: client, libmodbus's server thread and the firmware's
 # process then share it alike, so the ratio compares what each server costs
 # rather than where the scheduler happened to wake it (unpinned, the
 # in-process server thread is woken on the client's core more often: the
 # same firmware measured 0.89 interleaved, 0.97-1.11 one after the other).
-taskset -c 0 "$build/rig/bench/modbus_speed" --image "$RIG_FIRMWARE_IMAGE"
+taskset -c 0 "$build/rig/perf/modbus_speed" --image "$RIG_FIRMWARE_IMAGE"
 
 # --- max_error_ratio, max_reactive_error_ratio: max |error| / limit over the
 # class C load points and the IEC 62053-23 class 2 reactive points on 20
-# calibrated simulated units (rig/bench/accuracy.c; the per-point spread
+# calibrated simulated units (rig/perf/accuracy.c; the per-point spread
 # goes to stderr) ---
-"$build/rig/bench/accuracy" --bench fixtures/benches/mid-20.ini ||
+"$build/rig/perf/accuracy" --bench fixtures/benches/mid-20.ini ||
     echo "bench: accuracy: the 20-position bench failed (the line above says why)" >&2
 
 # --- EOL: the whole end-of-line job (flash, calibrate, verify, identify,
-# seal, certificates) on a 20-position simulated rack (rig/bench/eol_bench.c):
+# seal, certificates) on a 20-position simulated rack (rig/perf/eol_bench.c):
 # eol_wall_s_20pos (wall seconds) and eol_plan_virtual_s (bench seconds =
 # what the same plan takes on a real bench) ---
-"$build/rig/bench/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
+"$build/rig/perf/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
     echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
 
 # --- fuzz_execs: executions of a fuzz run on the Modbus frame handler that

@@ -11,7 +11,7 @@ $(SUITE_OBJ_DIR)/%.o: suites/%.c
 	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) $(shell $(PKG_CONFIG) --cflags criterion) -MMD -MP -c $< -o $@
 
 define suite_objects
-$(BUILD)/suites/$(1): $(filter $(SUITE_OBJ_DIR)/$(1)/%,$(SUITE_OBJS)) $(RIG_LIB)
+$(BUILD)/suites/$(1): $(filter $(SUITE_OBJ_DIR)/$(1)/%,$(SUITE_OBJS)) $(RIG_LIB) $(REPORTS_LIB)
 endef
 $(foreach s,$(SUITE_NAMES),$(eval $(call suite_objects,$(s))))
 

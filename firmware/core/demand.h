@@ -7,7 +7,7 @@
  *   fixed    one block of `period` minutes; updated at the end of each period
  *   sliding  blocks of `period` seconds, the window the last 60 of them
  *            (= period minutes); updated at the end of every block
- *            (DESIGN.md: "window = period, updated every period seconds")
+ *            (docs/modbus.md: "window = period, updated every period seconds")
  *   rolling  blocks of `sub_interval` minutes, the window the last
  *            period/sub_interval of them; a sub-interval that does not divide
  *            the period is taken as 1 minute (manual §3.2)

@@ -6,10 +6,10 @@
  * boundaries, and with them the pulse edges, land on the right sample) into
  * int64 residues in nanojoules; whole mWh are carried into uint64 registers
  * and the sub-mWh residue is kept, so nothing is lost between register
- * updates. Registers carry mWh (DESIGN.md: "registers carry the internal
+ * updates. Registers carry mWh (docs/modbus.md: "registers carry the internal
  * resolution"); the legal display/pulse unit is 1 Wh.
  *
- * Quadrants (manual §1, DESIGN.md): P > 0 counts import active, P < 0
+ * Quadrants (manual §1, docs/modbus.md): P > 0 counts import active, P < 0
  * export active; Q > 0 (current lagging) import reactive, Q < 0 export.
  * Tariffs (manual §4): every mWh goes to Total, to the active tariff and,
  * while running, to the partial counter. On 4-tariff models T1 energy goes
@@ -31,7 +31,7 @@
  * ~0.05 mA CT, far below) yet surely starts at Ist (its starting-current
  * test), even a unit whose current channel reads a few % low there; and a
  * Class C CT unit also starts at MID's 0.02 Itr = 5 mA (4 mA threshold,
- * DESIGN.md). Ist from the manual, Section 6, in model.h. */
+ * docs/modbus.md). Ist from the manual, Section 6, in model.h. */
 #define ENERGY_CREEP_FRACTION_OF_IST 0.4f
 
 enum energy_kind {

@@ -5,7 +5,7 @@
  * The canonical order is the manual's default "Big Endian" (register
  * 708 = 0), ABCD: the high word first, and within each word the high byte
  * first (a word always goes high byte first on the wire). Words are in
- * register order. The other modes (DESIGN.md, "Manual ambiguities") are
+ * register order. The other modes (docs/modbus.md, "Manual ambiguities") are
  * permutations of the value's bytes, for every 2- and 4-register value:
  *   0 BE            ABCD   ABCDEFGH
  *   1 LE            DCBA   HGFEDCBA

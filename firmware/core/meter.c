@@ -80,7 +80,7 @@ static void configure_pulse2(struct meter *m)
     const struct settings *s = &m->applied;
     uint32_t width = settings_get(s, MED2_REG_PULSE2_DURATION) * SAMPLES_PER_MS;
     if (m->info->pulse_outputs < 2u) {
-        pulse_source_configure(&m->pulse2_source, PULSE_SOURCE_OFF, 1u, 3u, &m->energy);
+        pulse_source_configure(&m->pulse2_source, MED2_PULSE2_OFF, 1u, 3u, &m->energy);
         return;
     }
     if (m->pulse2.state == PULSE_ACTIVE) {
@@ -206,7 +206,7 @@ void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_
         }
         pulse_on_sample(&m->pulse1, m->sample_time);
         pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
-        if (m->pulse2_source.source != PULSE_SOURCE_OFF) {
+        if (m->pulse2_source.source != MED2_PULSE2_OFF) {
             pulse_on_sample(&m->pulse2, m->sample_time);
         }
         m->sample_time++;

@@ -37,7 +37,7 @@
 /* minute_of_day before any selection: the next tick selects the sub-tariff. */
 #define METER_MINUTE_NONE 0xFFFFFFFFu
 
-/* Models without RS485: the factory test port (DESIGN.md, docs/factory.md),
+/* Models without RS485: the factory test port (docs/factory.md),
  * fixed line settings and address whatever the settings say. */
 #define METER_FACTORY_PORT_BAUD 38400u
 #define METER_FACTORY_PORT_ADDRESS 1u
@@ -86,7 +86,7 @@ struct meter {
     struct demand demand;
     struct mb_slave modbus;
     /* configuration: applied is what NV holds and the meter runs by;
-     * staged is what Modbus reads and writes until "save" (DESIGN.md) */
+     * staged is what Modbus reads and writes until "save" (docs/modbus.md) */
     struct settings applied;
     struct settings staged;
     struct tariff_schedule schedule; /* of `applied` */

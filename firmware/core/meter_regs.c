@@ -1,7 +1,7 @@
 /*
  * meter_regs.c — the meter's register values behind the Modbus slave:
  * what each address of the map reads, what a write of it does, the
- * commands, and the password (manual §5; DESIGN.md "Manual ambiguities").
+ * commands, and the password (manual §5; docs/modbus.md "Manual ambiguities").
  *
  * Rules (docs/modbus.md lists them with the manual's wording):
  *   - Every write needs the password entered first at 6000..6003, except
@@ -86,7 +86,7 @@ static float runtime_value(const struct meter *m, enum med2_reg_id id)
     /* THD from the fundamental's DFT bin over whole cycles (metrology.h) */
     case MED2_REG_THDV: return v->thd_v_pct;
     case MED2_REG_THDI: return v->thd_i_pct;
-    /* "∅" (DESIGN.md): the angle by which the current lags the voltage,
+    /* "∅" (docs/modbus.md): the angle by which the current lags the voltage,
      * degrees, atan2(Q, P), so it is zero at no load. */
     default: return v->phase_deg;
     }
@@ -144,7 +144,7 @@ static enum mb_status regs_read(void *ctx, enum med2_reg_id id, uint16_t *words)
         unsigned k = (unsigned)(id - ENERGY_FIRST_ID);
         uint64_t mwh = energy_register_mwh(&m->energy, (enum energy_kind)(k / ENERGY_SLOT_COUNT),
                                            (enum energy_slot)(k % ENERGY_SLOT_COUNT));
-        /* Wh with the mWh resolution kept (DESIGN.md: registers carry mWh). */
+        /* Wh with the mWh resolution kept (docs/modbus.md: registers carry mWh). */
         mb_words_from_double((double)mwh / (double)ENERGY_MWH_PER_WH, words);
     } else if (id == MED2_REG_BALANCE_ACTIVE_ENERGY || id == MED2_REG_BALANCE_REACTIVE_ENERGY) {
         int64_t mwh = energy_balance_mwh(&m->energy, id == MED2_REG_BALANCE_REACTIVE_ENERGY);
@@ -178,7 +178,7 @@ static enum mb_status write_command(struct meter *m, enum med2_reg_id id, uint16
     }
     bool supported = v == CMD_CHANGE_TARIFF ? m->info->tariffs >= 2u : m->info->has_partial;
     if (!supported) {
-        return MB_EX_ILLEGAL_FUNCTION; /* DESIGN.md: a command the model lacks is 01 */
+        return MB_EX_ILLEGAL_FUNCTION; /* docs/modbus.md: a command the model lacks is 01 */
     }
     s->counter_command = v;
     return MB_OK;
@@ -202,7 +202,7 @@ static enum mb_status regs_write_value(void *ctx, enum med2_reg_id id, const uin
         return MB_OK;
     }
     if (!s->unlocked) {
-        return MB_EX_ILLEGAL_FUNCTION; /* DESIGN.md: no password, wrong state */
+        return MB_EX_ILLEGAL_FUNCTION; /* docs/modbus.md: no password, wrong state */
     }
     if (id == MED2_REG_SYSTEM_COMMAND || id == MED2_REG_COUNTER_COMMAND) {
         return write_command(m, id, words[0]);

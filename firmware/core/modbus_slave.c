@@ -82,7 +82,7 @@ static void send_with_crc(struct mb_slave *s, size_t len)
 }
 
 /* Whether values of this type follow register 708 (chars and single
- * registers never do: DESIGN.md, manual §5 password example). */
+ * registers never do: docs/modbus.md, manual §5 password example). */
 static bool follows_endian(enum med2_reg_type t)
 {
     return t == MED2_T_U32 || t == MED2_T_FLOAT || t == MED2_T_DOUBLE;

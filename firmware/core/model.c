@@ -1,25 +1,17 @@
 /*
- * model.c — the capabilities table of the seven MED2 models.
+ * model.c — the capabilities of the seven MED2 models, from the shared
+ * table (med2_models.h).
  */
 #include "model.h"
 
 #include <stddef.h>
 #include <string.h>
 
-/* Manual Section 6, "Starting Current (Ist)". */
-#define IST_DIRECT_MA 20u
-#define IST_CT_MA 10u
-
-static const struct med2_model_info models[MED2_MODEL_COUNT] = {
-    /*                         name           order   CT     cl.C   tar demand partial rs485  all    pulses Ist */
-    [MED2_MODEL_C80_1M_V3CT] = {"C80-1M-V3CT", 606363, true,  true,  4, true,  true,  true,  true,  2, IST_CT_MA},
-    [MED2_MODEL_B80_1M_V2CT] = {"B80-1M-V2CT", 606364, true,  false, 2, true,  true,  true,  true,  2, IST_CT_MA},
-    [MED2_MODEL_C80_1M_V3] =   {"C80-1M-V3",   606365, false, true,  4, true,  true,  true,  true,  2, IST_DIRECT_MA},
-    [MED2_MODEL_B80_1M_V2] =   {"B80-1M-V2",   606366, false, false, 2, true,  true,  true,  true,  2, IST_DIRECT_MA},
-    [MED2_MODEL_B80_0M_02] =   {"B80-0M-02",   606367, false, false, 1, false, false, false, true,  2, IST_DIRECT_MA},
-    [MED2_MODEL_B80_0M_02P] =  {"B80-0M-02P",  606368, false, false, 1, false, true,  false, true,  2, IST_DIRECT_MA},
-    [MED2_MODEL_B80_0W_01] =   {"B80-0W-01",   606369, false, false, 1, false, false, false, false, 1, IST_DIRECT_MA},
-};
+#define MED2_MODEL_ROW(id, name, order, ct, class_c, tariffs, demand, partial, rs485, all, \
+                       pulses, ist)                                                       \
+    [MED2_MODEL_##id] = {name, order, ct, class_c, tariffs, demand, partial, rs485, all, pulses, ist},
+static const struct med2_model_info models[MED2_MODEL_COUNT] = {MED2_MODELS(MED2_MODEL_ROW)};
+#undef MED2_MODEL_ROW
 
 const struct med2_model_info *med2_model_info(enum med2_model m)
 {

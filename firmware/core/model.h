@@ -1,8 +1,7 @@
 /*
  * model.h — the seven MED2 models and what each one can do.
  *
- * Source: user manual, product table (Section 1) and technical
- * specifications (Section 6). One table, everything else asks it.
+ * The table itself is firmware/include/med2_models.h, shared with the rig.
  */
 #ifndef MED2_MODEL_H
 #define MED2_MODEL_H
@@ -10,16 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum med2_model {
-    MED2_MODEL_C80_1M_V3CT,
-    MED2_MODEL_B80_1M_V2CT,
-    MED2_MODEL_C80_1M_V3,
-    MED2_MODEL_B80_1M_V2,
-    MED2_MODEL_B80_0M_02,
-    MED2_MODEL_B80_0M_02P,
-    MED2_MODEL_B80_0W_01,
-    MED2_MODEL_COUNT
-};
+#include "med2_models.h"
+
+#define MED2_MODEL_ENUM(id, ...) MED2_MODEL_##id,
+enum med2_model { MED2_MODELS(MED2_MODEL_ENUM) MED2_MODEL_COUNT };
+#undef MED2_MODEL_ENUM
 
 struct med2_model_info {
     const char *name;          /* as printed in the manual, e.g. "C80-1M-V3CT" */

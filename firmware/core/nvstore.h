@@ -1,6 +1,6 @@
 /*
  * nvstore.h — records in non-volatile memory that survive any power cut
- * (DESIGN.md, "Non-volatile storage").
+ * (docs/modbus.md, "Non-volatile storage").
  *
  * Each record (settings, energy counters, factory calibration and identity)
  * has two copies in NV. A save

@@ -8,23 +8,23 @@
 static const uint32_t multiplier_mwh[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 
 static const enum energy_kind source_kind[] = {
-    [PULSE_SOURCE_IMPORT_ACTIVE] = ENERGY_IMPORT_ACTIVE,
-    [PULSE_SOURCE_EXPORT_ACTIVE] = ENERGY_EXPORT_ACTIVE,
-    [PULSE_SOURCE_IMPORT_REACTIVE] = ENERGY_IMPORT_REACTIVE,
-    [PULSE_SOURCE_EXPORT_REACTIVE] = ENERGY_EXPORT_REACTIVE,
+    [MED2_PULSE2_IMPORT_ACTIVE] = ENERGY_IMPORT_ACTIVE,
+    [MED2_PULSE2_EXPORT_ACTIVE] = ENERGY_EXPORT_ACTIVE,
+    [MED2_PULSE2_IMPORT_REACTIVE] = ENERGY_IMPORT_REACTIVE,
+    [MED2_PULSE2_EXPORT_REACTIVE] = ENERGY_EXPORT_REACTIVE,
 };
 
 bool pulse_source_configure(struct pulse_source *ps, unsigned source, unsigned energy,
                             unsigned multiplier, const struct energy *e)
 {
-    if (source > PULSE_SOURCE_EXPORT_REACTIVE || energy < 1 || energy > 9 ||
+    if (source > MED2_PULSE2_EXPORT_REACTIVE || energy < 1 || energy > 9 ||
         multiplier >= sizeof(multiplier_mwh) / sizeof(multiplier_mwh[0])) {
         return false;
     }
     ps->source = (uint8_t)source;
     ps->mwh_per_pulse = (uint64_t)energy * multiplier_mwh[multiplier];
     ps->last_total_mwh =
-        source == PULSE_SOURCE_OFF ? 0 : energy_register_mwh(e, source_kind[source], ENERGY_TOTAL);
+        source == MED2_PULSE2_OFF ? 0 : energy_register_mwh(e, source_kind[source], ENERGY_TOTAL);
     ps->acc_mwh = 0;
     ps->dropped = 0;
     ps->overflow = false;
@@ -33,7 +33,7 @@ bool pulse_source_configure(struct pulse_source *ps, unsigned source, unsigned e
 
 void pulse_source_on_sample(struct pulse_source *ps, const struct energy *e, struct pulse *out)
 {
-    if (ps->source == PULSE_SOURCE_OFF) {
+    if (ps->source == MED2_PULSE2_OFF) {
         return;
     }
     uint64_t total = e->c.mwh[source_kind[ps->source]][ENERGY_TOTAL];

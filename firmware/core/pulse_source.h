@@ -13,6 +13,8 @@
 #ifndef MED2_PULSE_SOURCE_H
 #define MED2_PULSE_SOURCE_H
 
+#include "med2_regmap.h" /* enum med2_pulse2_source */
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,16 +26,9 @@
  * while still bounding the RAM and the catch-up time. */
 #define PULSE_SOURCE_QUEUE_MAX 10000u
 
-enum pulse_source_kind {
-    PULSE_SOURCE_OFF = 0,
-    PULSE_SOURCE_IMPORT_ACTIVE = 1,
-    PULSE_SOURCE_EXPORT_ACTIVE = 2,
-    PULSE_SOURCE_IMPORT_REACTIVE = 3,
-    PULSE_SOURCE_EXPORT_REACTIVE = 4,
-};
 
 struct pulse_source {
-    uint8_t source;          /* enum pulse_source_kind */
+    uint8_t source;          /* enum med2_pulse2_source */
     uint64_t mwh_per_pulse;  /* energy x multiplier, in mWh (>= 1) */
     uint64_t last_total_mwh; /* source Total when last looked at */
     uint64_t acc_mwh;        /* mWh towards the next pulse */

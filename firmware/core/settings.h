@@ -11,7 +11,7 @@
  * and not stored here.
  *
  * A meter holds two of these: the applied one and the staged one that
- * Modbus writes change until "save configuration" (DESIGN.md, manual
+ * Modbus writes change until "save configuration" (docs/modbus.md, manual
  * ambiguities: writes are validated and staged).
  */
 #ifndef MED2_SETTINGS_H
@@ -74,7 +74,7 @@ static inline void settings_set(struct settings *s, enum med2_reg_id id, uint32_
 bool settings_value_in_range(enum med2_reg_id id, uint32_t v);
 
 /* The checks that span registers: a tariff entry's hour 24 only with
- * minute 0 (DESIGN.md). */
+ * minute 0 (docs/modbus.md). */
 bool settings_consistent(const struct settings *s);
 
 /* Every value in range and consistent, read-only ones at legal values, the

@@ -21,7 +21,7 @@ bool tariff_entry_valid(unsigned tariff, unsigned hour, unsigned minute)
     if (tariff > TARIFF_SUB_TARIFFS || minute > 59 || hour > 24) {
         return false;
     }
-    return hour < 24 || minute == 0; /* 24:00 means 00:00 (DESIGN.md) */
+    return hour < 24 || minute == 0; /* 24:00 means 00:00 (docs/modbus.md) */
 }
 
 static unsigned start_minute(const struct tariff_entry *e)

@@ -7,7 +7,7 @@
  * wins; before the day's first start, the latest start of the previous day
  * is still active (the schedule wraps over midnight). Two used entries with
  * the same start: the higher-numbered one wins (the later setting). Hour 24
- * is accepted only with minute 0 and means 00:00 (DESIGN.md).
+ * is accepted only with minute 0 and means 00:00 (docs/modbus.md).
  */
 #ifndef MED2_TARIFF_H
 #define MED2_TARIFF_H

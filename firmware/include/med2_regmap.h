@@ -4,7 +4,7 @@
  * The one header the firmware and the rig share, so both sides agree on
  * addresses, types, access, ranges and defaults by construction. Source:
  * user manual §5, the C80-1M-V3(CT) table (4 tariffs) and the B80-1M-V2(CT)
- * table (2 tariffs), with the resolutions of DESIGN.md ("Manual
+ * table (2 tariffs), with the resolutions of docs/modbus.md ("Manual
  * ambiguities"); see docs/modbus.md for the generated table and the notes.
  *
  * Addresses are 0-based register (PDU) addresses. Each entry:
@@ -36,6 +36,17 @@ enum med2_reg_access { MED2_A_R = 1, MED2_A_W = 2, MED2_A_RW = 3 };
 enum med2_map { MED2_MAP_C80 = 0, MED2_MAP_B80 = 1, MED2_MAP_COUNT = 2 };
 
 #define MED2_NA 0xFFFFu /* not in this map */
+
+/* Pulse output 2's source (register 726, manual §5): the energy register it
+ * follows. Its defaults are in the map below (import reactive, energy 1,
+ * multiplier 3 = 1 varh per pulse, 100 ms). */
+enum med2_pulse2_source {
+    MED2_PULSE2_OFF = 0,
+    MED2_PULSE2_IMPORT_ACTIVE = 1,
+    MED2_PULSE2_EXPORT_ACTIVE = 2,
+    MED2_PULSE2_IMPORT_REACTIVE = 3,
+    MED2_PULSE2_EXPORT_REACTIVE = 4,
+};
 
 /* Registers one value of the type occupies. */
 #define MED2_REG_WORDS(type) \

@@ -1,7 +1,7 @@
 /*
  * test_afe_model.c — the native board's simulated AFE (a self-test of the
  * simulator, so it may read a unit's secret imperfections): deterministic
- * per serial and within DESIGN.md's spread, harmonics from the source reach
+ * per serial and within the declared spread (afe_model.h), harmonics from the source reach
  * the codes, and its low-current nonlinearity is what calibration at Iref
  * leaves and the low-current offset point corrects, measured through the
  * firmware's metrology.

@@ -1,6 +1,6 @@
 /*
  * test_mb_codec.c — value <-> words, and the four byte orders of register
- * 708 (DESIGN.md: BE=ABCD, LE=DCBA, BE swap=BADC, LE swap=CDAB).
+ * 708 (docs/modbus.md: BE=ABCD, LE=DCBA, BE swap=BADC, LE swap=CDAB).
  */
 #include <criterion/criterion.h>
 

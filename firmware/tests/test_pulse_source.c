@@ -37,7 +37,7 @@ static void setup(float p_w, float q_var, unsigned source, unsigned energy, unsi
 Test(pulse_source, manual_example_50_wh_per_pulse_of_one_second)
 {
     /* 5 x MUL10 = 50 Wh per pulse, 1000 ms; 1800 W for 600 s = 300 Wh = 6 pulses */
-    setup(1800.0f, 0.0f, PULSE_SOURCE_IMPORT_ACTIVE, 5, 4, 4000);
+    setup(1800.0f, 0.0f, MED2_PULSE2_IMPORT_ACTIVE, 5, 4, 4000);
     run(600 * SAMPLES_PER_S);
     cr_expect_eq(out.emitted, 6u, "%llu pulses", (unsigned long long)out.emitted);
     cr_expect_eq(ps.acc_mwh, 0u);
@@ -54,7 +54,7 @@ Test(pulse_source, each_source_follows_its_own_register)
         cr_expect_eq(out.emitted, 10u, "source %u: %llu pulses", src,
                      (unsigned long long)out.emitted);
     }
-    setup(1000.0f, 1000.0f, PULSE_SOURCE_OFF, 1, 3, 400);
+    setup(1000.0f, 1000.0f, MED2_PULSE2_OFF, 1, 3, 400);
     run(36 * SAMPLES_PER_S);
     cr_expect_eq(out.emitted, 0u, "source off still pulsed");
 }
@@ -64,7 +64,7 @@ Test(pulse_source, every_multiplier)
     /* 3600 W for 10 s = 10 Wh = 10000 mWh */
     const uint64_t per_pulse_mwh[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
     for (unsigned m = 0; m <= 6; m++) {
-        setup(3600.0f, 0.0f, PULSE_SOURCE_IMPORT_ACTIVE, 1, m, 4);
+        setup(3600.0f, 0.0f, MED2_PULSE2_IMPORT_ACTIVE, 1, m, 4);
         run(10 * SAMPLES_PER_S);
         uint64_t want = 10000 / per_pulse_mwh[m];
         uint64_t got = out.emitted + pulse_pending(&out) + ps.dropped;
@@ -76,7 +76,7 @@ Test(pulse_source, every_multiplier)
 Test(pulse_source, too_fast_is_queued_then_flagged_never_silent)
 {
     /* 1 mWh per pulse at 20 kW, 2500 ms: far more than the output can give */
-    setup(20000.0f, 0.0f, PULSE_SOURCE_IMPORT_ACTIVE, 1, 0, 10000);
+    setup(20000.0f, 0.0f, MED2_PULSE2_IMPORT_ACTIVE, 1, 0, 10000);
     run(10 * SAMPLES_PER_S);
     cr_expect(ps.overflow, "overflow not flagged");
     cr_expect_eq(pulse_pending(&out), PULSE_SOURCE_QUEUE_MAX);

@@ -6,7 +6,7 @@
  *          --unit MODEL,SERIAL,SLAVE,BAUD [--unit ...]
  *
  * Runs in the foreground (`rig sim up` puts it in the background). When every
- * unit is running it writes DIR/bench.json (DESIGN.md, "Interfaces") and
+ * unit is running it writes DIR/bench.json (README, "The simulated bench") and
  * DIR/benchd.pid; it removes both when it stops (SHUTDOWN, SIGTERM, SIGINT).
  */
 #include <errno.h>

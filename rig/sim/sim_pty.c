@@ -1,7 +1,7 @@
 /*
  * sim_pty.c — raw-mode pseudo-terminals for the simulated bench's lines.
  *
- * Two facts measured on Linux ptys drive this file (DESIGN.md): a new pty is
+ * Two facts measured on Linux ptys drive this file (README, "Pseudo-terminals"): a new pty is
  * in cooked mode, where byte 0x03 — Modbus function 03 — is eaten as Ctrl-C,
  * so raw mode is set before anyone can open it; and the creator keeps the
  * slave side open, or a client's close leaves the master in a POLLHUP busy

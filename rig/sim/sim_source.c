@@ -1,7 +1,7 @@
 /*
  * sim_source.c — the virtual phantom-load source and its reference standard.
  *
- * Speaks the generic SCPI dialect of DESIGN.md on its own pty, so the rig's
+ * Speaks the generic SCPI dialect listed below on its own pty, so the rig's
  * real-bench SCPI driver is the code that drives it. Voltage and current are
  * set independently (phantom load); the reference energy is the exact
  * integral of the set conditions over virtual time while the output is on.

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench_config.h"
+#include "bench/bench_config.h"
 #include "rig/error.h"
 
 static char dir[64];
@@ -79,10 +79,10 @@ Test(bench_file, pi_rack_ini_loads)
     cr_assert_eq(rig_bench_config_load("fixtures/benches/pi-rack.ini", &cfg), 0, "%s",
                  rig_last_error());
     cr_expect_eq(cfg->kind, RIG_BENCH_HW);
-    cr_expect_str_eq(cfg->source_port, "/dev/ttyUSB0");
+    cr_expect_str_eq(cfg->source_port, "/dev/med2-source");
     cr_expect_eq(cfg->source_transport, RIG_TRANSPORT_SERIALPORT);
     const struct rig_position *p = &cfg->pos[0].pub;
-    cr_expect_str_eq(p->rs485, "/dev/ttyUSB1");
+    cr_expect_str_eq(p->rs485, "/dev/med2-rs485-1");
     cr_expect_str_eq(p->pulse[0], "gpiochip0:17");
     cr_expect_str_eq(p->pulse[1], "gpiochip0:27");
     cr_expect_str_eq(p->supply, "gpiochip0:5");

@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include "rig/rig.h"
+#include "rig/sim/simbench.h"
+#include "rig/sim/simctl.h"
 #include "sim_env.h"
 
 #define SIM_INI "fixtures/benches/sim.ini"
-/* Uncalibrated simulated units read wrong by up to ±5 % (gain) — DESIGN.md. */
+/* Uncalibrated simulated units read wrong by up to ±5 % (gain) (firmware/boards/native/afe_model.h). */
 #define UNCAL_TOLERANCE 0.10
 
 static struct rig_bench *bench;
@@ -210,6 +212,6 @@ Test(bench_errors, hw_bench_with_missing_ports)
 {
     struct rig_bench *b = NULL;
     cr_expect_lt(rig_bench_open("fixtures/benches/pi-rack.ini", &b), 0);
-    cr_expect(strstr(rig_last_error(), "pi-rack.ini: source: cannot open /dev/ttyUSB0"), "%s",
+    cr_expect(strstr(rig_last_error(), "pi-rack.ini: source: cannot open /dev/med2-source"), "%s",
               rig_last_error());
 }

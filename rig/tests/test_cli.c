@@ -1,7 +1,8 @@
 /*
  * test_cli.c — the `rig` command line on a real simulated bench: sim up /
  * read / source / advance / flash / down, one-line errors with non-zero
- * exits, and the safety net (SIGINT switches the source off).
+ * exits, what --help promises, and the source output rule (a verb that
+ * succeeds leaves it as it was; a failure or SIGINT switches it off).
  * The binary is found beside benchd ($RIG_BENCHD).
  */
 #include <criterion/criterion.h>
@@ -101,6 +102,84 @@ Test(cli, help_lists_the_verbs)
     }
     cr_expect_eq(RUN("frobnicate"), 2);
     cr_expect_str_eq(err, "rig: unknown verb 'frobnicate' — see rig --help\n");
+}
+
+/* Every subcommand cmd_source accepts has its own line in the help. */
+Test(cli, source_help_lists_every_command)
+{
+    cr_assert_eq(RUN("source", "--help"), 0);
+    const char *cmds[] = {"\n  set V A [PHASE [FREQ]] ", "\n  on ", "\n  off ", "\n  energy ",
+                          "\n  reset ", "\n  raw 'SCPI' "};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        cr_expect(strstr(out, cmds[i]), "no line for%s in:\n%s", cmds[i], out);
+}
+
+/* The verbs that open a bench state the output rule the tests below check. */
+Test(cli, help_states_the_output_rule)
+{
+    const char *verbs[] = {"read", "write", "source", "flash"};
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(RUN(verbs[i], "--help"), 0);
+        cr_expect(strstr(out, "left as it was if this succeeds") &&
+                      strstr(out, "switched off if this fails or is\ninterrupted"),
+                  "%s --help:\n%s", verbs[i], out);
+    }
+    cr_assert_eq(RUN("sim", "--help"), 0);
+    cr_expect(strstr(out, "left as it\n         was; if advance fails or is interrupted, it is "
+                          "switched off"),
+              "%s", out);
+    cr_expect(strstr(out, "--speed X  clock rate: 1 real time (default)"), "%s", out);
+    cr_assert_eq(RUN("--help"), 0);
+    cr_expect(strstr(out, "leaves the source output as it was"), "%s", out);
+}
+
+/* OUTP? through `rig source raw`, itself a verb that leaves the output alone. */
+static const char *output_state(void)
+{
+    cr_assert_eq(RUN("source", "--dir", dir, "raw", "OUTP?"), 0, "%s", err);
+    return out;
+}
+
+/* A shared bench: reading or configuring a meter must not de-energise it
+ * under another client, so only `rig source on|off` change the output. */
+Test(cli, successful_verbs_leave_the_output_as_it_was)
+{
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_expect_str_eq(output_state(), "0\n", "a new bench starts off");
+    cr_assert_eq(RUN("source", "--dir", dir, "set", "230", "5"), 0, "%s", err);
+    cr_expect_str_eq(output_state(), "0\n", "set does not switch on");
+    cr_assert_eq(RUN("source", "--dir", dir, "on"), 0, "%s", err);
+    cr_expect_str_eq(output_state(), "1\n");
+
+    const char *const verbs[][8] = {
+        {"read", "--dir", dir, "voltage"},
+        {"read", "--dir", dir},
+        {"write", "--dir", dir, "demand_period", "30"},
+        {"source", "--dir", dir, "set", "230", "5", "60"},
+        {"source", "--dir", dir, "energy"},
+        {"source", "--dir", dir, "reset"},
+        {"sim", "advance", "--dir", dir, "2"},
+        {"flash", "--dir", dir, "--position", "1"},
+    };
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        cr_assert_eq(finish(start(verbs[i])), 0, "rig %s %s: %s", verbs[i][0], verbs[i][3], err);
+        cr_expect_str_eq(output_state(), "1\n", "after rig %s %s", verbs[i][0], verbs[i][3]);
+    }
+
+    /* A command-line mistake is refused before the bench is touched. */
+    cr_expect_eq(RUN("read", "--dir", dir, "volts"), 2);
+    cr_expect_str_eq(output_state(), "1\n", "after a usage error");
+
+    /* Off stays off too: a read does not switch it back on. */
+    cr_assert_eq(RUN("source", "--dir", dir, "off"), 0, "%s", err);
+    cr_assert_eq(RUN("read", "--dir", dir, "voltage"), 0, "%s", err);
+    cr_expect_str_eq(output_state(), "0\n");
+
+    /* A verb that fails switches it off: no position 2 on this bench. */
+    cr_assert_eq(RUN("source", "--dir", dir, "on"), 0, "%s", err);
+    cr_expect_eq(RUN("read", "--dir", dir, "--position", "2", "voltage"), 1);
+    cr_expect(strchr(err, '\n') == err + strlen(err) - 1, "one line: %s", err);
+    cr_expect_str_eq(output_state(), "0\n", "after a failed read");
 }
 
 Test(cli, a_bench_from_up_to_down)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "rig/error.h"
-#include "rig/flash.h"
+#include "drivers/flash/flash_internal.h"
 
 static char dir[64], tool[128], args[128], image[128];
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "rig/error.h"
-#include "rig/lines.h"
+#include "drivers/lines/lines_internal.h"
 
 Test(lines_gpiod, nonexistent_chip)
 {

@@ -135,21 +135,56 @@ Test(loadpoints, broken_files_are_named)
     char dir[] = "/tmp/rig-lp.XXXXXX";
     cr_assert(mkdtemp(dir));
     char path[256];
-    snprintf(path, sizeof path, "%s/models.ini", dir);
+    snprintf(path, sizeof path, "%s/currents.ini", dir);
     FILE *f = fopen(path, "w");
     cr_assert(f);
-    fputs("[C80-1M-V3]\nclass = C\nconection = direct\n", f);
+    fputs("[direct]\nun = 230\nimax = 80\nirf = 5\n", f);
     fclose(f);
     setenv("RIG_LOADPOINTS", dir, 1);
-    struct rig_model_info m;
-    cr_expect_eq(rig_model_info("C80-1M-V3", &m), -EINVAL);
-    cr_expect(strstr(rig_last_error(), "models.ini:3"), "%s", rig_last_error());
-    cr_expect(strstr(rig_last_error(), "conection"), "%s", rig_last_error());
+    struct rig_currents c;
+    cr_expect_eq(rig_model_currents("C80-1M-V3", &c), -EINVAL);
+    cr_expect(strstr(rig_last_error(), "currents.ini:4"), "%s", rig_last_error());
+    cr_expect(strstr(rig_last_error(), "irf"), "%s", rig_last_error());
     struct rig_load_table t;
     cr_expect_eq(rig_loadpoints_active("B80-1M-V2", &t), -EINVAL);
     unlink(path);
-    cr_expect_eq(rig_model_info("C80-1M-V3", &m), -ENOENT);
-    cr_expect(strstr(rig_last_error(), "models.ini"), "%s", rig_last_error());
+    cr_expect_eq(rig_model_currents("C80-1M-V3", &c), -ENOENT);
+    cr_expect(strstr(rig_last_error(), "currents.ini"), "%s", rig_last_error());
     rmdir(dir);
     unsetenv("RIG_LOADPOINTS");
+}
+
+/* The rig's view of each model is the firmware's own table: the same names,
+ * classes, connections and RS485, so the two cannot drift apart. */
+Test(loadpoints, models_come_from_the_firmware_table)
+{
+    static const struct {
+        const char *name;
+        char cls;
+        enum rig_connection conn;
+        bool rs485, pulse2;
+    } want[] = {
+        {"C80-1M-V3CT", 'C', RIG_CONNECTION_CT, true, true},
+        {"B80-1M-V2CT", 'B', RIG_CONNECTION_CT, true, true},
+        {"C80-1M-V3", 'C', RIG_CONNECTION_DIRECT, true, true},
+        {"B80-1M-V2", 'B', RIG_CONNECTION_DIRECT, true, true},
+        {"B80-0M-02", 'B', RIG_CONNECTION_DIRECT, false, false},
+        {"B80-0M-02P", 'B', RIG_CONNECTION_DIRECT, false, false},
+        {"B80-0W-01", 'B', RIG_CONNECTION_DIRECT, false, false},
+    };
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        struct rig_model_info m;
+        cr_assert_eq(rig_model_info(want[k].name, &m), 0, "%s", rig_last_error());
+        cr_expect_str_eq(m.name, want[k].name);
+        cr_expect_eq(m.active_class, want[k].cls, "%s", want[k].name);
+        cr_expect_eq(m.reactive_class, '2', "%s", want[k].name);
+        cr_expect_eq(m.connection, want[k].conn, "%s", want[k].name);
+        cr_expect_eq(m.rs485, want[k].rs485, "%s", want[k].name);
+        cr_expect_eq(m.pulse2_adjustable, want[k].pulse2, "%s", want[k].name);
+    }
+    struct rig_model_info m;
+    cr_expect_eq(rig_model_info("C80-1M-V4", &m), -EINVAL);
+    cr_expect(strstr(rig_last_error(), "unknown model 'C80-1M-V4'"), "%s", rig_last_error());
+    cr_expect(strstr(rig_last_error(), "B80-0W-01"), "the message lists the models: %s",
+              rig_last_error());
 }

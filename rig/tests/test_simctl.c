@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "rig/error.h"
-#include "rig/simctl.h"
+#include "rig/sim/simctl.h"
 
 static char dir[64], sock_path[128];
 static int listen_fd = -1;

@@ -1,6 +1,6 @@
 /*
  * suites/demand — demand and maximum demand by each method (manual §3.2,
- * DESIGN.md's resolutions), against expectations this file computes
+ * docs/modbus.md's resolutions), against expectations this file computes
  * itself from a stepped load profile.
  *
  * The profile's steps are what the meter itself measured (its P, Q, I and S

@@ -91,7 +91,7 @@ Test(mid, ct_load_points_calibrated, .fini = close_bench)
     expect_within_limits();
 }
 
-/* The AFE's spread (+-5 % gain per channel, +-1 degree phase, DESIGN.md)
+/* The AFE's spread (+-5 % gain per channel, +-1 degree phase, firmware/boards/native/afe_model.h)
  * puts an uncalibrated unit outside class C at some point: at PF 0.5L a
  * phase error of d degrees alone shifts the error by tan(60 deg) x d x
  * pi/180 = 3 % per degree. Every position of the bench must fail. */

@@ -10,21 +10,8 @@
 #include <string.h>
 
 #include "rig/eol.h"
+#include "rig/gate.h"
 #include "rig/loadpoints.h"
-
-/* Gates: long enough to average the meter's ~200 ms measurement windows,
- * short enough that a table of 20 points stays quick in virtual time. A
- * real bench would use longer gates for its reference's resolution; the
- * simulated edges are sample-exact (250 us), so 2 pulses already resolve
- * a few ppm. */
-#define MID_MIN_GATE_S 20.0
-#define MID_MIN_PULSES 2u
-/* After a point is applied: one measurement window closes and the next
- * is clean (windows are ~10 mains cycles, metrology.h). */
-#define MID_SETTLE_S 1.0
-/* The slowest a unit may be and still be measured (then it fails its
- * limit, it is not lost): 1 / (1 - 0.33) of the nominal pulse period. */
-#define MID_TIMEOUT_FACTOR 1.5
 
 struct mid_rating mid_rating(const char *model)
 {
@@ -133,20 +120,14 @@ size_t mid_points(const char *model, enum rig_energy_kind kind, bool capacitive,
 struct rig_gate mid_gate(enum rig_energy_kind kind, unsigned output, double unit_per_pulse,
                          double power_w)
 {
-    double period_s = unit_per_pulse * 3600.0 / fmax(fabs(power_w), 1e-3);
-    unsigned n = (unsigned)ceil(MID_MIN_GATE_S / period_s);
-    if (n < MID_MIN_PULSES) {
-        n = MID_MIN_PULSES;
-    }
-    return (struct rig_gate){
-        .kind = kind,
-        .output = output,
-        .wh_per_pulse = unit_per_pulse,
-        .pulses = n,
-        .settle_s = MID_SETTLE_S,
-        /* the first edge may come a whole period after settling, then N more */
-        .timeout_s = MID_SETTLE_S + MID_TIMEOUT_FACTOR * (double)(n + 1) * period_s + 5.0,
-    };
+    const struct rig_gate_need need = {.kind = kind,
+                                       .output = output,
+                                       .wh_per_pulse = unit_per_pulse,
+                                       .power = power_w,
+                                       .min_gate_s = RIG_GATE_LAB_MIN_S,
+                                       .min_pulses = RIG_GATE_LAB_MIN_PULSES,
+                                       .settle_s = RIG_GATE_LAB_SETTLE_S};
+    return rig_gate_plan(&need);
 }
 
 void mid_measure(struct rig_bench *bench, const struct rig_point *pt,

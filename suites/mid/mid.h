@@ -26,8 +26,8 @@
 #define MID_PULSE1_WH 1.0
 #define MID_PULSE2_VARH 1.0
 
-/* The ratings of one model: class and connection (fixtures/loadpoints/
- * models.ini), currents, Un and fn (currents.ini, manual §6). */
+/* The ratings of one model: class and connection (firmware/include/
+ * med2_models.h), currents, Un and fn (currents.ini, manual §6). */
 struct mid_rating {
     char cls;   /* 'B' or 'C' (EN 50470-3 class index) */
     bool ct;    /* transformer operated (x/5 A) */
@@ -77,10 +77,10 @@ size_t mid_points(const char *model, enum rig_energy_kind kind, bool capacitive,
                   struct mid_point *pts, size_t cap);
 
 /*
- * A gate for a position at a point: N pulses so that the gate lasts at
- * least MID_MIN_GATE_S (and N >= MID_MIN_PULSES), a timeout long enough for
- * a unit reading 33 % low. power_w is the expected active (or reactive)
- * power at the terminals.
+ * A gate for a position at a point (rig_gate_plan): N pulses so that the
+ * gate lasts at least RIG_GATE_LAB_MIN_S (and N >= RIG_GATE_LAB_MIN_PULSES), a timeout
+ * long enough for a unit reading a third low. power_w is the expected
+ * active (or reactive) power at the terminals.
  */
 struct rig_gate mid_gate(enum rig_energy_kind kind, unsigned output, double unit_per_pulse,
                          double power_w);

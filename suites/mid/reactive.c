@@ -14,8 +14,6 @@
 
 #include "mid.h"
 
-#define PULSE2_IMPORT_REACTIVE 3u
-#define PULSE2_EXPORT_REACTIVE 4u
 
 static struct rig_bench *bench;
 static struct mid_table table;
@@ -31,7 +29,7 @@ static void close_bench(void)
 static void reactive_half(bool capacitive, const char *title)
 {
     unsigned n = rig_bench_position_count(bench);
-    mid_set_pulse2(bench, capacitive ? PULSE2_EXPORT_REACTIVE : PULSE2_IMPORT_REACTIVE);
+    mid_set_pulse2(bench, capacitive ? MED2_PULSE2_EXPORT_REACTIVE : MED2_PULSE2_IMPORT_REACTIVE);
     for (unsigned p = 1; p <= n; p++) {
         npts[p - 1] = mid_points(rig_bench_position(bench, p)->model, RIG_ENERGY_REACTIVE,
                                  capacitive, pts[p - 1], MID_MAX_POINTS);

@@ -6,7 +6,7 @@
  * And a finding, printed and not failed: MID (Annex MI-003, table 1) and
  * EN 50470-3 ask Ist <= 0.02 Itr of a class C transformer-operated meter,
  * 5 mA for the MED2 CT models (Itr 0.25 A), while the manual states 10 mA
- * (DESIGN.md, manual ambiguities, last row). The CT bench reports whether
+ * (docs/modbus.md, manual ambiguities, last row). The CT bench reports whether
  * its class C unit starts at 5 mA.
  */
 #include <criterion/criterion.h>

@@ -1,5 +1,5 @@
 /*
- * config.c — configuring a meter over Modbus (manual §5, DESIGN.md "Manual
+ * config.c — configuring a meter over Modbus (manual §5, docs/modbus.md "Manual
  * ambiguities"): the password and its byte layout, staged writes, save
  * (2000 <- 100), restart (120), return to defaults (110), new line settings
  * (slave id, baud rate, parity, stop bits) taking effect after the save, and

@@ -1,6 +1,6 @@
 /*
  * exceptions.c — every exception class, as raw frames on the line, and that
- * nothing changes when a request is refused (DESIGN.md "Manual
+ * nothing changes when a request is refused (docs/modbus.md "Manual
  * ambiguities": write without the password -> 01; unmapped, write-only
  * read, read-only write, part of a value -> 02; out-of-range value, bad
  * quantity or byte count -> 03).

@@ -46,13 +46,13 @@ static void stats_reset(struct pulse_stats *st)
 
 static void drain(unsigned position, unsigned output, struct pulse_stats *st)
 {
-    static struct rig_sim_edge edges[MAX_EDGES];
+    static struct rig_pulse_edge edges[MAX_EDGES];
     size_t n;
-    cr_assert_eq(rig_simctl_edges(rig_bench_simctl(bench), position, edges, MAX_EDGES, &n), 0,
+    cr_assert_eq(rig_pulse_edges(bench, position, edges, MAX_EDGES, &n), 0,
                  "%s", rig_last_error());
     cr_assert_lt(n, MAX_EDGES, "edge buffer full: drain more often");
     for (size_t k = 0; k < n; k++) {
-        const struct rig_sim_edge *e = &edges[k];
+        const struct rig_pulse_edge *e = &edges[k];
         if (e->output != output) {
             continue;
         }

@@ -28,7 +28,7 @@
 /* Pulse output 1: 1 Wh per pulse (manual §3.2). */
 #define PULSE1_WH 1.0
 
-/* The simulated units' declared spread (DESIGN.md, simulated meter
+/* The simulated units' declared spread (firmware/boards/native/afe_model.h, simulated meter
  * hardware): V and I channel gains each within +-5 %, current phase within
  * +-1 degree. Uncalibrated, energy at PF 1 can be off by (1.05^2 - 1); the
  * phase error costs 1 - cos(1 deg) = 0.015 % more, offsets and noise far

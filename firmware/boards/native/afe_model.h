@@ -18,7 +18,7 @@
 
 #include "sim_wire.h"
 
-/* Bounds of the spread, as DESIGN.md states them for the simulated units. */
+/* Bounds of the spread, declared for the simulated units (README, "The simulated bench"). */
 #define AFE_MODEL_GAIN_SPREAD 0.05        /* +-5 % per channel */
 #define AFE_MODEL_PHASE_SPREAD_DEG 1.0    /* +-1 degree, current sensor */
 #define AFE_MODEL_OFFSET_SPREAD_CODES 3000 /* +-0.036 % of full scale */

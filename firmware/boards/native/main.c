@@ -18,7 +18,7 @@
  * --no-line-pacing  send replies at once instead of at the configured baud
  *                   (benchmarks only: timeouts then mean nothing).
  *
- * The line (DESIGN.md, pty facts): a pty ignores baud, parity and stop bits
+ * The line (README, "Pseudo-terminals"): a pty ignores baud, parity and stop bits
  * and delivers bytes at once, so this board emulates the UART. On every
  * chunk received it reads the client's line settings with tcgetattr() on
  * the master fd — on Linux that returns the termios of the pty, which the

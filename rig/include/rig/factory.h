@@ -53,6 +53,10 @@ struct rig_factory_identity {
     uint32_t cal_date;      /* YYYYMMDD, 20000101 .. 20991231 */
 };
 
+/* The factory test port of the models without RS485: fixed 38400 8N1
+ * (docs/factory.md). */
+#define RIG_FACTORY_PORT_BAUD 38400
+
 /*
  * rig_bench_factory — the client that reaches position's factory block:
  * its Modbus client (rig_bench_meter); for a model without RS485 moved to

@@ -1,14 +1,15 @@
 /*
- * rig/lines.h — the meters' pulse outputs, counted on the bench.
+ * rig/lines.h — the meters' pulse outputs as the bench sees them: counts of
+ * rising edges, and the edges themselves with the bench's timestamps.
  *
- * A pulse input counts rising edges of one output: on hw a GPIO line with
- * rising-edge events (libgpiod v1, lines_gpiod.c, counted by a thread so the
- * kernel's event queue never overflows); on a simulated bench benchd's
- * counters read over the control socket (lines_sim.c).
+ * On a real bench each output is a GPIO line with edge events (libgpiod,
+ * drivers/lines/lines_gpiod.c); on a simulated bench benchd reports every
+ * edge with its virtual timestamp. Callers do not know which.
  */
 #ifndef RIG_LINES_H
 #define RIG_LINES_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -16,8 +17,13 @@ extern "C" {
 #endif
 
 struct rig_bench;
-struct rig_simctl;
-struct rig_pulse_input;
+
+/* One edge of a pulse output. */
+struct rig_pulse_edge {
+    uint64_t t_ns;   /* bench time (rig_bench_time), ns */
+    unsigned output; /* 1 or 2 */
+    unsigned level;  /* 1 rising, 0 falling */
+};
 
 /*
  * rig_pulse_count — rising edges of pulse output (1 or 2) of position since
@@ -29,27 +35,14 @@ int rig_pulse_count(struct rig_bench *bench, unsigned position, unsigned output,
                     uint64_t *count);
 
 /*
- * rig_pulse_input_open_gpiod — count rising edges of spec "CHIP:OFFSET"
- * (e.g. "gpiochip0:17"; CHIP as name, path, label or number, as
- * gpiod_chip_open_lookup takes it). consumer labels the line request.
- * Returns 0 and *out, or -EINVAL (bad spec), -ENODEV (no such chip or line),
- * -EBUSY (line in use), -errno.
+ * rig_pulse_edges — take the edges of both outputs of position that the
+ * bench has timestamped since the last call (oldest first): at most max into
+ * edges, *n of them; further ones are dropped, so drain often enough.
+ * Returns 0, -EINVAL (no such position), -ENOTSUP (this bench keeps no edge
+ * timestamps: a real bench's lines count only, for now), -EIO.
  */
-int rig_pulse_input_open_gpiod(const char *spec, const char *consumer,
-                               struct rig_pulse_input **out);
-
-/*
- * rig_pulse_input_open_sim — benchd's counter of output of position, read
- * through ctl (which must outlive the input). Returns 0 and *out, -EINVAL.
- */
-int rig_pulse_input_open_sim(struct rig_simctl *ctl, unsigned position, unsigned output,
-                             struct rig_pulse_input **out);
-
-/* rig_pulse_input_count — rising edges so far. Returns 0 or -EIO. */
-int rig_pulse_input_count(struct rig_pulse_input *in, uint64_t *count);
-
-/* rig_pulse_input_close — stop counting and free; NULL is ignored. */
-void rig_pulse_input_close(struct rig_pulse_input *in);
+int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse_edge *edges,
+                    size_t max, size_t *n);
 
 #ifdef __cplusplus
 }

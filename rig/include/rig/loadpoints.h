@@ -3,16 +3,18 @@
  * connection, its characteristic currents, the load points of its accuracy
  * tests and the maximum permissible error (MPE) at each.
  *
- * The one source of truth is fixtures/loadpoints/NAME.ini (models.ini,
- * currents.ini, en50470-3.ini for active energy, iec62053-23.ini for
- * reactive energy); every suite and the EOL read them through this API.
+ * The one source of truth is fixtures/loadpoints/NAME.ini (currents.ini,
+ * en50470-3.ini for active energy, iec62053-23.ini for reactive energy) and,
+ * for what each model is, the firmware's own table
+ * (firmware/include/med2_models.h); every suite and the EOL read them
+ * through this API.
  * The directory is $RIG_LOADPOINTS when set, else fixtures/loadpoints
  * (relative to the working directory, as bench files are).
  *
  * Errors: 0 or a negative errno-style code with rig_last_error():
  *   -ENOENT  a file is missing (the message names it)
  *   -EINVAL  a file has a bad or unknown key (file:line and the key), or an
- *            unknown model
+ *            unknown model (the message lists the models)
  *   -ERANGE  no row of the table covers the current / power factor asked
  */
 #ifndef RIG_LOADPOINTS_H
@@ -21,6 +23,7 @@
 #include <stdbool.h>
 
 #include "rig/measure.h"
+#include "rig/models.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,23 +31,8 @@ extern "C" {
 
 #define RIG_LOAD_POINTS_MAX 32
 
-enum rig_connection {
-    RIG_CONNECTION_DIRECT = 0,
-    RIG_CONNECTION_CT = 1,
-};
-
-/* One model's line of fixtures/loadpoints/models.ini. */
-struct rig_model_info {
-    char name[24];
-    char active_class;     /* 'A', 'B' or 'C' (EN 50470-3) */
-    char reactive_class;   /* '2' (IEC 62053-23) */
-    enum rig_connection connection;
-    bool rs485;            /* false: the factory block is on the factory test port */
-    bool pulse2_adjustable;/* false: gate active energy on output 1 (1 Wh/pulse) */
-};
-
 /* The characteristic currents of a model (currents.ini, manual §6), A;
- * imin already resolved for the model's class. */
+ * imin already resolved for the model's class, ist from the model table. */
 struct rig_currents {
     double un, fn;
     double ist, imin, itr, iref, imax;
@@ -70,9 +58,6 @@ struct rig_load_table {
 
 /* rig_loadpoints_dir — the directory the tables are read from. */
 const char *rig_loadpoints_dir(void);
-
-/* rig_model_info — a model's line of models.ini. */
-int rig_model_info(const char *model, struct rig_model_info *out);
 
 /* rig_model_currents — a model's currents (currents.ini by its connection). */
 int rig_model_currents(const char *model, struct rig_currents *out);

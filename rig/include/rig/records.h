@@ -3,7 +3,7 @@
  * measures is stored as it is taken, with its name, unit, limits, verdict,
  * position, the unit's serial and the firmware it ran, and a timestamp.
  *
- * The store is an SQLite file (DESIGN.md "Rig"): table `records` (one row a
+ * The store is an SQLite file: table `records` (one row a
  * measurement) and `runs` (one row per rig_records_open). Each record is its
  * own transaction in WAL mode with synchronous=FULL, so whatever ends the
  * process — a crash, SIGKILL — every record written before is in the file.

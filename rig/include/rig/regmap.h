@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Word/byte order of 2- and 4-register values (manual §5 register 708;
- * DESIGN.md "Manual ambiguities": A is the most significant byte). */
+ * docs/modbus.md "Manual ambiguities": A is the most significant byte). */
 enum rig_endian {
     RIG_ENDIAN_BE = 0,       /* ABCD, the default */
     RIG_ENDIAN_LE = 1,       /* DCBA */

@@ -1,5 +1,7 @@
 /*
- * rig/rig.h — the MED2 HIL rig library, everything in one include.
+ * rig/rig.h — the MED2 HIL rig library, everything a suite or tool needs in
+ * one include. The simulated bench's own control API (rig/sim/) is not part
+ * of it: a suite sees a simulated bench only through rig/bench.h.
  */
 #ifndef RIG_RIG_H
 #define RIG_RIG_H
@@ -9,13 +11,13 @@
 #include "rig/error.h"
 #include "rig/factory.h"
 #include "rig/flash.h"
+#include "rig/gate.h"
 #include "rig/lines.h"
 #include "rig/loadpoints.h"
 #include "rig/measure.h"
 #include "rig/modbus.h"
+#include "rig/models.h"
 #include "rig/records.h"
-#include "rig/simbench.h"
-#include "rig/simctl.h"
 #include "rig/source.h"
 #include "rig/transport.h"
 

@@ -1,7 +1,7 @@
 /*
  * rig/source.h — the AC source (phantom load) and its reference standard.
  *
- * The driver speaks the generic SCPI dialect of DESIGN.md (source_scpi.c)
+ * The driver speaks the generic SCPI dialect of the virtual source (rig/sim/sim_source.c) (source_scpi.c)
  * over a byte transport (rig/transport.h): termios for the simulated source's
  * pty, libserialport for a real instrument. Every setting is followed by
  * SYST:ERR? and an instrument error is reported as a failure.

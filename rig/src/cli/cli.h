@@ -26,12 +26,15 @@ struct cli_target {
 struct rig_bench *cli_open(const char *verb, const struct cli_target *t);
 
 /*
- * Finish a successful verb. The output is left as the commands set it (so
- * `rig source on` means on); a private simulated bench is stopped.
+ * Finish a successful verb. The source output is left as it was (only
+ * `rig source on|off` change it): on a shared simulated bench several
+ * clients work at once, and reading a meter must not de-energise the bench
+ * under another one. A private simulated bench (kind = sim file) is stopped.
  */
 void cli_done(struct rig_bench *bench);
 
-/* Print "rig VERB: message" (one line), switch the source off, exit 1. */
+/* Print "rig VERB: message" (one line), switch the source off, exit 1:
+ * after a failure nobody knows what the bench is doing, so it is made safe. */
 __attribute__((noreturn, format(printf, 3, 4))) void cli_fail(const char *verb,
                                                               struct rig_bench *bench,
                                                               const char *fmt, ...);
@@ -66,6 +69,12 @@ void cli_parse_line_option(const char *verb, const char *option, const char *tex
 /* Talk to m with the overrides in line (if any); fails the verb on error. */
 void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter *m,
                     const struct cli_line *line);
+
+/* What every verb that opens a bench says about the source output. */
+#define CLI_OUTPUT_HELP                                                                    \
+    "Source output: left as it was if this succeeds (only rig source on|off, or OUTP\n"    \
+    "sent with rig source raw, change it); switched off if this fails or is\n"            \
+    "interrupted (SIGINT, SIGTERM, SIGHUP).\n"
 
 #define CLI_LINE_HELP                                                                      \
     "--slave N, --baud B, --parity N|E|O, --stop 1|2 talk to the unit with these line\n"   \

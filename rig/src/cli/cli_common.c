@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 /* The open source's fd, for the signal handler; -1 when none. */
 static volatile sig_atomic_t source_fd = -1;

@@ -6,16 +6,18 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static void help(void)
 {
     printf("usage: rig flash (--dir DIR | --bench FILE) [--position N|all] [IMAGE]\n\n"
            "Flashes IMAGE into position N, or every position (all, the default), and\n"
-           "restarts the unit. IMAGE defaults to $RIG_FIRMWARE_IMAGE or\n"
-           "../firmware/native/med2-native beside this executable. On a simulated bench\n"
-           "benchd copies it into the position's slot and checks its hash; on a real bench\n"
-           "OpenOCD programs it over SWD (the bench file's swd and swd_serial).\n");
+           "restarts the unit. On a simulated bench IMAGE defaults to $RIG_FIRMWARE_IMAGE\n"
+           "or ../firmware/native/med2-native beside this executable, and benchd copies it\n"
+           "into the position's slot and checks its hash. On a real bench IMAGE is\n"
+           "required (the MCU build); OpenOCD programs it over SWD (the bench file's swd\n"
+           "and swd_serial).\n"
+           CLI_OUTPUT_HELP);
 }
 
 int cmd_flash(int argc, char **argv)
@@ -45,12 +47,12 @@ int cmd_flash(int argc, char **argv)
     }
     if (argc - optind > 1)
         cli_usage("flash", "one IMAGE at most");
-    if (optind < argc)
-        snprintf(image, sizeof image, "%s", argv[optind]);
-    else if (rig_simbench_find_image(image, sizeof image) < 0)
-        cli_fail("flash", NULL, "%s", rig_last_error());
 
     struct rig_bench *bench = cli_open("flash", &t);
+    if (optind < argc)
+        snprintf(image, sizeof image, "%s", argv[optind]);
+    else if (rig_flash_default_image(bench, image, sizeof image) < 0)
+        cli_fail("flash", bench, "%s", rig_last_error());
     unsigned first = position ? position : 1;
     unsigned last = position ? position : rig_bench_position_count(bench);
     if (position && !rig_bench_position(bench, position))

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static void help(void)
 {
@@ -22,7 +22,7 @@ static void help(void)
            "  NAME VALUE [UNIT]\n"
            "MODE is how 2- and 4-register values are decoded: auto (default: read the\n"
            "unit's setting, register 708), be, le, be-swap or le-swap.\n"
-           CLI_LINE_HELP "\n"
+           CLI_LINE_HELP CLI_OUTPUT_HELP "\n"
            "registers (address in the C80 / B80 map, - where absent):\n");
     for (int i = 0; i < MED2_REG_COUNT; i++) {
         const struct med2_reg_info *r = rig_reg_info((enum med2_reg_id)i);

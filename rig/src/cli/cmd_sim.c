@@ -9,7 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "cli/cli.h"
+#include "rig/sim/simbench.h"
 
 #define SIM_DEFAULT_UNITS 2
 #define SIM_DEFAULT_MODEL "C80-1M-V3"
@@ -22,17 +23,19 @@ static void help(void)
     printf("usage: rig sim up --dir DIR [--units N] [--model MODEL] [--speed X|max] [--image PATH]\n"
            "       rig sim down --dir DIR\n"
            "       rig sim advance --dir DIR SECONDS\n\n"
-           "up       start benchd in the background with N positions (default %d) of MODEL\n"
-           "         (default %s), serials %lu, %lu, ..., slave %d at %d 8N1; prints\n"
-           "         the path of DIR/bench.json once the bench is ready. --speed 1 (default)\n"
-           "         runs the clock in real time, 50 fifty times faster, 0 holds it (time\n"
-           "         then moves only by advance), max as fast as possible. The image\n"
-           "         defaults to $RIG_FIRMWARE_IMAGE or ../firmware/native/med2-native\n"
-           "         beside this executable; benchd is $RIG_BENCHD or beside it.\n"
-           "         benchd's output goes to DIR/benchd.log.\n"
+           "up       start benchd in the background with N positions (default %d) of\n"
+           "         MODEL (default %s), serials %lu, %lu, ..., slave %d at\n"
+           "         %d 8N1, source output off; prints the path of DIR/bench.json once\n"
+           "         the bench is ready. The image defaults to $RIG_FIRMWARE_IMAGE or\n"
+           "         ../firmware/native/med2-native beside this executable; benchd is\n"
+           "         $RIG_BENCHD or beside it. benchd's output goes to DIR/benchd.log.\n"
+           "         --speed X  clock rate: 1 real time (default), 50 fifty times real\n"
+           "                    time, 0 held (time moves only by rig sim advance), max\n"
+           "                    as fast as the units compute.\n"
            "down     stop the bench in DIR (waits up to 5 s, then kills it).\n"
            "advance  move the bench's virtual clock on by SECONDS; returns when every\n"
-           "         unit has reached the new time.\n",
+           "         unit has reached the new time. The source output is left as it\n"
+           "         was; if advance fails or is interrupted, it is switched off.\n",
            SIM_DEFAULT_UNITS, SIM_DEFAULT_MODEL, SIM_FIRST_SERIAL, SIM_FIRST_SERIAL + 1, SIM_SLAVE,
            SIM_BAUD);
 }

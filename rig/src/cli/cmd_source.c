@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define DEFAULT_PHASE_DEG 0.0
 #define DEFAULT_FREQ_HZ 50.0
@@ -16,12 +16,12 @@ static void help(void)
            "commands:\n"
            "  set V A [PHASE [FREQ]]  rms volts, rms amps, degrees the current lags (default\n"
            "                          0; 60 = PF 0.5 ind, -36.87 = PF 0.8 cap), Hz (default 50)\n"
-           "  on | off                energise / de-energise the terminals\n"
-           "  energy                  reference active energy since reset, Wh\n"
-           "  reset                   zero the reference energies\n"
-           "  raw 'SCPI'              send one SCPI line; a query prints its reply\n\n"
-           "The output stays as the commands leave it (on stays on); a failure or a\n"
-           "signal switches it off.\n");
+           "  on                      energise the terminals (OUTP ON)\n"
+           "  off                     de-energise them (OUTP OFF, then checks OUTP? says 0)\n"
+           "  energy                  reference active energy since reset, Wh (MEAS:ENER?)\n"
+           "  reset                   zero the reference energies (MEAS:ENER:RES)\n"
+           "  raw 'SCPI'              send one SCPI line; a query (with ?) prints its reply\n\n"
+           CLI_OUTPUT_HELP);
 }
 
 int cmd_source(int argc, char **argv)

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 #define MAX_SETTINGS 64
 
@@ -31,7 +31,7 @@ static void help(void)
            "     a value that reads back differently is an error.\n"
            "MODE decodes values as in `rig read`: auto (default, register 708), be, le,\n"
            "be-swap, le-swap.\n"
-           CLI_LINE_HELP "\n"
+           CLI_LINE_HELP CLI_OUTPUT_HELP "\n"
            "examples:\n"
            "  rig write --dir /tmp/b demand_period 30 pulse2_duration 250\n"
            "  rig write --dir /tmp/b --position 2 baudrate 3 parity 2\n"

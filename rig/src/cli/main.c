@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli/cli.h"
 
 static const struct {
     const char *name;
@@ -28,8 +28,9 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(f, "\n`rig VERB --help` describes a verb. Errors are one line on stderr and a\n"
-               "non-zero exit; whatever ends a run, a failure or a signal switches the\n"
-               "source output off.\n");
+               "non-zero exit. A verb that succeeds leaves the source output as it was (only\n"
+               "rig source on|off change it); a verb that fails or is interrupted switches\n"
+               "it off.\n");
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,73 @@
+/*
+ * rig/sim/simbench.h — starting and stopping a simulated bench (benchd).
+ *
+ * The simulator's own control API: for the bench driver, `rig sim` and the
+ * simulator's tests. Procedures and suites never use it (rig/rig.h does not
+ * include it); they see a simulated bench only through rig/bench.h.
+ *
+ * Used by rig_bench_open (a private bench per kind = sim bench file) and by
+ * `rig sim up/down` (a shared bench in a directory, left running).
+ */
+#ifndef RIG_SIMBENCH_H
+#define RIG_SIMBENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RIG_SIMBENCH_READY_S 10.0 /* how long benchd may take to write bench.json */
+#define RIG_SIMBENCH_STOP_S 5.0   /* how long it may take to exit after SHUTDOWN */
+#define RIG_SIMBENCH_MAX_UNITS 64 /* positions of one simulated bench */
+
+struct rig_sim_unit {
+    const char *model;
+    const char *serial;
+    int slave;
+    int baud;
+};
+
+struct rig_simbench_options {
+    const char *dir;        /* must exist; bench.json, benchd.pid, benchd.log go here */
+    const char *benchd;     /* NULL: rig_simbench_find_benchd */
+    const char *image;      /* NULL: rig_simbench_find_image */
+    const char *speed;      /* NULL: "1" */
+    const struct rig_sim_unit *units;
+    unsigned unit_count;
+    bool detach;            /* true: setsid, outlives us; false: dies with the caller's thread */
+};
+
+/*
+ * rig_simbench_start — start benchd (stdout/stderr to DIR/benchd.log) and
+ * wait up to RIG_SIMBENCH_READY_S for DIR/bench.json.
+ * Returns 0 and *pid, or -ENOENT (benchd or image missing), -EALREADY (a
+ * bench is already running in dir), -EIO (benchd exited: the message quotes
+ * the log's last line), -ETIMEDOUT.
+ */
+int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid);
+
+/*
+ * rig_simbench_stop — SHUTDOWN the bench in dir, wait up to
+ * RIG_SIMBENCH_STOP_S for its pid (DIR/benchd.pid, or pid if > 0) to be gone,
+ * then SIGKILL it; removes bench.json and benchd.pid.
+ * Returns 0, -ENOENT (no bench in dir).
+ */
+int rig_simbench_stop(const char *dir, pid_t pid);
+
+/*
+ * rig_simbench_find_benchd / rig_simbench_find_image — the defaults:
+ * $RIG_BENCHD or <dir of this executable>/benchd; $RIG_FIRMWARE_IMAGE or
+ * <dir of this executable>/../firmware/native/med2-native, made absolute.
+ * Returns 0 and the path in buf, -ENOENT (the message says where it looked).
+ */
+int rig_simbench_find_benchd(char *buf, size_t len);
+int rig_simbench_find_image(char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RIG_SIMBENCH_H */

@@ -1,0 +1,234 @@
+/*
+ * bench.c — the bench object: opening a bench (private simulated, attached
+ * simulated, or hardware), its positions, its clock and pulse lines, flashing,
+ * and closing it safely (source output off first, always). What differs
+ * between the kinds is in the driver (bench_sim.c, bench_hw.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error_internal.h"
+#include "bench/bench_internal.h"
+#include "drivers/lines/lines_internal.h"
+#include "rig/error.h"
+#include "rig/factory.h"
+#include "rig/flash.h"
+#include "rig/modbus.h"
+#include "rig/source.h"
+
+static void release(struct rig_bench *b)
+{
+    for (unsigned i = 0; i < RIG_MAX_POSITIONS; i++) {
+        rig_meter_close(b->meters[i]);
+        rig_pulse_input_close(b->pulses[i][0]);
+        rig_pulse_input_close(b->pulses[i][1]);
+    }
+    rig_source_close(b->source);
+    if (b->drv)
+        b->drv->release(b);
+    rig_bench_config_free(b->cfg);
+    free(b);
+}
+
+int rig_bench_open(const char *bench_file, struct rig_bench **out)
+{
+    struct rig_bench_config *file_cfg;
+    *out = NULL;
+    int rc = rig_bench_config_load(bench_file, &file_cfg);
+    if (rc < 0)
+        return rc;
+    struct rig_bench *b = calloc(1, sizeof *b);
+    if (!b) {
+        rig_bench_config_free(file_cfg);
+        return rig_error_set(-ENOMEM, "out of memory");
+    }
+    if (file_cfg->kind == RIG_BENCH_SIM) {
+        rc = rig_bench_sim_open(b, file_cfg);
+        rig_bench_config_free(file_cfg);
+    } else {
+        b->cfg = file_cfg;
+        rc = rig_bench_hw_open(b);
+    }
+    if (rc < 0) {
+        if (b->source)
+            rig_source_output(b->source, false);
+        release(b);
+        return rc;
+    }
+    *out = b;
+    return 0;
+}
+
+int rig_bench_attach(const char *sim_dir, struct rig_bench **out)
+{
+    *out = NULL;
+    struct rig_bench *b = calloc(1, sizeof *b);
+    if (!b)
+        return rig_error_set(-ENOMEM, "out of memory");
+    int rc = rig_bench_sim_attach(b, sim_dir);
+    if (rc < 0) {
+        release(b);
+        return rc;
+    }
+    *out = b;
+    return 0;
+}
+
+void rig_bench_close(struct rig_bench *bench)
+{
+    if (!bench)
+        return;
+    if (bench->source && rig_source_output(bench->source, false) < 0) {
+        /* Retry once: a late reply or a glitch must not leave it energised. */
+        if (rig_source_output(bench->source, false) < 0)
+            fprintf(stderr, "rig: WARNING: could not switch the source output off: %s\n",
+                    rig_last_error());
+    }
+    release(bench);
+}
+
+void rig_bench_release(struct rig_bench *bench)
+{
+    if (bench)
+        release(bench);
+}
+
+bool rig_bench_is_simulated(const struct rig_bench *bench)
+{
+    return bench->cfg->kind == RIG_BENCH_SIM;
+}
+
+const char *rig_bench_name(const struct rig_bench *bench)
+{
+    return bench->cfg->name;
+}
+
+const char *rig_bench_dir(const struct rig_bench *bench)
+{
+    return bench->sim_dir;
+}
+
+unsigned rig_bench_position_count(const struct rig_bench *bench)
+{
+    return bench->cfg->positions;
+}
+
+const struct rig_position *rig_bench_position(const struct rig_bench *bench, unsigned number)
+{
+    if (number < 1 || number > bench->cfg->positions)
+        return NULL;
+    return &bench->cfg->pos[number - 1].pub;
+}
+
+static int no_position(const struct rig_bench *bench, unsigned position)
+{
+    return rig_error_set(-EINVAL, "no position %u on bench %s (it has %u)", position,
+                         bench->cfg->name, bench->cfg->positions);
+}
+
+struct rig_source *rig_bench_source(struct rig_bench *bench)
+{
+    if (!bench->source)
+        rig_error_set(-ENODEV, "bench %s has no source", bench->cfg->name);
+    return bench->source;
+}
+
+struct rig_meter *rig_bench_meter(struct rig_bench *bench, unsigned position)
+{
+    const struct rig_position *pos = rig_bench_position(bench, position);
+    if (!pos) {
+        no_position(bench, position);
+        return NULL;
+    }
+    if (!bench->meters[position - 1] && rig_meter_open(pos, &bench->meters[position - 1]) < 0)
+        return NULL;
+    return bench->meters[position - 1];
+}
+
+struct rig_meter *rig_bench_factory(struct rig_bench *bench, unsigned position)
+{
+    struct rig_meter *m = rig_bench_meter(bench, position);
+    if (!m)
+        return NULL;
+    enum med2_map map;
+    if (rig_meter_map(m, &map) == -ENODEV) {
+        /* No RS485: the factory test port, whatever the bench file says. */
+        struct rig_line now, want = {.baud = RIG_FACTORY_PORT_BAUD, .parity = 'N', .stop_bits = 1};
+        rig_meter_line(m, &now);
+        want.slave = now.slave;
+        if ((now.baud != want.baud || now.parity != want.parity ||
+             now.stop_bits != want.stop_bits) &&
+            rig_meter_set_line(m, &want) < 0)
+            return NULL;
+    }
+    return m;
+}
+
+void rig_bench_forget_meter(struct rig_bench *bench, unsigned position)
+{
+    if (position >= 1 && position <= RIG_MAX_POSITIONS) {
+        rig_meter_close(bench->meters[position - 1]);
+        bench->meters[position - 1] = NULL;
+    }
+}
+
+int rig_sleep(struct rig_bench *bench, double seconds)
+{
+    if (!isfinite(seconds) || seconds < 0)
+        return rig_error_set(-EINVAL, "rig_sleep: %g is not a duration", seconds);
+    return bench->drv->sleep(bench, seconds);
+}
+
+int rig_bench_time(struct rig_bench *bench, double *seconds)
+{
+    return bench->drv->time(bench, seconds);
+}
+
+int rig_pulse_count(struct rig_bench *bench, unsigned position, unsigned output,
+                    uint64_t *count)
+{
+    if (!rig_bench_position(bench, position))
+        return no_position(bench, position);
+    if (output < 1 || output > 2)
+        return rig_error_set(-EINVAL, "position %u: pulse output %u — outputs are 1 and 2",
+                             position, output);
+    struct rig_pulse_input **slot = &bench->pulses[position - 1][output - 1];
+    if (!*slot) {
+        int rc = bench->drv->pulse_input(bench, position, output, slot);
+        if (rc < 0)
+            return rc;
+    }
+    return rig_pulse_input_count(*slot, count);
+}
+
+int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse_edge *edges,
+                    size_t max, size_t *n)
+{
+    *n = 0;
+    if (!rig_bench_position(bench, position))
+        return no_position(bench, position);
+    return bench->drv->pulse_edges(bench, position, edges, max, n);
+}
+
+int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path)
+{
+    char image[PATH_MAX];
+    if (!rig_bench_position(bench, position))
+        return no_position(bench, position);
+    if (!image_path || !realpath(image_path, image))
+        return rig_error_set(-ENOENT, "position %u: image %s not found — build it (make firmware) "
+                                      "or check the path",
+                             position, image_path ? image_path : "(none)");
+    /* The unit restarts: its Modbus client starts afresh afterwards. */
+    rig_bench_forget_meter(bench, position);
+    return bench->drv->flash(bench, position, image);
+}
+
+int rig_flash_default_image(struct rig_bench *bench, char *buf, size_t len)
+{
+    return bench->drv->default_image(bench, buf, len);
+}

@@ -1,0 +1,448 @@
+/*
+ * bench_file.c — loading a bench file (INI, read with inih).
+ *
+ * Schema (fixtures/benches/sim.ini shows it whole):
+ *   [bench]       name, kind = sim | hw, positions = N
+ *   [source]      port (hw: /dev/ttyUSB0; sim), baud, driver = scpi,
+ *                 transport = auto | termios | serialport
+ *   [position N]  model, serial, rs485, slave, baud, parity, stop,
+ *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial
+ * Anything unknown or malformed is an error naming file:line and the key.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bench/bench_config.h"
+#include "base/error_internal.h"
+
+static const char *const bench_keys[] = {"name", "kind", "positions", NULL};
+static const char *const source_keys[] = {"port", "baud", "driver", "transport", NULL};
+static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
+                                            "baud",   "parity", "stop",   "pulse1",
+                                            "pulse2", "supply", "swd",    "swd_serial",
+                                            NULL};
+
+enum section { SEC_NONE, SEC_BENCH, SEC_SOURCE, SEC_POSITION };
+
+struct parse {
+    struct rig_bench_config *cfg;
+    FILE *fp;
+    int line;           /* line of the text inih is looking at */
+    bool at_line_start;
+    int rc;             /* first error */
+    unsigned bench_seen, source_seen;
+    int positions_line;
+};
+
+static int fail(struct parse *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int fail(struct parse *p, int line, const char *fmt, ...)
+{
+    if (p->rc)
+        return 0;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        p->rc = rig_error_set(-EINVAL, "%s:%d: %s", p->cfg->file, line, msg);
+    else
+        p->rc = rig_error_set(-EINVAL, "%s: %s", p->cfg->file, msg);
+    return 0; /* tells inih this line failed */
+}
+
+static int key_index(const char *const *keys, const char *name)
+{
+    for (int i = 0; keys[i]; i++)
+        if (strcmp(keys[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static void join_keys(const char *const *keys, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    for (int i = 0; keys[i]; i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", i ? ", " : "", keys[i]);
+    }
+}
+
+/* "position 3" -> 3; 0 if not a position section. */
+static unsigned position_number(const char *section)
+{
+    if (strncasecmp(section, "position", 8) != 0)
+        return 0;
+    const char *s = section + 8;
+    while (*s == ' ')
+        s++;
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || n < 1 || n > RIG_MAX_POSITIONS)
+        return 0;
+    return (unsigned)n;
+}
+
+static enum section classify(const char *section)
+{
+    if (strcmp(section, "bench") == 0)
+        return SEC_BENCH;
+    if (strcmp(section, "source") == 0)
+        return SEC_SOURCE;
+    if (position_number(section))
+        return SEC_POSITION;
+    return SEC_NONE;
+}
+
+static bool parse_int(const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (end == v || *end != '\0' || errno || n < lo || n > hi)
+        return false;
+    *out = n;
+    return true;
+}
+
+static bool valid_baud(long b)
+{
+    static const long bauds[] = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400,
+                                 460800, 921600};
+    for (size_t i = 0; i < sizeof bauds / sizeof bauds[0]; i++)
+        if (bauds[i] == b)
+            return true;
+    return false;
+}
+
+/* "gpiochip0:17": a chip and a line offset. */
+static bool valid_line_spec(const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    long n;
+    return colon && colon != v && parse_int(colon + 1, 0, 65535, &n);
+}
+
+static int set_string(struct parse *p, char **slot, const char *value)
+{
+    free(*slot);
+    *slot = strdup(value);
+    if (!*slot)
+        p->rc = rig_error_set(-ENOMEM, "%s: out of memory", p->cfg->file);
+    return *slot ? 1 : 0;
+}
+
+static int bench_key(struct parse *p, int k, const char *name, const char *value)
+{
+    struct rig_bench_config *cfg = p->cfg;
+    long n;
+    switch (k) {
+    case 0:
+        return set_string(p, &cfg->name, value);
+    case 1:
+        if (strcmp(value, "sim") == 0)
+            cfg->kind = RIG_BENCH_SIM;
+        else if (strcmp(value, "hw") == 0)
+            cfg->kind = RIG_BENCH_HW;
+        else
+            return fail(p, p->line, "[bench] kind = '%s' — expected sim or hw", value);
+        return 1;
+    default:
+        if (!parse_int(value, 1, RIG_MAX_POSITIONS, &n))
+            return fail(p, p->line, "[bench] %s = '%s' is not a number 1..%d", name, value,
+                        RIG_MAX_POSITIONS);
+        cfg->positions = (unsigned)n;
+        p->positions_line = p->line;
+        return 1;
+    }
+}
+
+static int source_key(struct parse *p, int k, const char *name, const char *value)
+{
+    struct rig_bench_config *cfg = p->cfg;
+    long n;
+    switch (k) {
+    case 0:
+        return set_string(p, &cfg->source_port, value);
+    case 1:
+        if (!parse_int(value, 1, 10000000, &n) || !valid_baud(n))
+            return fail(p, p->line, "[source] %s = '%s' is not a baud rate (1200..921600)", name,
+                        value);
+        cfg->source_baud = (int)n;
+        return 1;
+    case 2:
+        if (strcasecmp(value, "scpi") != 0)
+            return fail(p, p->line, "[source] driver = '%s' — the only driver is scpi", value);
+        return 1;
+    default:
+        if (strcmp(value, "auto") == 0)
+            cfg->source_transport = RIG_TRANSPORT_AUTO;
+        else if (strcmp(value, "termios") == 0)
+            cfg->source_transport = RIG_TRANSPORT_TERMIOS;
+        else if (strcmp(value, "serialport") == 0)
+            cfg->source_transport = RIG_TRANSPORT_SERIALPORT;
+        else
+            return fail(p, p->line, "[source] transport = '%s' — expected auto, termios or "
+                                    "serialport", value);
+        return 1;
+    }
+}
+
+static int position_key(struct parse *p, unsigned number, int k, const char *name,
+                        const char *value)
+{
+    struct rig_bench_config_position *pos = &p->cfg->pos[number - 1];
+    long n;
+    switch (k) {
+    case 0: return set_string(p, &pos->model, value);
+    case 1: return set_string(p, &pos->serial, value);
+    case 2: return set_string(p, &pos->rs485, value);
+    case 3:
+        if (!parse_int(value, 1, 247, &n))
+            return fail(p, p->line, "[position %u] slave = '%s' is not a Modbus slave id 1..247",
+                        number, value);
+        pos->pub.slave = (int)n;
+        return 1;
+    case 4:
+        if (!parse_int(value, 1, 10000000, &n) || !valid_baud(n))
+            return fail(p, p->line, "[position %u] baud = '%s' is not a baud rate (1200..921600)",
+                        number, value);
+        pos->pub.baud = (int)n;
+        return 1;
+    case 5:
+        if (strlen(value) != 1 || !strchr("NEOneo", value[0]))
+            return fail(p, p->line, "[position %u] parity = '%s' — expected N, E or O", number,
+                        value);
+        pos->pub.parity = (char)toupper((unsigned char)value[0]);
+        return 1;
+    case 6:
+        if (!parse_int(value, 1, 2, &n))
+            return fail(p, p->line, "[position %u] stop = '%s' — expected 1 or 2", number, value);
+        pos->pub.stop_bits = (int)n;
+        return 1;
+    case 7:
+    case 8:
+    case 9:
+        if (!valid_line_spec(value))
+            return fail(p, p->line, "[position %u] %s = '%s' — expected CHIP:LINE, e.g. "
+                                    "gpiochip0:17", number, name, value);
+        return set_string(p, k == 9 ? &pos->supply : &pos->pulse[k - 7], value);
+    case 10: return set_string(p, &pos->swd, value);
+    default: return set_string(p, &pos->swd_serial, value);
+    }
+}
+
+static int on_value(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse *p = user;
+    char known[256];
+    enum section sec = classify(section);
+    const char *const *keys = sec == SEC_BENCH    ? bench_keys
+                              : sec == SEC_SOURCE ? source_keys
+                                                  : position_keys;
+    if (p->rc)
+        return 0;
+    if (sec == SEC_NONE)
+        return fail(p, p->line, "%s%s%s'%s' is outside a known section — expected [bench], "
+                                "[source] or [position N]",
+                    *section ? "[" : "", section, *section ? "] " : "", name);
+    int k = key_index(keys, name);
+    if (k < 0) {
+        join_keys(keys, known, sizeof known);
+        return fail(p, p->line, "[%s] unknown key '%s' — known keys: %s", section, name, known);
+    }
+    if (!value || !*value)
+        return fail(p, p->line, "[%s] %s has no value", section, name);
+
+    unsigned *seen = sec == SEC_BENCH    ? &p->bench_seen
+                     : sec == SEC_SOURCE ? &p->source_seen
+                                         : &p->cfg->pos[position_number(section) - 1].keys_seen;
+    if (*seen & (1u << k))
+        return fail(p, p->line, "[%s] %s is given twice", section, name);
+    *seen |= 1u << k;
+
+    switch (sec) {
+    case SEC_BENCH: return bench_key(p, k, name, value);
+    case SEC_SOURCE: return source_key(p, k, name, value);
+    default: return position_key(p, position_number(section), k, name, value);
+    }
+}
+
+/*
+ * inih reads through this, so we know the line number (the handler of this
+ * inih build has none) and see every section header, even one without keys.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse *p = stream;
+    char *s = fgets(str, num, p->fp);
+    if (!s)
+        return NULL;
+    if (p->at_line_start)
+        p->line++;
+    size_t n = strlen(s);
+    p->at_line_start = n > 0 && s[n - 1] == '\n';
+
+    const char *t = s;
+    while (isspace((unsigned char)*t))
+        t++;
+    if (*t == '[' && !p->rc) {
+        const char *close = strchr(t, ']');
+        if (!close) {
+            fail(p, p->line, "section header without ']'");
+            return s;
+        }
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(close - t - 1), t + 1);
+        enum section sec = classify(name);
+        if (sec == SEC_NONE) {
+            fail(p, p->line, "unknown section [%s] — expected [bench], [source] or [position N] "
+                             "(N = 1..%d)", name, RIG_MAX_POSITIONS);
+        } else if (sec == SEC_POSITION) {
+            struct rig_bench_config_position *pos = &p->cfg->pos[position_number(name) - 1];
+            if (pos->line)
+                fail(p, p->line, "[%s] appears twice (first at line %d)", name, pos->line);
+            else
+                pos->line = p->line;
+        }
+    }
+    return s;
+}
+
+static int check(struct parse *p)
+{
+    struct rig_bench_config *cfg = p->cfg;
+    unsigned highest = 0;
+
+    if (!cfg->kind)
+        return fail(p, 0, "[bench] kind is missing — expected kind = sim or kind = hw");
+    for (unsigned i = 0; i < RIG_MAX_POSITIONS; i++)
+        if (cfg->pos[i].line)
+            highest = i + 1;
+    if (!cfg->positions)
+        cfg->positions = highest;
+    if (!cfg->positions)
+        return fail(p, 0, "no positions — add [position 1] and [bench] positions = N");
+    if (highest > cfg->positions)
+        return fail(p, cfg->pos[highest - 1].line,
+                    "[position %u] but [bench] positions = %u (line %d)", highest,
+                    cfg->positions, p->positions_line);
+    for (unsigned i = 0; i < cfg->positions; i++) {
+        struct rig_bench_config_position *pos = &cfg->pos[i];
+        if (!pos->line)
+            return fail(p, p->positions_line, "[bench] positions = %u but there is no "
+                                              "[position %u]", cfg->positions, i + 1);
+        if (!pos->model)
+            return fail(p, pos->line, "[position %u] model is missing, e.g. model = C80-1M-V3",
+                        i + 1);
+        if (cfg->kind == RIG_BENCH_SIM) {
+            if (!pos->serial)
+                return fail(p, pos->line, "[position %u] serial is missing (a simulated unit "
+                                          "needs one, e.g. serial = 24110001)", i + 1);
+            if (pos->rs485 && strcmp(pos->rs485, "sim") != 0)
+                return fail(p, pos->line, "[position %u] rs485 = '%s' in a kind = sim bench — "
+                                          "use rs485 = sim or kind = hw", i + 1, pos->rs485);
+        } else if (!pos->rs485 || strcmp(pos->rs485, "sim") == 0) {
+            return fail(p, pos->line, "[position %u] rs485 must name the RS485 adapter's port "
+                                      "on a kind = hw bench, e.g. rs485 = /dev/ttyUSB1", i + 1);
+        }
+        pos->pub.number = i + 1;
+        if (!pos->pub.slave)
+            pos->pub.slave = 1;
+        if (!pos->pub.baud)
+            pos->pub.baud = 38400;
+        if (!pos->pub.parity)
+            pos->pub.parity = 'N';
+        if (!pos->pub.stop_bits)
+            pos->pub.stop_bits = 1;
+    }
+    if (cfg->kind == RIG_BENCH_SIM) {
+        if (cfg->source_port && strcmp(cfg->source_port, "sim") != 0)
+            return fail(p, 0, "[source] port = '%s' in a kind = sim bench — use port = sim or "
+                              "kind = hw", cfg->source_port);
+    } else if (!cfg->source_port || strcmp(cfg->source_port, "sim") == 0) {
+        return fail(p, 0, "[source] port must name the source's serial port on a kind = hw "
+                          "bench, e.g. port = /dev/ttyUSB0");
+    }
+    if (!cfg->source_baud)
+        cfg->source_baud = 115200;
+    if (!cfg->name && !(cfg->name = strdup(cfg->file)))
+        return fail(p, 0, "out of memory");
+    return 0;
+}
+
+int rig_bench_config_load(const char *file, struct rig_bench_config **out)
+{
+    *out = NULL;
+    struct rig_bench_config *cfg = calloc(1, sizeof *cfg);
+    if (!cfg || !(cfg->file = strdup(file))) {
+        free(cfg);
+        return rig_error_set(-ENOMEM, "%s: out of memory", file);
+    }
+    struct parse p = {.cfg = cfg, .at_line_start = true};
+    p.fp = fopen(file, "r");
+    if (!p.fp) {
+        int e = errno;
+        rig_bench_config_free(cfg);
+        return rig_error_set(-e, "cannot read bench file %s: %s — check the path (benches live "
+                                 "in fixtures/benches/)",
+                             file, strerror(e));
+    }
+    int line = ini_parse_stream(reader, &p, on_value, &p);
+    fclose(p.fp);
+    if (!p.rc && line != 0)
+        fail(&p, line > 0 ? line : 0, "cannot parse this line — expected [section] or key = value");
+    if (!p.rc)
+        check(&p);
+    if (p.rc) {
+        rig_bench_config_free(cfg);
+        return p.rc;
+    }
+    rig_bench_config_finish(cfg);
+    *out = cfg;
+    return 0;
+}
+
+void rig_bench_config_finish(struct rig_bench_config *cfg)
+{
+    for (unsigned i = 0; i < cfg->positions; i++) {
+        struct rig_bench_config_position *pos = &cfg->pos[i];
+        pos->pub.model = pos->model;
+        pos->pub.serial = pos->serial;
+        pos->pub.rs485 = pos->rs485;
+        pos->pub.pulse[0] = pos->pulse[0];
+        pos->pub.pulse[1] = pos->pulse[1];
+        pos->pub.supply = pos->supply;
+        pos->pub.swd = pos->swd;
+        pos->pub.swd_serial = pos->swd_serial;
+    }
+}
+
+void rig_bench_config_free(struct rig_bench_config *cfg)
+{
+    if (!cfg)
+        return;
+    for (unsigned i = 0; i < RIG_MAX_POSITIONS; i++) {
+        struct rig_bench_config_position *pos = &cfg->pos[i];
+        free(pos->model);
+        free(pos->serial);
+        free(pos->rs485);
+        free(pos->pulse[0]);
+        free(pos->pulse[1]);
+        free(pos->supply);
+        free(pos->swd);
+        free(pos->swd_serial);
+    }
+    free(cfg->file);
+    free(cfg->name);
+    free(cfg->source_port);
+    free(cfg->control);
+    free(cfg);
+}

@@ -1,0 +1,70 @@
+/*
+ * bench_internal.h — the bench object and its two drivers: bench_sim.c (a
+ * simulated bench: benchd's control socket) and bench_hw.c (a real bench:
+ * monotonic clock, GPIO lines, OpenOCD). bench.c holds what both share and
+ * dispatches the rest through the driver, so nothing above the bench knows
+ * which kind it talks to.
+ */
+#ifndef RIG_BENCH_INTERNAL_H
+#define RIG_BENCH_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bench/bench_config.h"
+#include "rig/bench.h"
+#include "rig/lines.h"
+
+struct rig_bench;
+struct rig_pulse_input;
+struct rig_records;
+
+/* What differs between a simulated and a real bench. */
+struct rig_bench_driver {
+    /* Wait seconds of bench time (>= 0, finite). */
+    int (*sleep)(struct rig_bench *b, double seconds);
+    /* The bench clock, seconds. */
+    int (*time)(struct rig_bench *b, double *seconds);
+    /* Open the counter of output of position (called once, on first use). */
+    int (*pulse_input)(struct rig_bench *b, unsigned position, unsigned output,
+                       struct rig_pulse_input **out);
+    /* Take position's timestamped edges (rig_pulse_edges). */
+    int (*pulse_edges)(struct rig_bench *b, unsigned position, struct rig_pulse_edge *edges,
+                       size_t max, size_t *n);
+    /* Flash an existing, absolute image path into position. */
+    int (*flash)(struct rig_bench *b, unsigned position, const char *image);
+    /* rig_flash_default_image. */
+    int (*default_image)(struct rig_bench *b, char *buf, size_t len);
+    /* Free what the driver holds (after meters, lines and source are closed). */
+    void (*release)(struct rig_bench *b);
+};
+
+struct rig_bench {
+    const struct rig_bench_driver *drv;
+    struct rig_bench_config *cfg;
+    struct rig_source *source;
+    struct rig_meter *meters[RIG_MAX_POSITIONS];
+    struct rig_pulse_input *pulses[RIG_MAX_POSITIONS][2];
+    struct rig_records *records; /* where procedures record, not owned (records.c) */
+    /* simulated */
+    struct rig_simctl *ctl;
+    pid_t benchd;                /* a private benchd, else 0 */
+    char *private_dir;           /* its temporary directory, removed on release */
+    char *sim_dir;               /* the directory of bench.json */
+    /* real */
+    int64_t t0_ns;               /* CLOCK_MONOTONIC at open */
+};
+
+/* bench_sim.c: a private simulated bench for a kind = sim bench file
+ * (file_cfg is the caller's), or the running one in dir. */
+int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_cfg);
+int rig_bench_sim_attach(struct rig_bench *b, const char *dir);
+
+/* bench_hw.c: the instruments and lines of b->cfg. */
+int rig_bench_hw_open(struct rig_bench *b);
+
+/* Forget position's Modbus client (after a flash restarted the unit). */
+void rig_bench_forget_meter(struct rig_bench *bench, unsigned position);
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * bench_sim.c — the simulated bench's driver: benchd's clock, its pulse
+ * counters and timestamped edges, and its flash slots, over the control
+ * socket (drivers/sim). The only file of the bench that knows benchd.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error_internal.h"
+#include "bench/bench_internal.h"
+#include "drivers/flash/flash_internal.h"
+#include "drivers/lines/lines_internal.h"
+#include "rig/sim/simbench.h"
+#include "rig/sim/simctl.h"
+#include "rig/source.h"
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static int sim_sleep(struct rig_bench *b, double seconds)
+{
+    return rig_simctl_advance(b->ctl, seconds, NULL);
+}
+
+static int sim_time(struct rig_bench *b, double *seconds)
+{
+    uint64_t t;
+    int rc = rig_simctl_time(b->ctl, &t);
+    if (rc == 0)
+        *seconds = (double)t / 1e9;
+    return rc;
+}
+
+static int sim_pulse_input(struct rig_bench *b, unsigned position, unsigned output,
+                           struct rig_pulse_input **out)
+{
+    return rig_pulse_input_open_sim(b->ctl, position, output, out);
+}
+
+static int sim_pulse_edges(struct rig_bench *b, unsigned position, struct rig_pulse_edge *edges,
+                           size_t max, size_t *n)
+{
+    struct rig_sim_edge *batch = calloc(max ? max : 1, sizeof *batch);
+    if (!batch)
+        return rig_error_set(-ENOMEM, "out of memory");
+    size_t got = 0;
+    int rc = rig_simctl_edges(b->ctl, position, batch, max, &got);
+    if (rc < 0) {
+        free(batch);
+        return rig_error_prefix(rc, "position %u: pulse edges", position);
+    }
+    for (size_t k = 0; k < got; k++)
+        edges[k] = (struct rig_pulse_edge){batch[k].t_ns, batch[k].output, batch[k].level};
+    *n = got;
+    free(batch);
+    return 0;
+}
+
+static int sim_flash(struct rig_bench *b, unsigned position, const char *image)
+{
+    return rig_flash_sim(b->ctl, position, image, NULL, 0);
+}
+
+static int sim_default_image(struct rig_bench *b, char *buf, size_t len)
+{
+    (void)b;
+    return rig_simbench_find_image(buf, len);
+}
+
+static void sim_release(struct rig_bench *b)
+{
+    if (b->benchd > 0)
+        rig_simbench_stop(b->private_dir, b->benchd);
+    rig_simctl_close(b->ctl);
+    if (b->private_dir)
+        nftw(b->private_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    free(b->private_dir);
+    free(b->sim_dir);
+}
+
+static const struct rig_bench_driver sim_driver = {
+    .sleep = sim_sleep,
+    .time = sim_time,
+    .pulse_input = sim_pulse_input,
+    .pulse_edges = sim_pulse_edges,
+    .flash = sim_flash,
+    .default_image = sim_default_image,
+    .release = sim_release,
+};
+
+int rig_bench_sim_attach(struct rig_bench *b, const char *dir)
+{
+    b->drv = &sim_driver;
+    int rc = rig_bench_config_load_json(dir, &b->cfg);
+    if (rc < 0)
+        return rc;
+    if (!(b->sim_dir = strdup(dir)))
+        return rig_error_set(-ENOMEM, "out of memory");
+    if ((rc = rig_simctl_open(b->cfg->control, &b->ctl)) < 0)
+        return rc;
+    if ((rc = rig_simctl_ping(b->ctl)) < 0)
+        return rc;
+    return rig_source_open(b->cfg->source_port, b->cfg->source_baud, RIG_TRANSPORT_TERMIOS,
+                           &b->source);
+}
+
+int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_cfg)
+{
+    char tmpl[PATH_MAX];
+    const char *tmp = getenv("TMPDIR");
+    struct rig_sim_unit units[RIG_MAX_POSITIONS];
+
+    b->drv = &sim_driver;
+    snprintf(tmpl, sizeof tmpl, "%s/rig-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(tmpl))
+        return rig_error_set(-errno, "cannot create a directory for the simulated bench (%s): %s",
+                             tmpl, strerror(errno));
+    if (!(b->private_dir = strdup(tmpl))) {
+        nftw(tmpl, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        return rig_error_set(-ENOMEM, "out of memory");
+    }
+    for (unsigned i = 0; i < file_cfg->positions; i++) {
+        const struct rig_position *p = &file_cfg->pos[i].pub;
+        units[i] = (struct rig_sim_unit){p->model, p->serial, p->slave, p->baud};
+    }
+    struct rig_simbench_options opt = {
+        .dir = tmpl,
+        .speed = "0", /* the clock moves only by rig_sleep */
+        .units = units,
+        .unit_count = file_cfg->positions,
+        .detach = false,
+    };
+    int rc = rig_simbench_start(&opt, &b->benchd);
+    if (rc < 0)
+        return rig_error_prefix(rc, "%s", file_cfg->file);
+    if ((rc = rig_bench_sim_attach(b, tmpl)) < 0)
+        return rc;
+    /* bench.json has the ptys; keep the bench file's name. */
+    char *name = strdup(file_cfg->name);
+    if (!name)
+        return rig_error_set(-ENOMEM, "out of memory");
+    free(b->cfg->name);
+    b->cfg->name = name;
+    return 0;
+}
+
+/* For rig/sim/simctl.h: the control client of a simulated bench. */
+struct rig_simctl *rig_bench_simctl(struct rig_bench *bench)
+{
+    if (!bench->ctl)
+        rig_error_set(-ENOTSUP, "bench %s is not simulated: no benchd controls", bench->cfg->name);
+    return bench->ctl;
+}

@@ -1,0 +1,196 @@
+/*
+ * eol_internal.h — the state of one EOL run and what its phases share.
+ *
+ * The phases, one file each: eol_units.c (the run's units, per-unit work in
+ * parallel, failures, records), eol_measure.c (a load point on every
+ * position, pulse output 2 per point), eol_calibrate.c, eol_verify.c,
+ * eol_flash.c, eol_identify.c, eol_seal.c, eol_run.c (the whole job) and
+ * eol_report.c (the run handed to reports/).
+ */
+#ifndef RIG_EOL_INTERNAL_H
+#define RIG_EOL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rig/eol.h"
+#include "rig/factory.h"
+#include "rig/loadpoints.h"
+#include "rig/measure.h"
+
+struct rig_bench;
+struct rig_meter;
+struct rig_position;
+struct rig_records;
+
+#define EOL_CAL_POINTS 3 /* Iref PF 1, Iref PF 0.5L, low current PF 1 */
+#define EOL_CAL_PASSES 3 /* measure, adjust, check [, adjust, check] */
+
+/* Time after applying a point before the gate opens: the meter publishes a
+ * new power after one window (~10 mains cycles, 0.2 s); a real source
+ * settles its amplitude and phase within about a second. */
+#define EOL_SETTLE_S 1.0
+/* How long a position may take to answer before the run decides it is not
+ * there (or sealed without RS485). */
+#define EOL_PROBE_TIMEOUT_MS 300
+
+struct eol_point_result {
+    bool measured;
+    double error;    /* relative */
+    double ratio;    /* |error| / mpe */
+    double gate_s;
+    unsigned pulses;
+    double wh_per_pulse;
+    unsigned output;
+};
+
+/* Pulse output 2 as a unit is configured now (source 0: unknown). */
+struct eol_pulse2 {
+    unsigned source, energy, multiplier, duration;
+};
+
+struct eol_unit {
+    unsigned position;
+    const struct rig_position *pos;
+    struct rig_meter *m;          /* its factory client (rig_bench_factory) */
+    struct rig_model_info model;
+    struct rig_load_table table;  /* active, EN 50470-3 */
+    bool usable;                  /* answers and can be measured */
+    bool sealed_before;           /* sealed when the run found it */
+    bool cal_active;              /* still being calibrated (or: picked for the next step) */
+    bool has_clock;
+    struct rig_factory_cal cal;   /* in force now */
+    struct rig_factory_cal cal_read;
+    struct rig_factory_identity id_written, id_read;
+    bool cal_error_valid[EOL_CAL_PASSES][EOL_CAL_POINTS];
+    double cal_error[EOL_CAL_PASSES][EOL_CAL_POINTS];
+    struct eol_point_result verify[RIG_LOAD_POINTS_MAX];
+    bool verify_done;
+    struct eol_pulse2 p2;
+    double v_reg;                 /* voltage register at Iref PF 1 (0: none) */
+    struct rig_eol_result *res;
+    char err[256];                /* the last per-unit failure (thread's message) */
+};
+
+struct eol_ctx {
+    struct rig_bench *bench;
+    unsigned n;
+    struct eol_unit *u;
+    struct rig_records *rec;
+    char firmware[40];            /* "fnv1a64:..." or "unknown" */
+    char bench_name[64];
+    double t_start, t_end;        /* bench time, s */
+    char started[32];             /* wall clock, ISO 8601 */
+    bool aborted;
+    char abort_reason[200];
+    double src_volts;             /* source voltage at Iref PF 1 */
+};
+
+/* The calibration points' names, in EOL_CAL_POINTS order. */
+extern const char *const eol_cal_point_names[EOL_CAL_POINTS];
+
+/* ---- eol_units.c ---- */
+
+/* A run over bench: the context and its units (results[position - 1]).
+ * Returns 0 or -ENOMEM. eol_ctx_free frees the units. */
+int eol_ctx_init(struct eol_ctx *c, struct rig_bench *bench, struct rig_eol_result *results);
+void eol_ctx_free(struct eol_ctx *c);
+
+/* Record a measurement of u (NULL: the rack) in the run's store, if any. */
+void eol_record(struct eol_ctx *c, const struct eol_unit *u, const char *name, double value,
+                const char *unit, double lo, double hi, const char *verdict);
+
+/* Keep the first reason a unit fails for: it is the cause. */
+void eol_fail_unit(struct eol_unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef int (*eol_unit_fn)(struct eol_ctx *c, struct eol_unit *u, void *arg);
+typedef bool (*eol_pick_fn)(const struct eol_unit *u);
+
+/*
+ * eol_for_units — fn on every unit pick selects, one thread each (Modbus to
+ * each unit is its own line). A unit whose fn fails leaves the step: it is
+ * no longer usable and its reason names step and the failure. NULL step:
+ * failures are only returned, in rcs (may be NULL; rcs[i] < 0 failed).
+ */
+void eol_for_units(struct eol_ctx *c, eol_pick_fn pick, eol_unit_fn fn, void *arg,
+                   const char *step, int *rcs);
+
+bool eol_pick_usable(const struct eol_unit *u);
+bool eol_pick_active(const struct eol_unit *u);     /* usable and cal_active */
+bool eol_pick_adjustable(const struct eol_unit *u); /* usable, output 2 settable */
+bool eol_pick_passing(const struct eol_unit *u);    /* not sealed before, calibrated, verified */
+
+/* Each position's factory client, model, table and clock (again after a
+ * flash restarted the units). */
+void eol_prepare(struct eol_ctx *c);
+
+/* Read every usable unit's status and byte order; units sealed before the
+ * run leave calibration (their reason says so, their calibration is read). */
+void eol_find_sealed(struct eol_ctx *c);
+
+/* Byte order of every usable RS485 unit (register 708). */
+void eol_detect_endians(struct eol_ctx *c);
+
+/* The rack cannot go on: switch the source off, say why on every position.
+ * Returns rc. */
+int eol_abort_rack(struct eol_ctx *c, int rc);
+
+
+/* ---- eol_measure.c ---- */
+
+/* Output 2's constant chosen for a gate (energy 0: the gate is on output 1). */
+struct eol_p2_constant {
+    unsigned energy, multiplier;
+};
+
+/* The gate of u at a point of watts for a relative resolution: output 2 at
+ * the finest constant that keeps it at most EOL_MAX_PULSE_RATE, or output 1
+ * (1 Wh) where output 2 cannot be set. */
+void eol_plan_gate(const struct eol_unit *u, double watts, double resolution, struct rig_gate *g,
+                   struct eol_p2_constant *k);
+
+/* Measure pt on the units with gates (pulses > 0): apply and settle, set
+ * output 2 per unit, gate. out[i] filled; label names the point in progress. */
+int eol_measure(struct eol_ctx *c, const struct rig_point *pt, struct rig_gate *gates,
+                const struct eol_p2_constant *k, struct rig_error *out, const char *label);
+
+/* The end of a measuring phase, however it ended: unless the rack was
+ * aborted (the source is already off then), pulse output 2 back to its
+ * defaults and the source off. Returns rc, or the error of switching off. */
+int eol_end_phase(struct eol_ctx *c, int rc);
+
+/* Per-position gates and results of one point (n each). */
+struct eol_point_buf {
+    struct rig_gate *gates;
+    struct eol_p2_constant *k;
+    struct rig_error *err;
+};
+int eol_point_buf_alloc(struct eol_point_buf *b, unsigned n); /* 0 or -ENOMEM */
+void eol_point_buf_free(struct eol_point_buf *b);
+
+/* The active power of a point, W. */
+double eol_point_watts(const struct rig_point *pt);
+
+/* ---- eol_calibrate.c, eol_verify.c ---- */
+
+int eol_calibrate_units(struct eol_ctx *c);
+int eol_verify_units(struct eol_ctx *c);
+
+/* ---- eol_flash.c, eol_identify.c, eol_seal.c ---- */
+
+/* The image's id as benchd checks a flashed slot ("fnv1a64:...", "unknown"). */
+void eol_image_id(const char *path, char *out, size_t len);
+/* Flash every usable unit that is not sealed (sealed ones are found first). */
+void eol_flash_units(struct eol_ctx *c, const char *image);
+/* Identity, clock, save and read-back of the units that passed so far. */
+void eol_identify_units(struct eol_ctx *c);
+/* Seal the units that passed everything (if seal), lock the rest. */
+void eol_seal_units(struct eol_ctx *c, bool seal);
+
+/* ---- eol_report.c ---- */
+
+/* Certificates, index.html and summary.txt under dir (reports/). 0 or -errno. */
+int eol_report_write(const struct eol_ctx *c, const char *dir, bool seal_requested);
+
+#endif

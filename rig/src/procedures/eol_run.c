@@ -1,0 +1,131 @@
+/*
+ * eol_run.c — the whole EOL job on a rack (rig_eol_run, rig/eol.h): flash,
+ * calibrate, verify, identify, seal, then the verdict per position, the
+ * records and the report.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/error_internal.h"
+#include "procedures/eol_internal.h"
+#include "report/eol.h"
+#include "rig/bench.h"
+#include "rig/error.h"
+#include "rig/flash.h"
+#include "rig/records.h"
+
+/* A records file of the run's own (opt->records_db), in its directory. */
+static int open_records(struct rig_bench *bench, const char *path, struct rig_records **out)
+{
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", path);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = '\0';
+        report_mkdir_p(parent);
+    }
+    return rig_records_open(path, rig_bench_name(bench), out);
+}
+
+/* The phases after flashing; stops at a rack abort (rc < 0). */
+static int run_phases(struct eol_ctx *c, bool seal)
+{
+    eol_find_sealed(c);
+    int rc = eol_calibrate_units(c);
+    if (rc < 0)
+        return rc;
+    for (unsigned i = 0; i < c->n; i++)
+        c->u[i].cal_active = false;
+    if ((rc = eol_verify_units(c)) < 0)
+        return rc;
+    eol_identify_units(c);
+    eol_seal_units(c, seal);
+    return 0;
+}
+
+/* Each position's verdict and its reason, recorded. */
+static void judge(struct eol_ctx *c, bool seal)
+{
+    for (unsigned i = 0; i < c->n; i++) {
+        struct eol_unit *u = &c->u[i];
+        struct rig_eol_result *r = u->res;
+        if (u->sealed_before)
+            eol_fail_unit(u, "sealed before this run: not flashed, not recalibrated");
+        r->pass = !c->aborted && !u->sealed_before && r->calibrated && r->verified &&
+                  r->identified && (r->sealed || !seal);
+        if (!r->pass && !r->reason[0])
+            eol_fail_unit(u, "%s", !r->calibrated   ? "not calibrated"
+                                   : !r->verified   ? "not verified"
+                                   : !r->identified ? "not identified"
+                                                    : "not sealed");
+        if (r->pass)
+            r->reason[0] = '\0';
+        if (u->pos) {
+            eol_record(c, u, "eol.sealed", r->sealed, "", NAN, NAN, "INFO");
+            eol_record(c, u, "eol.result", r->pass, "", 1, 1, r->pass ? "PASS" : "FAIL");
+        }
+    }
+}
+
+/* The report, if asked for; the run's last error message survives it. */
+static void report(const struct eol_ctx *c, const struct rig_eol_options *opt)
+{
+    if (!opt->report_dir)
+        return;
+    char saved[1024];
+    snprintf(saved, sizeof saved, "%s", rig_last_error());
+    if (eol_report_write(c, opt->report_dir, opt->seal) < 0)
+        fprintf(stderr, "eol: %s\n", rig_last_error());
+    rig_error_set(0, "%s", saved);
+}
+
+int rig_eol_run(struct rig_bench *bench, const struct rig_eol_options *opt,
+                struct rig_eol_result *results)
+{
+    static const struct rig_eol_options defaults = {.seal = true};
+    if (!opt)
+        opt = &defaults;
+    for (unsigned i = 0; i < rig_bench_position_count(bench); i++)
+        results[i] = (struct rig_eol_result){0};
+    struct eol_ctx c;
+    struct rig_records *own = NULL, *prev = rig_bench_records(bench);
+    char image[4096];
+    int rc = eol_ctx_init(&c, bench, results);
+    if (rc < 0)
+        return rc;
+    if (opt->records_db) {
+        if ((rc = open_records(bench, opt->records_db, &own)) < 0)
+            goto done;
+        rig_bench_set_records(bench, own);
+        c.rec = own;
+    }
+    if (opt->image)
+        snprintf(image, sizeof image, "%s", opt->image);
+    else if ((rc = rig_flash_default_image(bench, image, sizeof image)) < 0)
+        goto done;
+    eol_image_id(image, c.firmware, sizeof c.firmware);
+    rig_bench_time(bench, &c.t_start);
+    fprintf(stderr, "eol: bench %s, %u positions, firmware %s\n", c.bench_name, c.n, c.firmware);
+
+    eol_flash_units(&c, image);
+    rc = run_phases(&c, opt->seal);
+
+    rig_bench_time(bench, &c.t_end);
+    judge(&c, opt->seal);
+    if (isnan(c.t_start))
+        c.t_start = c.t_end;
+    eol_record(&c, NULL, "eol.plan_virtual_s", c.t_end - c.t_start, "s", NAN, NAN, "INFO");
+    report(&c, opt);
+    for (unsigned i = 0; rc == 0 && i < c.n; i++)
+        if (!results[i].pass)
+            rc = 1;
+done:
+    eol_ctx_free(&c);
+    if (own) {
+        rig_bench_set_records(bench, prev);
+        rig_records_close(own);
+    }
+    return rc;
+}
