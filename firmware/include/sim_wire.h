@@ -45,7 +45,11 @@ struct sim_terminals {
     double freq_hz;
     struct sim_harmonic v_harm[SIM_MAX_HARMONICS];
     struct sim_harmonic i_harm[SIM_MAX_HARMONICS];
+    double ambient_c; /* the bench's temperature around the unit, degC (not the source's:
+                         benchd keeps it, SIM_AMBIENT_DEFAULT_C unless set) */
 };
+
+#define SIM_AMBIENT_DEFAULT_C 23.0 /* reference temperature, EN 50470-3 */
 
 struct sim_msg {
     uint32_t type;  /* enum sim_msg_type */

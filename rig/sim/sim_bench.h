@@ -75,6 +75,7 @@ struct sim_source {
     bool output;
     double energy_wh;   /* reference standard: exact integral since MEAS:ENER:RES */
     double energy_varh;
+    double ambient_c;   /* the bench's temperature, passed to the units with the terminals */
     int errors[SIM_ERROR_QUEUE];
     unsigned error_count;
 };

@@ -71,12 +71,14 @@ void sim_source_init(struct sim_source *src)
     src->error_count = 0;
     src->energy_wh = 0.0;
     src->energy_varh = 0.0;
+    src->ambient_c = SIM_AMBIENT_DEFAULT_C;
     reset_settings(src);
 }
 
 void sim_source_terminals(const struct sim_source *src, struct sim_terminals *out)
 {
     *out = src->set;
+    out->ambient_c = src->ambient_c;
     if (!src->output) {
         out->v_rms = 0.0;
         out->i_rms = 0.0;
