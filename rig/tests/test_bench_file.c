@@ -171,3 +171,42 @@ Test(bench_file, missing_file)
     cr_assert_eq(rig_bench_config_load("fixtures/benches/nope.ini", &cfg), -ENOENT);
     cr_expect(strstr(rig_last_error(), "fixtures/benches/nope.ini"), "%s", rig_last_error());
 }
+
+Test(bench_file, defect_is_read_and_passed_on)
+{
+    struct rig_bench_config *cfg = NULL;
+    write_file(GOOD_HEAD POS(1) "defect = wrong_shunt,1.25\n" POS(2));
+    cr_assert_eq(rig_bench_config_load(path, &cfg), 0, "%s", rig_last_error());
+    cr_expect_str_eq(cfg->pos[0].pub.defect, "wrong_shunt,1.25");
+    cr_expect_null(cfg->pos[1].pub.defect, "a good unit has none");
+    rig_bench_config_free(cfg);
+}
+
+Test(bench_file, unknown_defect_names_the_known_ones)
+{
+    expect_error(GOOD_HEAD POS(1) "defect = shorted_shunt\n" POS(2),
+                 (const char *const[]){"bench.ini:9", "defect = 'shorted_shunt'", "wrong_shunt",
+                                       "unstable_cal", NULL});
+    expect_error(GOOD_HEAD POS(1) "defect = rtc_drift,-5\n" POS(2),
+                 (const char *const[]){"bench.ini:9", "positive number", NULL});
+}
+
+Test(bench_file, defect_only_on_a_simulated_bench)
+{
+    expect_error("[bench]\nkind = hw\npositions = 1\n[source]\nport = /dev/ttyUSB0\n"
+                 "[position 1]\nmodel = C80-1M-V3\nrs485 = /dev/ttyUSB1\ndefect = dead_rs485\n",
+                 (const char *const[]){"[position 1] defect is for simulated units only", NULL});
+}
+
+Test(bench_file, model_and_serial_are_checked_when_read)
+{
+    expect_error(GOOD_HEAD "[position 1]\nmodel = C80-1M-V9\nserial = 24110001\n" POS(2),
+                 (const char *const[]){"bench.ini:6", "unknown model 'C80-1M-V9'", "B80-0W-01",
+                                       NULL});
+    expect_error(GOOD_HEAD "[position 1]\nmodel = C80-1M-V3\nserial = 24-11\n" POS(2),
+                 (const char *const[]){"bench.ini:6", "serial = '24-11' is not 1..99999999",
+                                       NULL});
+    expect_error(GOOD_HEAD POS(1) "[position 2]\nmodel = C80-1M-V3\nserial = 24110001\n",
+                 (const char *const[]){"bench.ini:9", "serial 24110001 is also position 1's",
+                                       NULL});
+}

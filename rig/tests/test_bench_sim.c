@@ -130,7 +130,7 @@ static pid_t benchd;
 static void up(void)
 {
     require_sim();
-    static const struct rig_sim_unit unit = {"C80-1M-V3", "24110001", 1, 38400};
+    static const struct rig_sim_unit unit = {"C80-1M-V3", "24110001", 1, 38400, NULL};
     snprintf(dir, sizeof dir, "/tmp/rig-test-sim-XXXXXX");
     cr_assert(mkdtemp(dir));
     struct rig_simbench_options opt = {.dir = dir, .speed = "0", .units = &unit, .unit_count = 1};
@@ -180,7 +180,7 @@ Test(bench_attached, close_switches_the_output_off, .init = up, .fini = down, .t
 
 Test(bench_attached, a_second_bench_in_the_same_dir_is_refused, .init = up, .fini = down)
 {
-    static const struct rig_sim_unit unit = {"C80-1M-V3", "24110009", 1, 38400};
+    static const struct rig_sim_unit unit = {"C80-1M-V3", "24110009", 1, 38400, NULL};
     struct rig_simbench_options opt = {.dir = dir, .speed = "0", .units = &unit, .unit_count = 1};
     pid_t pid;
     cr_expect_eq(rig_simbench_start(&opt, &pid), -EALREADY);

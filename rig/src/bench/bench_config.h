@@ -6,6 +6,7 @@
 #define RIG_BENCH_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "rig/bench.h"
 #include "rig/transport.h"
@@ -16,7 +17,7 @@ enum rig_bench_kind { RIG_BENCH_SIM = 1, RIG_BENCH_HW = 2 };
 
 struct rig_bench_config_position {
     struct rig_position pub; /* string members point at the owned copies below */
-    char *model, *serial, *rs485, *pulse[2], *supply, *swd, *swd_serial;
+    char *model, *serial, *rs485, *pulse[2], *supply, *swd, *swd_serial, *defect;
     int line;                /* of its [position N] header, 0 if not seen */
     unsigned keys_seen;      /* bit per known key, to catch duplicates */
 };
@@ -48,6 +49,13 @@ int rig_bench_config_load_json(const char *dir, struct rig_bench_config **out);
 
 /* rig_bench_config_free — free; NULL is ignored. */
 void rig_bench_config_free(struct rig_bench_config *cfg);
+
+/*
+ * rig_bench_check_defect — is spec "NAME[,PARAM]" a defect the simulator
+ * knows (firmware/include/sim_defects.h) with a positive finite PARAM?
+ * Returns 0, or -EINVAL with why (the known names) in why.
+ */
+int rig_bench_check_defect(const char *spec, char *why, size_t len);
 
 /* Point each position's public strings at its owned copies (after loading). */
 void rig_bench_config_finish(struct rig_bench_config *cfg);

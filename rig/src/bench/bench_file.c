@@ -6,8 +6,11 @@
  *   [source]      port (hw: /dev/ttyUSB0; sim), baud, driver = scpi,
  *                 transport = auto | termios | serialport
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
- *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial
- * Anything unknown or malformed is an error naming file:line and the key.
+ *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial,
+ *                 defect (sim only: NAME[,PARAM], firmware/include/sim_defects.h)
+ * Anything unknown or malformed is an error naming file:line and the key;
+ * so is a model that is not a MED2 model, a simulated unit's serial that is
+ * not 1..99999999, and two positions with one serial.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -18,15 +21,18 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bench/bench_config.h"
 #include "base/error_internal.h"
+#include "bench/bench_config.h"
+#include "rig/error.h"
+#include "rig/models.h"
+#include "sim_defects.h"
 
 static const char *const bench_keys[] = {"name", "kind", "positions", NULL};
 static const char *const source_keys[] = {"port", "baud", "driver", "transport", NULL};
 static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
                                             "baud",   "parity", "stop",   "pulse1",
                                             "pulse2", "supply", "swd",    "swd_serial",
-                                            NULL};
+                                            "defect", NULL};
 
 enum section { SEC_NONE, SEC_BENCH, SEC_SOURCE, SEC_POSITION };
 
@@ -235,8 +241,50 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
                                     "gpiochip0:17", number, name, value);
         return set_string(p, k == 9 ? &pos->supply : &pos->pulse[k - 7], value);
     case 10: return set_string(p, &pos->swd, value);
-    default: return set_string(p, &pos->swd_serial, value);
+    case 11: return set_string(p, &pos->swd_serial, value);
+    default: {
+        char why[256];
+        if (rig_bench_check_defect(value, why, sizeof why) < 0)
+            return fail(p, p->line, "[position %u] defect = '%s': %s", number, value, why);
+        return set_string(p, &pos->defect, value);
     }
+    }
+}
+
+#define DEFECT_NAME(id, name, param, what) name,
+static const char *const defect_names[] = {SIM_DEFECTS(DEFECT_NAME) NULL};
+#undef DEFECT_NAME
+
+int rig_bench_check_defect(const char *spec, char *why, size_t len)
+{
+    size_t n = strcspn(spec, ",");
+    int k = -1;
+    for (int i = 0; defect_names[i]; i++)
+        if (strlen(defect_names[i]) == n && strncmp(defect_names[i], spec, n) == 0)
+            k = i;
+    if (k < 0) {
+        char known[512];
+        join_keys(defect_names, known, sizeof known);
+        snprintf(why, len, "not a defect the simulator knows — known: %s", known);
+        return -EINVAL;
+    }
+    if (spec[n] == ',') {
+        char *end;
+        double v = strtod(spec + n + 1, &end);
+        if (end == spec + n + 1 || *end || !(v > 0.0) || v > 1e9) {
+            snprintf(why, len, "the parameter after the comma must be a positive number");
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* A simulated unit's serial: the factory block's 1..99999999, digits only. */
+static bool valid_serial(const char *s)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    return isdigit((unsigned char)s[0]) && !*end && v >= 1 && v <= 99999999ul;
 }
 
 static int on_value(void *user, const char *section, const char *name, const char *value)
@@ -342,10 +390,23 @@ static int check(struct parse *p)
         if (!pos->model)
             return fail(p, pos->line, "[position %u] model is missing, e.g. model = C80-1M-V3",
                         i + 1);
+        struct rig_model_info info;
+        if (rig_model_info(pos->model, &info) < 0)
+            return fail(p, pos->line, "[position %u] %s", i + 1, rig_last_error());
+        if (pos->defect && cfg->kind != RIG_BENCH_SIM)
+            return fail(p, pos->line, "[position %u] defect is for simulated units only (kind = "
+                                      "sim)", i + 1);
         if (cfg->kind == RIG_BENCH_SIM) {
             if (!pos->serial)
                 return fail(p, pos->line, "[position %u] serial is missing (a simulated unit "
                                           "needs one, e.g. serial = 24110001)", i + 1);
+            if (!valid_serial(pos->serial))
+                return fail(p, pos->line, "[position %u] serial = '%s' is not 1..99999999 (the "
+                                          "factory block's eight digits)", i + 1, pos->serial);
+            for (unsigned j = 0; j < i; j++)
+                if (cfg->pos[j].serial && strcmp(cfg->pos[j].serial, pos->serial) == 0)
+                    return fail(p, pos->line, "[position %u] serial %s is also position %u's: "
+                                              "every unit has its own", i + 1, pos->serial, j + 1);
             if (pos->rs485 && strcmp(pos->rs485, "sim") != 0)
                 return fail(p, pos->line, "[position %u] rs485 = '%s' in a kind = sim bench — "
                                           "use rs485 = sim or kind = hw", i + 1, pos->rs485);
@@ -422,6 +483,7 @@ void rig_bench_config_finish(struct rig_bench_config *cfg)
         pos->pub.supply = pos->supply;
         pos->pub.swd = pos->swd;
         pos->pub.swd_serial = pos->swd_serial;
+        pos->pub.defect = pos->defect;
     }
 }
 
@@ -439,6 +501,7 @@ void rig_bench_config_free(struct rig_bench_config *cfg)
         free(pos->supply);
         free(pos->swd);
         free(pos->swd_serial);
+        free(pos->defect);
     }
     free(cfg->file);
     free(cfg->name);

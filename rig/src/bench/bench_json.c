@@ -3,7 +3,7 @@
  * (benchd) says about itself, with jansson:
  *   {"control": "<unix socket>", "source": {"tty": "<pty>"},
  *    "units": [{"position": 1, "model": "...", "serial": "...", "rs485": "<pty>",
- *               "slave": 1, "baud": 38400}, ...]}
+ *               "slave": 1, "baud": 38400[, "defect": "NAME[,PARAM]"]}, ...]}
  */
 #include <errno.h>
 #include <jansson.h>
@@ -91,6 +91,11 @@ int rig_bench_config_load_json(const char *dir, struct rig_bench_config **out)
                      "units[%zu] lacks one of model, serial, rs485 (strings), slave, baud "
                      "(integers)", i);
             rc = bad(path, what);
+            goto out;
+        }
+        const char *defect = json_string_value(json_object_get(u, "defect"));
+        if (defect && !(pos->defect = strdup(defect))) {
+            rc = rig_error_set(-ENOMEM, "out of memory");
             goto out;
         }
         pos->pub.number = (unsigned)(i + 1);

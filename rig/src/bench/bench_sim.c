@@ -129,7 +129,7 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
     }
     for (unsigned i = 0; i < file_cfg->positions; i++) {
         const struct rig_position *p = &file_cfg->pos[i].pub;
-        units[i] = (struct rig_sim_unit){p->model, p->serial, p->slave, p->baud};
+        units[i] = (struct rig_sim_unit){p->model, p->serial, p->slave, p->baud, p->defect};
     }
     struct rig_simbench_options opt = {
         .dir = tmpl,

@@ -51,7 +51,7 @@ static int sim_up(const char *dir, unsigned units, const char *model, const char
         cli_fail("sim up", NULL, "cannot create %s: %s", dir, strerror(errno));
     for (unsigned i = 0; i < units; i++) {
         snprintf(serials[i], sizeof serials[i], "%lu", SIM_FIRST_SERIAL + i);
-        u[i] = (struct rig_sim_unit){model, serials[i], SIM_SLAVE, SIM_BAUD};
+        u[i] = (struct rig_sim_unit){model, serials[i], SIM_SLAVE, SIM_BAUD, NULL};
     }
     struct rig_simbench_options opt = {
         .dir = dir, .image = image, .speed = speed, .units = u, .unit_count = units, .detach = true,

@@ -193,13 +193,16 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
     snprintf(json, sizeof json, "%s/bench.json", dir);
     snprintf(logfile, sizeof logfile, "%s/benchd.log", dir);
 
-    /* argv: benchd --dir D --image I --speed S (--unit M,S,SLAVE,BAUD)... */
-    size_t argc = 7 + 2 * (size_t)opt->unit_count + 1;
+    /* argv: benchd --dir D --image I --speed S (--unit M,S,SLAVE,BAUD)...
+     *       (--defect N:NAME[,PARAM])... */
+    size_t argc = 7 + 4 * (size_t)opt->unit_count + 1;
     char **argv = calloc(argc, sizeof *argv);
     char (*units)[160] = calloc(opt->unit_count, sizeof *units);
-    if (!argv || !units) {
+    char (*defects)[96] = calloc(opt->unit_count, sizeof *defects);
+    if (!argv || !units || !defects) {
         free(argv);
         free(units);
+        free(defects);
         return rig_error_set(-ENOMEM, "out of memory");
     }
     size_t a = 0;
@@ -215,6 +218,11 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
         snprintf(units[i], sizeof units[i], "%s,%s,%d,%d", u->model, u->serial, u->slave, u->baud);
         argv[a++] = "--unit";
         argv[a++] = units[i];
+        if (u->defect) {
+            snprintf(defects[i], sizeof defects[i], "%u:%s", i + 1, u->defect);
+            argv[a++] = "--defect";
+            argv[a++] = defects[i];
+        }
     }
     argv[a] = NULL;
 
@@ -223,6 +231,7 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
         int e = errno;
         free(argv);
         free(units);
+        free(defects);
         return rig_error_set(-e, "cannot create %s: %s", logfile, strerror(e));
     }
     pid_t parent = getpid();
@@ -232,6 +241,7 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
         close(log);
         free(argv);
         free(units);
+        free(defects);
         return rig_error_set(-e, "cannot start benchd: fork: %s", strerror(e));
     }
     if (pid == 0) {
@@ -259,6 +269,7 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
     close(log);
     free(argv);
     free(units);
+    free(defects);
 
     for (long i = 0; i < (long)(RIG_SIMBENCH_READY_S * 1e9 / POLL_INTERVAL_NS); i++) {
         /* benchd writes bench.json, then benchd.pid: ready when both are
