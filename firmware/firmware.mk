@@ -91,6 +91,17 @@ $(FW_METROLOGY_COST): $(BUILD)/firmware/tools/metrology_cost.o $(FW_CORE_LIB)
 
 $(BUILD)/firmware/tools/metrology_cost.o: HOST_CFLAGS += -Ifirmware/core
 
+# ---- modbus_cost: host instructions per Modbus request, under callgrind
+# (make bench, scripts/bench.sh) ----
+FW_MODBUS_COST := $(BUILD)/firmware/tools/modbus_cost
+BENCH_BINS += $(FW_MODBUS_COST)
+
+$(FW_MODBUS_COST): $(BUILD)/firmware/tools/modbus_cost.o $(BUILD)/firmware/tools/hal_null.o \
+                   $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
+
+$(BUILD)/firmware/tools/modbus_cost.o $(BUILD)/firmware/tools/hal_null.o: HOST_CFLAGS += -Ifirmware/core
+
 # ---- cm4-link: the same core, cross-compiled and linked for a Cortex-M4F ----
 # Linked without nosys.specs: a core that used anything host-only (heap,
 # stdio, time, files) would need a syscall stub (_sbrk, _write, ...) that

@@ -53,10 +53,6 @@ t1=$(now)
 "$rig" sim down --dir "$day_dir" >/dev/null
 echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 
-# --- energy_register_error_mwh: the energy registers against an independent
-# integral of the same powers over a simulated week (firmware/tools) ---
-"$build/firmware/tools/energy_week" | grep '^BENCH'
-
 # --- metrology_instr_per_sample: host instructions per ADC sample of
 # meter_on_samples (metrology with calibration, THD, energy, both pulse
 # outputs): callgrind's inclusive cost of meter_on_samples over N samples,
@@ -74,14 +70,23 @@ elf=$build/firmware/cm4f/med2.elf
 arm-none-eabi-size -B "$elf" | awk 'NR == 2 {
     printf "BENCH fw_flash_bytes %d bytes\nBENCH fw_ram_bytes %d bytes\n", $1 + $2, $2 + $3 }'
 
-# --- Modbus: the firmware's slave against libmodbus's server on a pty, and
-# the transactions of a whole-map read (rig/perf/modbus_speed.c) ---
-# Pinned to one core: client, libmodbus's server thread and the firmware's
-# process then share it alike, so the ratio compares what each server costs
-# rather than where the scheduler happened to wake it (unpinned, the
-# in-process server thread is woken on the client's core more often: the
-# same firmware measured 0.89 interleaved, 0.97-1.11 one after the other).
-taskset -c 0 "$build/rig/perf/modbus_speed" --image "$RIG_FIRMWARE_IMAGE"
+# --- Modbus: the firmware's cost per request — callgrind's inclusive count
+# of the core's request path (meter_on_uart_rx + meter_on_uart_idle) for a
+# 20-register read of the runtime block and a 125-register read of the
+# energy block, divided by the requests (firmware/tools/modbus_cost.c); and
+# the transactions of a whole-map read (rig/perf/modbus_map.c) ---
+mb_n=20000
+for req in "20 0" "125 300"; do
+    set -- $req
+    cg_out=$(mktemp /tmp/med2-callgrind.XXXXXX)
+    valgrind --tool=callgrind --callgrind-out-file="$cg_out" \
+        "$build/firmware/tools/modbus_cost" "$1" "$2" "$mb_n" >/dev/null 2>&1
+    callgrind_annotate --inclusive=yes "$cg_out" 2>/dev/null | awk -v n="$mb_n" -v regs="$1" '
+        /:meter_on_uart_rx / || /:meter_on_uart_idle / { gsub(",", "", $1); sum += $1 }
+        END { printf "BENCH modbus_request_instr_%sregs %.0f instructions\n", regs, sum / n }'
+    rm -f "$cg_out"
+done
+"$build/rig/perf/modbus_map" --bench fixtures/benches/sim.ini
 
 # --- max_error_ratio, max_reactive_error_ratio: max |error| / limit over the
 # class C load points and the IEC 62053-23 class 2 reactive points on 20
