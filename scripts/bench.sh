@@ -53,6 +53,12 @@ t1=$(now)
 "$rig" sim down --dir "$day_dir" >/dev/null
 echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 
+# --- energy_day_error_ratio: calibrated units' energy registers against the
+# source's reference energy over a simulated day of varying load, power
+# factor and harmonics, in fractions of the class C limit (rig/perf/energy_day.c) ---
+"$build/rig/perf/energy_day" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: energy_day failed (run it alone to see why)" >&2
+
 # --- metrology_instr_per_sample: host instructions per ADC sample of
 # meter_on_samples (metrology with calibration, THD, energy, both pulse
 # outputs): callgrind's inclusive cost of meter_on_samples over N samples,
