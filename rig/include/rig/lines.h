@@ -44,6 +44,15 @@ int rig_pulse_count(struct rig_bench *bench, unsigned position, unsigned output,
 int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse_edge *edges,
                     size_t max, size_t *n);
 
+/*
+ * rig_pulse_level — whether pulse output (1 or 2) of position is active now
+ * (*active 1) or released (0): a stuck output shows here and not in counts.
+ * Returns 0, -EINVAL (no such position/output), -ENOTSUP (a real bench's
+ * lines report edges, not levels, for now), -EIO.
+ */
+int rig_pulse_level(struct rig_bench *bench, unsigned position, unsigned output,
+                    unsigned *active);
+
 #ifdef __cplusplus
 }
 #endif

@@ -214,6 +214,17 @@ int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse
     return bench->drv->pulse_edges(bench, position, edges, max, n);
 }
 
+int rig_pulse_level(struct rig_bench *bench, unsigned position, unsigned output,
+                    unsigned *active)
+{
+    if (!rig_bench_position(bench, position))
+        return no_position(bench, position);
+    if (output < 1 || output > 2)
+        return rig_error_set(-EINVAL, "position %u: pulse output %u — outputs are 1 and 2",
+                             position, output);
+    return bench->drv->pulse_level(bench, position, output, active);
+}
+
 int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path)
 {
     char image[PATH_MAX];

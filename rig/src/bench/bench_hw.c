@@ -54,6 +54,15 @@ static int hw_pulse_edges(struct rig_bench *b, unsigned position, struct rig_pul
                          position, b->cfg->name);
 }
 
+static int hw_pulse_level(struct rig_bench *b, unsigned position, unsigned output,
+                          unsigned *active)
+{
+    (void)active;
+    return rig_error_set(-ENOTSUP, "position %u: bench %s reads pulse output %u's edges, not "
+                                   "its level, for now",
+                         position, b->cfg->name, output);
+}
+
 static int hw_flash(struct rig_bench *b, unsigned position, const char *image)
 {
     const struct rig_position *pos = &b->cfg->pos[position - 1].pub;
@@ -77,6 +86,7 @@ static const struct rig_bench_driver hw_driver = {
     .time = hw_time,
     .pulse_input = hw_pulse_input,
     .pulse_edges = hw_pulse_edges,
+    .pulse_level = hw_pulse_level,
     .flash = hw_flash,
     .default_image = hw_default_image,
     .release = hw_release,

@@ -32,6 +32,9 @@ struct rig_bench_driver {
     /* Take position's timestamped edges (rig_pulse_edges). */
     int (*pulse_edges)(struct rig_bench *b, unsigned position, struct rig_pulse_edge *edges,
                        size_t max, size_t *n);
+    /* Is output of position active now (rig_pulse_level)? */
+    int (*pulse_level)(struct rig_bench *b, unsigned position, unsigned output,
+                       unsigned *active);
     /* Flash an existing, absolute image path into position. */
     int (*flash)(struct rig_bench *b, unsigned position, const char *image);
     /* rig_flash_default_image. */

@@ -64,6 +64,17 @@ static int sim_pulse_edges(struct rig_bench *b, unsigned position, struct rig_pu
     return 0;
 }
 
+static int sim_pulse_level(struct rig_bench *b, unsigned position, unsigned output,
+                           unsigned *active)
+{
+    uint64_t rising, last_rise, last_fall;
+    int rc = rig_simctl_count(b->ctl, position, output, &rising, &last_rise, &last_fall);
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: pulse output %u", position, output);
+    *active = rising > 0 && last_rise >= last_fall;
+    return 0;
+}
+
 static int sim_flash(struct rig_bench *b, unsigned position, const char *image)
 {
     return rig_flash_sim(b->ctl, position, image, NULL, 0);
@@ -91,6 +102,7 @@ static const struct rig_bench_driver sim_driver = {
     .time = sim_time,
     .pulse_input = sim_pulse_input,
     .pulse_edges = sim_pulse_edges,
+    .pulse_level = sim_pulse_level,
     .flash = sim_flash,
     .default_image = sim_default_image,
     .release = sim_release,

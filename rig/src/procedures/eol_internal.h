@@ -172,6 +172,13 @@ void eol_point_buf_free(struct eol_point_buf *b);
 /* The active power of a point, W. */
 double eol_point_watts(const struct rig_point *pt);
 
+/* ---- eol_precheck.c ---- */
+
+/* One steady load; units showing a factory defect leave the run with a
+ * reason naming it. The source is off afterwards. Returns 0 or the rack's
+ * abort code. */
+int eol_precheck_units(struct eol_ctx *c);
+
 /* ---- eol_calibrate.c, eol_verify.c ---- */
 
 int eol_calibrate_units(struct eol_ctx *c);

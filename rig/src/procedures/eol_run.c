@@ -33,7 +33,10 @@ static int open_records(struct rig_bench *bench, const char *path, struct rig_re
 static int run_phases(struct eol_ctx *c, bool seal)
 {
     eol_find_sealed(c);
-    int rc = eol_calibrate_units(c);
+    int rc = eol_precheck_units(c);
+    if (rc < 0)
+        return rc;
+    rc = eol_calibrate_units(c);
     if (rc < 0)
         return rc;
     for (unsigned i = 0; i < c->n; i++)

@@ -198,6 +198,8 @@ static int probe_unit(struct eol_ctx *c, struct eol_unit *u, void *arg)
     if (rc == -ETIMEDOUT && !u->model.rs485)
         return rig_error_set(rc, "the factory port is silent: the unit is sealed (a sealed unit "
                                  "without RS485 answers nothing) or not connected");
+    if (rc == -ETIMEDOUT)
+        return rig_error_prefix(rc, "no answer on RS485 (a dead transceiver, or the wiring)");
     if (rc < 0)
         return rc;
     u->sealed_before = (st & MED2_FACTORY_SEALED) != 0;

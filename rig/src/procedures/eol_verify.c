@@ -115,6 +115,25 @@ static void take_errors(struct eol_ctx *c, const struct rig_point *pt,
     }
 }
 
+/*
+ * A unit that reads right up to Iref and low only at high currents has an
+ * AFE (or a sensor) that saturates below Imax: say so rather than "out of
+ * limits at Imax".
+ */
+#define SATURATION_FROM_IMAX_FRACTION 0.5
+
+static bool saturates(const struct eol_unit *u, unsigned worst_k)
+{
+    const struct rig_currents *cur = &u->table.currents;
+    if (u->table.points[worst_k].pt.amps < SATURATION_FROM_IMAX_FRACTION * cur->imax ||
+        u->verify[worst_k].error >= 0.0)
+        return false;
+    for (unsigned k = 0; k < u->table.count; k++)
+        if (u->table.points[k].pt.amps <= cur->iref && u->verify[k].ratio > 1.0)
+            return false;
+    return true;
+}
+
 /* Each unit's verdict: every point measured and within its limit. */
 static void judge(struct eol_ctx *c)
 {
@@ -139,7 +158,11 @@ static void judge(struct eol_ctx *c)
         }
         u->res->worst_error_ratio = worst;
         u->res->verified = all && worst <= 1.0;
-        if (all && worst > 1.0 && worst_k >= 0)
+        if (all && worst > 1.0 && worst_k >= 0 && saturates(u, (unsigned)worst_k))
+            eol_fail_unit(u, "current channel saturates: %+.2f %% at %s, within limits up to "
+                             "Iref",
+                          u->verify[worst_k].error * 100.0, u->table.points[worst_k].name);
+        else if (all && worst > 1.0 && worst_k >= 0)
             eol_fail_unit(u, "verification: %+.3f %% at %s, limit +-%.1f %%",
                           u->verify[worst_k].error * 100.0, u->table.points[worst_k].name,
                           u->table.points[worst_k].mpe * 100.0);
