@@ -5,6 +5,8 @@
 #   make test      every test, built with ASan/UBSan, on the simulated bench
 #   make run       the current end-to-end suite on a simulated bench, with summary
 #   make bench     performance figures, lines "BENCH <name> <value> <unit>"
+#   make false-rejects  1000 good simulated units through the EOL (~5 min):
+#                  false_reject_count, which make bench leaves out for time
 #   make fuzz      a long libFuzzer run on the Modbus frame handler
 #                  (FUZZ_SECONDS, FUZZ_RUNS; see firmware/fuzz/fuzz.mk)
 #   make clean
@@ -31,7 +33,7 @@ CORE_CFLAGS := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include -Ifirmware
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include
 HOST_LDFLAGS := $(SANFLAGS)
 
-.PHONY: all setup firmware rig test run bench clean check check-build fuzz
+.PHONY: all setup firmware rig test run bench clean check check-build fuzz false-rejects
 .DEFAULT_GOAL := all
 
 all: firmware rig
@@ -87,6 +89,11 @@ run: setup
 bench: setup
 	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build
 	@scripts/bench.sh "$(TEST_ENV)" $(BUILD)
+
+# 50 racks of 20 good units, each its own serial (rig/perf/false_rejects.c).
+false-rejects: setup
+	$(MAKE) --no-print-directory all $(BUILD)/rig/perf/false_rejects
+	@$(TEST_ENV) $(BUILD)/rig/perf/false_rejects --racks $${RACKS:-50} 2>&1 | grep -v '^eol:'
 
 clean:
 	rm -rf build reports/latest

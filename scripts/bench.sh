@@ -108,6 +108,14 @@ done
 "$build/rig/perf/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
     echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
 
+# --- defect_classes, defect_coverage: a rack with one injected factory
+# defect per position (and two good units) through the EOL: defective units
+# rejected with a reason naming their defect, never sealed
+# (rig/perf/defect_coverage.c). false_reject_count has its own target,
+# make false-rejects (1000 good units, ~5 min). ---
+"$build/rig/perf/defect_coverage" 2>&1 | grep -v '^eol:' | grep -v '^defect_coverage:' ||
+    echo "bench: defect_coverage: a defect was missed or a good unit rejected (run it alone)" >&2
+
 # --- fuzz_execs: executions of a fuzz run on the Modbus frame handler that
 # found no crash. `make fuzz` runs the long one (FUZZ_SECONDS, 600 s by
 # default, >= 10 000 000 executions); this is a shorter run of the same

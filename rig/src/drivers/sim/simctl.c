@@ -1,10 +1,15 @@
 /*
  * simctl.c — the client of benchd's control socket: one request per line,
- * one reply line "OK ..." or "ERR <message>".
+ * one reply line "OK ..." or "ERR <message>" (EDGES: then n lines).
+ *
+ * One client may be used from several threads (the EOL reads each
+ * position's edges from its own thread): a request and its whole reply are
+ * one transaction under the client's lock, so replies never interleave.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +25,7 @@
 #define SIMCTL_LINE_MAX 1024
 
 struct rig_simctl {
+    pthread_mutex_t lock; /* held for a request and its whole reply */
     int fd;
     char *path;
     char buf[4096];
@@ -50,6 +56,7 @@ int rig_simctl_open(const char *path, struct rig_simctl **out)
         close(fd);
         return rig_error_set(-ENOMEM, "out of memory");
     }
+    pthread_mutex_init(&ctl->lock, NULL);
     ctl->fd = fd;
     *out = ctl;
     return 0;
@@ -59,6 +66,7 @@ void rig_simctl_close(struct rig_simctl *ctl)
 {
     if (!ctl)
         return;
+    pthread_mutex_destroy(&ctl->lock);
     close(ctl->fd);
     free(ctl->path);
     free(ctl);
@@ -151,6 +159,21 @@ int rig_simctl_request(struct rig_simctl *ctl, int timeout_ms, char *reply, size
 {
     va_list ap;
     va_start(ap, fmt);
+    pthread_mutex_lock(&ctl->lock);
+    int rc = vrequest(ctl, timeout_ms, reply, reply_len, fmt, ap);
+    pthread_mutex_unlock(&ctl->lock);
+    va_end(ap);
+    return rc;
+}
+
+/* A request without taking the lock (the caller holds it). */
+static int request_locked(struct rig_simctl *ctl, int timeout_ms, char *reply, size_t reply_len,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int request_locked(struct rig_simctl *ctl, int timeout_ms, char *reply, size_t reply_len,
+                          const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
     int rc = vrequest(ctl, timeout_ms, reply, reply_len, fmt, ap);
     va_end(ap);
     return rc;
@@ -226,14 +249,14 @@ int rig_simctl_count(struct rig_simctl *ctl, unsigned position, unsigned output,
     return 0;
 }
 
-int rig_simctl_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
-                     size_t max, size_t *n)
+static int read_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
+                      size_t max, size_t *n)
 {
     char reply[64];
     char line[128];
     uint64_t count;
-    int rc = rig_simctl_request(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "EDGES %u",
-                                position);
+    int rc = request_locked(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "EDGES %u",
+                            position);
     if (rc < 0)
         return rc;
     if ((rc = parse_u64(reply, &count, "EDGES", NULL)) < 0)
@@ -252,6 +275,15 @@ int rig_simctl_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_e
     }
     *n = stored;
     return 0;
+}
+
+int rig_simctl_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
+                     size_t max, size_t *n)
+{
+    pthread_mutex_lock(&ctl->lock);
+    int rc = read_edges(ctl, position, edges, max, n);
+    pthread_mutex_unlock(&ctl->lock);
+    return rc;
 }
 
 int rig_simctl_shutdown(struct rig_simctl *ctl)
