@@ -53,6 +53,27 @@ struct rig_position {
  */
 int rig_bench_open(const char *bench_file, struct rig_bench **out);
 
+/* How to open a bench. */
+struct rig_bench_options {
+    /* Every client holds its bench's lock from open to close (one user at
+     * a time; a crashed client frees it). How long to wait for a bench
+     * another client holds: 0 fails at once with -EBUSY ("bench NAME in use
+     * by PID on HOST since T"). */
+    double lock_wait_s;
+};
+
+/*
+ * rig_bench_open_with / rig_bench_attach_with — rig_bench_open and
+ * rig_bench_attach with options (NULL: the defaults above). The lock is a
+ * file: DIR/bench.lock of a simulated bench, $RIG_LOCK_DIR/NAME.lock
+ * (default /run/lock/med2-rig) of a bench file's hw bench.
+ * Returns as those, or -EBUSY (another client holds the bench).
+ */
+int rig_bench_open_with(const char *bench_file, const struct rig_bench_options *opt,
+                        struct rig_bench **out);
+int rig_bench_attach_with(const char *sim_dir, const struct rig_bench_options *opt,
+                          struct rig_bench **out);
+
 /*
  * rig_bench_attach — attach to a simulated bench started by
  * `rig sim up --dir DIR` (reads DIR/bench.json).

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/error_internal.h"
+#include "base/lock.h"
 #include "bench/bench_internal.h"
 #include "drivers/lines/lines_internal.h"
 #include "rig/error.h"
@@ -30,28 +32,68 @@ static void release(struct rig_bench *b)
     rig_source_close(b->source);
     if (b->drv)
         b->drv->release(b);
+    rig_lock_drop(b->lock_fd);
     rig_bench_config_free(b->cfg);
     free(b);
 }
 
-int rig_bench_open(const char *bench_file, struct rig_bench **out)
+static const struct rig_bench_options defaults;
+
+/* Take lock file path for the bench called name. */
+static int take_lock(struct rig_bench *b, const char *path, const char *name,
+                     const struct rig_bench_options *opt)
+{
+    char what[300];
+    snprintf(what, sizeof what, "bench %s", name);
+    return rig_lock_take(path, what, opt->lock_wait_s, &b->lock_fd);
+}
+
+static struct rig_bench *new_bench(void)
+{
+    struct rig_bench *b = calloc(1, sizeof *b);
+    if (b)
+        b->lock_fd = -1;
+    else
+        rig_error_set(-ENOMEM, "out of memory");
+    return b;
+}
+
+/* A real bench's lock, taken before any instrument is touched. */
+static int lock_hw(struct rig_bench *b, const struct rig_bench_options *opt)
+{
+    char path[4096];
+    int rc = rig_bench_lock_path(b->cfg, NULL, path, sizeof path);
+    return rc < 0 ? rc : take_lock(b, path, b->cfg->name, opt);
+}
+
+int rig_bench_open_with(const char *bench_file, const struct rig_bench_options *opt,
+                        struct rig_bench **out)
 {
     struct rig_bench_config *file_cfg;
     *out = NULL;
+    if (!opt)
+        opt = &defaults;
     int rc = rig_bench_config_load(bench_file, &file_cfg);
     if (rc < 0)
         return rc;
-    struct rig_bench *b = calloc(1, sizeof *b);
+    struct rig_bench *b = new_bench();
     if (!b) {
         rig_bench_config_free(file_cfg);
-        return rig_error_set(-ENOMEM, "out of memory");
+        return -ENOMEM;
     }
     if (file_cfg->kind == RIG_BENCH_SIM) {
+        /* a private bench of its own: its lock is never contended, but it
+         * is the same object any client of a directory bench takes */
         rc = rig_bench_sim_open(b, file_cfg);
+        char path[4096];
+        if (rc == 0 && (rc = rig_bench_lock_path(b->cfg, b->sim_dir, path, sizeof path)) == 0)
+            rc = take_lock(b, path, b->cfg->name, opt);
         rig_bench_config_free(file_cfg);
     } else {
         b->cfg = file_cfg;
-        rc = rig_bench_hw_open(b);
+        rc = lock_hw(b, opt);
+        if (rc == 0)
+            rc = rig_bench_hw_open(b);
     }
     if (rc < 0) {
         if (b->source)
@@ -63,19 +105,39 @@ int rig_bench_open(const char *bench_file, struct rig_bench **out)
     return 0;
 }
 
-int rig_bench_attach(const char *sim_dir, struct rig_bench **out)
+int rig_bench_open(const char *bench_file, struct rig_bench **out)
+{
+    return rig_bench_open_with(bench_file, NULL, out);
+}
+
+int rig_bench_attach_with(const char *sim_dir, const struct rig_bench_options *opt,
+                          struct rig_bench **out)
 {
     *out = NULL;
-    struct rig_bench *b = calloc(1, sizeof *b);
+    if (!opt)
+        opt = &defaults;
+    struct rig_bench *b = new_bench();
     if (!b)
-        return rig_error_set(-ENOMEM, "out of memory");
-    int rc = rig_bench_sim_attach(b, sim_dir);
+        return -ENOMEM;
+    /* The lock first: nothing of the bench is touched while another holds it. */
+    char path[4096];
+    struct rig_bench_config named = {.name = (char *)sim_dir};
+    int rc = rig_bench_lock_path(&named, sim_dir, path, sizeof path);
+    if (rc == 0 && access(sim_dir, F_OK) == 0)
+        rc = take_lock(b, path, sim_dir, opt);
+    if (rc == 0)
+        rc = rig_bench_sim_attach(b, sim_dir);
     if (rc < 0) {
         release(b);
         return rc;
     }
     *out = b;
     return 0;
+}
+
+int rig_bench_attach(const char *sim_dir, struct rig_bench **out)
+{
+    return rig_bench_attach_with(sim_dir, NULL, out);
 }
 
 void rig_bench_close(struct rig_bench *bench)

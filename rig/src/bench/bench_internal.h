@@ -57,7 +57,14 @@ struct rig_bench {
     char *sim_dir;               /* the directory of bench.json */
     /* real */
     int64_t t0_ns;               /* CLOCK_MONOTONIC at open */
+    int lock_fd;                 /* the bench's lock (bench_lock.c), -1 if none */
 };
+
+/* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's
+ * directory; else the bench file's name in $RIG_LOCK_DIR or
+ * /run/lock/med2-rig). Taken with base/lock.h. */
+int rig_bench_lock_path(const struct rig_bench_config *cfg, const char *sim_dir, char *buf,
+                        size_t len);
 
 /* bench_sim.c: a private simulated bench for a kind = sim bench file
  * (file_cfg is the caller's), or the running one in dir. */

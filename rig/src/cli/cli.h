@@ -16,7 +16,15 @@
 struct cli_target {
     const char *dir;
     const char *bench_file;
+    double wait_s; /* --wait: how long to wait for a bench another client holds */
 };
+
+/* --wait SECONDS, the same on every verb that opens a bench. */
+#define CLI_WAIT_OPTION {"wait", required_argument, NULL, 'W'}
+#define CLI_WAIT_HELP                                                                      \
+    "--wait SECONDS  wait that long for a bench another client is using (default: fail\n"   \
+    "at once, naming who has it)\n"
+double cli_wait(const char *verb, const char *text);
 
 /*
  * Open the target's bench and arm the safety net: from here until

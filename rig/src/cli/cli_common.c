@@ -60,16 +60,25 @@ struct rig_bench *cli_open(const char *verb, const struct cli_target *t)
     int rc;
     if (t->dir && t->bench_file)
         cli_usage(verb, "give --dir or --bench, not both");
+    const struct rig_bench_options opt = {.lock_wait_s = t->wait_s};
     if (t->dir)
-        rc = rig_bench_attach(t->dir, &bench);
+        rc = rig_bench_attach_with(t->dir, &opt, &bench);
     else if (t->bench_file)
-        rc = rig_bench_open(t->bench_file, &bench);
+        rc = rig_bench_open_with(t->bench_file, &opt, &bench);
     else
         cli_usage(verb, "which bench? give --dir DIR (a rig sim up bench) or --bench FILE");
     if (rc < 0)
         cli_fail(verb, NULL, "%s", rig_last_error());
     arm(bench);
     return bench;
+}
+
+double cli_wait(const char *verb, const char *text)
+{
+    double s = cli_number(verb, "--wait", text);
+    if (!(s >= 0.0))
+        cli_usage(verb, "--wait must be a number of seconds >= 0");
+    return s;
 }
 
 void cli_done(struct rig_bench *bench)

@@ -10,20 +10,20 @@
 
 static void help(void)
 {
-    printf("usage: rig flash (--dir DIR | --bench FILE) [--position N|all] [IMAGE]\n\n"
+    printf("usage: rig flash (--dir DIR | --bench FILE) [--wait S] [--position N|all] [IMAGE]\n\n"
            "Flashes IMAGE into position N, or every position (all, the default), and\n"
            "restarts the unit. On a simulated bench IMAGE defaults to $RIG_FIRMWARE_IMAGE\n"
            "or ../firmware/native/med2-native beside this executable, and benchd copies it\n"
            "into the position's slot and checks its hash. On a real bench IMAGE is\n"
            "required (the MCU build); OpenOCD programs it over SWD (the bench file's swd\n"
            "and swd_serial).\n"
-           CLI_OUTPUT_HELP);
+           CLI_WAIT_HELP CLI_OUTPUT_HELP);
 }
 
 int cmd_flash(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},      {"bench", required_argument, NULL, 'b'},
+        {"dir", required_argument, NULL, 'd'}, CLI_WAIT_OPTION,      {"bench", required_argument, NULL, 'b'},
         {"position", required_argument, NULL, 'p'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -36,6 +36,7 @@ int cmd_flash(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': t.dir = optarg; break;
+        case 'W': t.wait_s = cli_wait("flash", optarg); break;
         case 'b': t.bench_file = optarg; break;
         case 'p':
             position = strcmp(optarg, "all") == 0 ? 0

@@ -11,7 +11,7 @@
 
 static void help(void)
 {
-    printf("usage: rig read (--dir DIR | --bench FILE) [--position N] [--endian MODE]\n"
+    printf("usage: rig read (--dir DIR | --bench FILE) [--wait S] [--position N] [--endian MODE]\n"
            "                [--slave N] [--baud B] [--parity N|E|O] [--stop 1|2]\n"
            "                [REGISTER ... | all]\n\n"
            "Reads registers of position N (default 1) by name (case-insensitive, as below)\n"
@@ -22,7 +22,7 @@ static void help(void)
            "  NAME VALUE [UNIT]\n"
            "MODE is how 2- and 4-register values are decoded: auto (default: read the\n"
            "unit's setting, register 708), be, le, be-swap or le-swap.\n"
-           CLI_LINE_HELP CLI_OUTPUT_HELP "\n"
+           CLI_LINE_HELP CLI_WAIT_HELP CLI_OUTPUT_HELP "\n"
            "registers (address in the C80 / B80 map, - where absent):\n");
     for (int i = 0; i < MED2_REG_COUNT; i++) {
         const struct med2_reg_info *r = rig_reg_info((enum med2_reg_id)i);
@@ -67,7 +67,7 @@ void cli_print_value(enum med2_reg_id id, double v)
 int cmd_read(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},      {"bench", required_argument, NULL, 'b'},
+        {"dir", required_argument, NULL, 'd'}, CLI_WAIT_OPTION,      {"bench", required_argument, NULL, 'b'},
         {"position", required_argument, NULL, 'p'}, {"endian", required_argument, NULL, 'e'},
         {"slave", required_argument, NULL, 'S'},    {"baud", required_argument, NULL, 'B'},
         {"parity", required_argument, NULL, 'P'},   {"stop", required_argument, NULL, 'T'},
@@ -86,6 +86,7 @@ int cmd_read(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': t.dir = optarg; break;
+        case 'W': t.wait_s = cli_wait("read", optarg); break;
         case 'b': t.bench_file = optarg; break;
         case 'p': position = cli_unsigned("read", "--position", optarg, 1, 64); break;
         case 'e': endian = cli_parse_endian("read", optarg); break;

@@ -21,8 +21,8 @@
 static void help(void)
 {
     printf("usage: rig sim up --dir DIR [--units N] [--model MODEL] [--speed X|max] [--image PATH]\n"
-           "       rig sim down --dir DIR\n"
-           "       rig sim advance --dir DIR SECONDS\n\n"
+           "       rig sim down --dir DIR [--wait S]\n"
+           "       rig sim advance --dir DIR [--wait S] SECONDS\n\n"
            "up       start benchd in the background with N positions (default %d) of\n"
            "         MODEL (default %s), serials %lu, %lu, ..., slave %d at\n"
            "         %d 8N1, source output off; prints the path of DIR/bench.json once\n"
@@ -32,16 +32,19 @@ static void help(void)
            "         --speed X  clock rate: 1 real time (default), 50 fifty times real\n"
            "                    time, 0 held (time moves only by rig sim advance), max\n"
            "                    as fast as the units compute.\n"
-           "down     stop the bench in DIR (waits up to 5 s, then kills it).\n"
+           "down     stop the bench in DIR (waits up to 5 s, then kills it) — not under a\n"
+           "         client using it (see --wait); a benchd.pid that names another\n"
+           "         process is stale: removed, nothing is stopped.\n"
            "advance  move the bench's virtual clock on by SECONDS; returns when every\n"
            "         unit has reached the new time. The source output is left as it\n"
-           "         was; if advance fails or is interrupted, it is switched off.\n",
+           "         was; if advance fails or is interrupted, it is switched off.\n"
+           CLI_WAIT_HELP,
            SIM_DEFAULT_UNITS, SIM_DEFAULT_MODEL, SIM_FIRST_SERIAL, SIM_FIRST_SERIAL + 1, SIM_SLAVE,
            SIM_BAUD);
 }
 
 static int sim_up(const char *dir, unsigned units, const char *model, const char *speed,
-                  const char *image)
+                  const char *image, double wait_s)
 {
     struct rig_sim_unit u[64];
     char serials[64][16];
@@ -55,6 +58,7 @@ static int sim_up(const char *dir, unsigned units, const char *model, const char
     }
     struct rig_simbench_options opt = {
         .dir = dir, .image = image, .speed = speed, .units = u, .unit_count = units, .detach = true,
+        .lock_wait_s = wait_s,
     };
     if (rig_simbench_start(&opt, &pid) < 0)
         cli_fail("sim up", NULL, "%s", rig_last_error());
@@ -68,10 +72,12 @@ int cmd_sim(int argc, char **argv)
         {"dir", required_argument, NULL, 'd'},   {"units", required_argument, NULL, 'n'},
         {"model", required_argument, NULL, 'm'}, {"speed", required_argument, NULL, 's'},
         {"image", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+        CLI_WAIT_OPTION,
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *model = SIM_DEFAULT_MODEL, *speed = "1", *image = NULL;
     unsigned units = SIM_DEFAULT_UNITS;
+    double wait_s = 0.0;
 
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         help();
@@ -98,6 +104,7 @@ int cmd_sim(int argc, char **argv)
             speed = optarg;
             break;
         case 'i': image = optarg; break;
+        case 'W': wait_s = cli_wait(verb, optarg); break;
         case 'h': help(); return 0;
         default: cli_usage("sim", "bad option");
         }
@@ -108,12 +115,12 @@ int cmd_sim(int argc, char **argv)
     if (strcmp(sub, "up") == 0) {
         if (optind != argc)
             cli_usage("sim", "up takes no operands");
-        return sim_up(dir, units, model, speed, image);
+        return sim_up(dir, units, model, speed, image, wait_s);
     }
     if (strcmp(sub, "down") == 0) {
         if (optind != argc)
             cli_usage("sim", "down takes no operands");
-        if (rig_simbench_stop(dir, 0) < 0)
+        if (rig_simbench_down(dir, wait_s) < 0)
             cli_fail(verb, NULL, "%s", rig_last_error());
         return 0;
     }
@@ -122,7 +129,7 @@ int cmd_sim(int argc, char **argv)
     double seconds = cli_number(verb, "SECONDS", argv[optind]);
     if (seconds < 0)
         cli_usage("sim", "SECONDS must not be negative");
-    struct cli_target t = {.dir = dir};
+    struct cli_target t = {.dir = dir, .wait_s = wait_s};
     struct rig_bench *bench = cli_open(verb, &t);
     if (rig_sleep(bench, seconds) < 0)
         cli_fail(verb, bench, "%s", rig_last_error());

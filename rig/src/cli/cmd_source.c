@@ -12,7 +12,7 @@
 
 static void help(void)
 {
-    printf("usage: rig source (--dir DIR | --bench FILE) COMMAND\n\n"
+    printf("usage: rig source (--dir DIR | --bench FILE) [--wait S] COMMAND\n\n"
            "commands:\n"
            "  set V A [PHASE [FREQ]]  rms volts, rms amps, degrees the current lags (default\n"
            "                          0; 60 = PF 0.5 ind, -36.87 = PF 0.8 cap), Hz (default 50)\n"
@@ -21,13 +21,13 @@ static void help(void)
            "  energy                  reference active energy since reset, Wh (MEAS:ENER?)\n"
            "  reset                   zero the reference energies (MEAS:ENER:RES)\n"
            "  raw 'SCPI'              send one SCPI line; a query (with ?) prints its reply\n\n"
-           CLI_OUTPUT_HELP);
+           CLI_WAIT_HELP CLI_OUTPUT_HELP);
 }
 
 int cmd_source(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},
+        {"dir", required_argument, NULL, 'd'}, CLI_WAIT_OPTION,
         {"bench", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -39,6 +39,7 @@ int cmd_source(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': t.dir = optarg; break;
+        case 'W': t.wait_s = cli_wait("source", optarg); break;
         case 'b': t.bench_file = optarg; break;
         case 'h': help(); return 0;
         default: cli_usage("source", "bad option");

@@ -12,7 +12,7 @@
 
 static void help(void)
 {
-    printf("usage: rig write (--dir DIR | --bench FILE) [--position N] [--password DIGITS]\n"
+    printf("usage: rig write (--dir DIR | --bench FILE) [--wait S] [--position N] [--password DIGITS]\n"
            "                 [--endian MODE] [--slave N] [--baud B] [--parity N|E|O]\n"
            "                 [--stop 1|2] [--no-save] NAME VALUE [NAME VALUE ...]\n\n"
            "Configures position N (default 1) over Modbus, in one transaction:\n"
@@ -31,7 +31,7 @@ static void help(void)
            "     a value that reads back differently is an error.\n"
            "MODE decodes values as in `rig read`: auto (default, register 708), be, le,\n"
            "be-swap, le-swap.\n"
-           CLI_LINE_HELP CLI_OUTPUT_HELP "\n"
+           CLI_LINE_HELP CLI_WAIT_HELP CLI_OUTPUT_HELP "\n"
            "examples:\n"
            "  rig write --dir /tmp/b demand_period 30 pulse2_duration 250\n"
            "  rig write --dir /tmp/b --position 2 baudrate 3 parity 2\n"
@@ -41,7 +41,7 @@ static void help(void)
 int cmd_write(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},      {"bench", required_argument, NULL, 'b'},
+        {"dir", required_argument, NULL, 'd'}, CLI_WAIT_OPTION,      {"bench", required_argument, NULL, 'b'},
         {"position", required_argument, NULL, 'p'}, {"password", required_argument, NULL, 'w'},
         {"endian", required_argument, NULL, 'e'},   {"no-save", no_argument, NULL, 'n'},
         {"slave", required_argument, NULL, 'S'},    {"baud", required_argument, NULL, 'B'},
@@ -62,6 +62,7 @@ int cmd_write(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': t.dir = optarg; break;
+        case 'W': t.wait_s = cli_wait("write", optarg); break;
         case 'b': t.bench_file = optarg; break;
         case 'p': position = cli_unsigned("write", "--position", optarg, 1, 64); break;
         case 'w': password = optarg; break;

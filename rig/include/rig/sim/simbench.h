@@ -39,14 +39,17 @@ struct rig_simbench_options {
     const struct rig_sim_unit *units;
     unsigned unit_count;
     bool detach;            /* true: setsid, outlives us; false: dies with the caller's thread */
+    double lock_wait_s;     /* how long to wait for DIR/bench.lock held by another client */
 };
 
 /*
  * rig_simbench_start — start benchd (stdout/stderr to DIR/benchd.log) and
- * wait up to RIG_SIMBENCH_READY_S for DIR/bench.json.
+ * wait up to RIG_SIMBENCH_READY_S for DIR/bench.json, holding DIR/bench.lock
+ * meanwhile: of two starts in one directory the second finds the first's
+ * bench running (-EALREADY), or -EBUSY if it did not wait that long.
  * Returns 0 and *pid, or -ENOENT (benchd or image missing), -EALREADY (a
- * bench is already running in dir), -EIO (benchd exited: the message quotes
- * the log's last line), -ETIMEDOUT.
+ * bench is already running in dir), -EBUSY, -EIO (benchd exited: the
+ * message quotes the log's last line), -ETIMEDOUT.
  */
 int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid);
 
@@ -57,6 +60,15 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid);
  * Returns 0, -ENOENT (no bench in dir).
  */
 int rig_simbench_stop(const char *dir, pid_t pid);
+
+/*
+ * rig_simbench_down — rig_simbench_stop(dir, 0) holding DIR/bench.lock
+ * (waiting up to wait_s for a client using the bench): a bench is not
+ * stopped under a client. A benchd.pid that names a process other than
+ * this directory's benchd is stale: removed, nothing stopped, -ENOENT.
+ * Returns as rig_simbench_stop, or -EBUSY.
+ */
+int rig_simbench_down(const char *dir, double wait_s);
 
 /*
  * rig_simbench_find_benchd / rig_simbench_find_image — the defaults:

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/error_internal.h"
+#include "base/lock.h"
 #include "rig/sim/simbench.h"
 #include "rig/sim/simctl.h"
 
@@ -125,6 +126,33 @@ static bool gone(pid_t pid)
     return close_paren && close_paren[1] == ' ' && (close_paren[2] == 'Z' || close_paren[2] == 'X');
 }
 
+/*
+ * Is pid the benchd of dir? A benchd.pid outlives a crashed benchd, and its
+ * number may have been given to an unrelated process since: only a process
+ * running benchd with --dir dir (as started here) may be stopped.
+ */
+static bool is_benchd_of(pid_t pid, const char *dir)
+{
+    char path[64], args[8192], real[PATH_MAX];
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(args, 1, sizeof args - 1, f);
+    fclose(f);
+    args[n] = '\0';
+    if (!realpath(dir, real))
+        return false;
+    const char *exe = strrchr(args, '/') ? strrchr(args, '/') + 1 : args;
+    if (strcmp(exe, "benchd") != 0)
+        return false;
+    for (const char *a = args; a < args + n; a += strlen(a) + 1)
+        if (strcmp(a, "--dir") == 0 && a + strlen(a) + 1 < args + n &&
+            strcmp(a + strlen(a) + 1, real) == 0)
+            return true;
+    return false;
+}
+
 static bool wait_gone(pid_t pid, double seconds)
 {
     for (long i = 0; i < (long)(seconds * 1e9 / POLL_INTERVAL_NS); i++) {
@@ -158,7 +186,7 @@ static void remove_file(const char *dir, const char *name)
         unlink(path);
 }
 
-int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
+static int start(const struct rig_simbench_options *opt, pid_t *pid_out)
 {
     char benchd[PATH_MAX], image[PATH_MAX], dir[PATH_MAX];
     char json[PATH_MAX + 16], logfile[PATH_MAX + 16], detail[512];
@@ -184,7 +212,7 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
         return rc;
 
     pid_t old = read_pid(dir);
-    if (old > 0 && !gone(old))
+    if (old > 0 && !gone(old) && is_benchd_of(old, dir))
         return rig_error_set(-EALREADY, "a simulated bench (benchd pid %ld) is already running in "
                                         "%s — stop it with rig sim down --dir %s",
                              (long)old, dir, dir);
@@ -297,6 +325,40 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
                          json, RIG_SIMBENCH_READY_S, detail, logfile);
 }
 
+/* DIR/bench.lock: the lock every client of the bench in DIR holds. */
+static int take_dir_lock(const char *dir, double wait_s, int *fd)
+{
+    char path[PATH_MAX + 16], what[PATH_MAX + 32];
+    *fd = -1;
+    if (access(dir, F_OK) != 0)
+        return 0; /* the caller's own check says what is wrong with dir */
+    snprintf(path, sizeof path, "%s/bench.lock", dir);
+    snprintf(what, sizeof what, "bench %s", dir);
+    return rig_lock_take(path, what, wait_s, fd);
+}
+
+int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid_out)
+{
+    /* Two starts in one directory at once: the second waits for the first
+     * and then finds its bench running (-EALREADY). */
+    int fd, rc = take_dir_lock(opt->dir, opt->lock_wait_s, &fd);
+    if (rc < 0)
+        return rc;
+    rc = start(opt, pid_out);
+    rig_lock_drop(fd);
+    return rc;
+}
+
+int rig_simbench_down(const char *dir, double wait_s)
+{
+    int fd, rc = take_dir_lock(dir, wait_s, &fd);
+    if (rc < 0)
+        return rc;
+    rc = rig_simbench_stop(dir, 0);
+    rig_lock_drop(fd);
+    return rc;
+}
+
 /* The control socket named in DIR/bench.json, into buf; -1 if none. */
 static int control_path(const char *dir, char *buf, size_t len)
 {
@@ -320,6 +382,14 @@ int rig_simbench_stop(const char *dir, pid_t pid)
         return rig_error_set(-ENOENT, "no simulated bench in %s (no benchd.pid) — was it started "
                                       "with rig sim up --dir %s?",
                              dir, dir);
+    if (!gone(pid) && !is_benchd_of(pid, dir)) {
+        remove_file(dir, "bench.json");
+        remove_file(dir, "benchd.pid");
+        return rig_error_set(-ENOENT, "no simulated bench in %s: its benchd.pid names process %ld, "
+                                      "which is not that bench's benchd (a stale file, removed; "
+                                      "nothing was stopped)",
+                             dir, (long)pid);
+    }
     if (control_path(dir, control, sizeof control) == 0 && rig_simctl_open(control, &ctl) == 0)
         rig_simctl_shutdown(ctl);
     rig_simctl_close(ctl);
