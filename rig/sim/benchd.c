@@ -3,7 +3,14 @@
  * per position on its own pty, virtual wires and a virtual clock.
  *
  *   benchd --dir DIR --image IMAGE [--speed X|max]
- *          --unit MODEL,SERIAL,SLAVE,BAUD [--unit ...]
+ *          --unit MODEL,SERIAL,SLAVE,BAUD [--unit ...] [--defect N:NAME[,PARAM] ...]
+ *
+ * --defect gives the N-th --unit (1-based) a factory defect
+ * (firmware/boards/native/defect_spec.h lists them); at most one per unit.
+ * A bad one stops benchd before it creates anything: one line on stderr
+ * naming the position, the defect and the known names, exit status 2. The
+ * unit's process gets it as --defect NAME[,PARAM], after every flash too,
+ * and bench.json shows it as the unit's "defect".
  *
  * Runs in the foreground (`rig sim up` puts it in the background). When every
  * unit is running it writes DIR/bench.json (README, "The simulated bench") and
@@ -63,7 +70,7 @@ int sim_bench_advance_to(struct sim_bench *b, uint64_t t_ns, char *err, size_t e
 static void usage(void)
 {
     fprintf(stderr, "usage: benchd --dir DIR --image IMAGE [--speed X|max] "
-                    "--unit MODEL,SERIAL,SLAVE,BAUD [--unit ...]\n");
+                    "--unit MODEL,SERIAL,SLAVE,BAUD [--unit ...] [--defect N:NAME[,PARAM] ...]\n");
 }
 
 static int parse_unit(const char *spec, struct sim_unit *unit, unsigned position)
@@ -88,6 +95,40 @@ static int parse_unit(const char *spec, struct sim_unit *unit, unsigned position
     return 0;
 }
 
+/* Give the position named in "N:NAME[,PARAM]" its defect. Every --unit is
+ * known by now (the options may come in any order). */
+static int apply_defect(const char *arg)
+{
+    char *end;
+    unsigned long pos = strtoul(arg, &end, 10);
+    if (end == arg || *end != ':') {
+        fprintf(stderr, "benchd: --defect '%s': want N:NAME[,PARAM] (N: the unit's position); "
+                        "known defects: %s\n", arg, sim_defect_known());
+        return -1;
+    }
+    const char *spec = end + 1;
+    if (pos < 1 || pos > bench.unit_count) {
+        fprintf(stderr, "benchd: --defect '%s': no position %lu on this bench (it has 1..%u); "
+                        "known defects: %s\n", arg, pos, bench.unit_count, sim_defect_known());
+        return -1;
+    }
+    struct sim_unit *unit = &bench.units[pos - 1];
+    struct sim_defect d;
+    char why[160];
+    if (sim_defect_parse(spec, &d, why, sizeof(why)) != 0) {
+        fprintf(stderr, "benchd: position %lu: defect '%s': %s; known defects: %s\n", pos, spec,
+                why, sim_defect_known());
+        return -1;
+    }
+    if (unit->defect[0] != '\0') {
+        fprintf(stderr, "benchd: position %lu: defect '%s': it already has '%s' (one per unit); "
+                        "known defects: %s\n", pos, spec, unit->defect, sim_defect_known());
+        return -1;
+    }
+    snprintf(unit->defect, sizeof(unit->defect), "%s", spec);
+    return 0;
+}
+
 static int write_bench_json(void)
 {
     char tmp[SIM_PATH_MAX], final[SIM_PATH_MAX];
@@ -103,10 +144,13 @@ static int write_bench_json(void)
     json_t *units = json_array();
     for (unsigned k = 0; k < bench.unit_count; k++) {
         const struct sim_unit *u = &bench.units[k];
-        json_array_append_new(units, json_pack("{s:i, s:s, s:s, s:s, s:i, s:i}", "position",
-                                               (int)u->position, "model", u->model, "serial",
-                                               u->serial, "rs485", u->rs485.path, "slave",
-                                               u->slave, "baud", u->baud));
+        json_t *obj = json_pack("{s:i, s:s, s:s, s:s, s:i, s:i}", "position", (int)u->position,
+                                "model", u->model, "serial", u->serial, "rs485", u->rs485.path,
+                                "slave", u->slave, "baud", u->baud);
+        if (u->defect[0] != '\0') {
+            json_object_set_new(obj, "defect", json_string(u->defect));
+        }
+        json_array_append_new(units, obj);
     }
     json_t *root = json_pack("{s:s, s:{s:s}, s:o}", "control", bench.control_path, "source",
                              "tty", bench.source.pty.path, "units", units);
@@ -265,9 +309,12 @@ int main(int argc, char **argv)
     static const struct option options[] = {
         {"dir", required_argument, NULL, 'd'},   {"image", required_argument, NULL, 'i'},
         {"speed", required_argument, NULL, 's'}, {"unit", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"defect", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *image = NULL;
+    const char *defects[SIM_MAX_UNITS];
+    unsigned defect_count = 0;
     bench.speed = 1.0;
     bench.control_fd = -1;
     int opt;
@@ -297,6 +344,13 @@ int main(int argc, char **argv)
             }
             bench.unit_count++;
             break;
+        case 'D':
+            if (defect_count == SIM_MAX_UNITS) {
+                fprintf(stderr, "benchd: at most %d --defect (one per unit)\n", SIM_MAX_UNITS);
+                return 2;
+            }
+            defects[defect_count++] = optarg;
+            break;
         case 'h': usage(); return 0;
         default: usage(); return 2;
         }
@@ -304,6 +358,11 @@ int main(int argc, char **argv)
     if (dir == NULL || image == NULL || bench.unit_count == 0) {
         usage();
         return 2;
+    }
+    for (unsigned k = 0; k < defect_count; k++) {
+        if (apply_defect(defects[k]) != 0) {
+            return 2;
+        }
     }
     char dir_abs[PATH_MAX];
     if (realpath(dir, dir_abs) == NULL) {

@@ -1,11 +1,13 @@
 # rig/sim: benchd, the simulated bench.
 SIM_SRCS := $(wildcard rig/sim/*.c)
-SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o)
+# The defect names and their parser are shared with the unit (boards/native),
+# so benchd refuses exactly what the unit would.
+SIM_OBJS := $(SIM_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/firmware/boards/native/defect_spec.o
 SIM_BENCHD := $(BUILD)/bin/benchd
 SIM_TARGETS := $(SIM_BENCHD)
 
 $(BUILD)/rig/sim/%.o: rig/sim/%.c | $(BUILD)/rig/sim
-	$(CC) $(HOST_CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson) -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Ifirmware/boards/native $(shell $(PKG_CONFIG) --cflags jansson) -MMD -MP -c $< -o $@
 
 $(SIM_BENCHD): $(SIM_OBJS) | $(BUILD)/bin
 	$(CC) $(HOST_LDFLAGS) $(SIM_OBJS) $(shell $(PKG_CONFIG) --libs jansson) -lm -o $@

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "defect_spec.h"
 #include "sim_wire.h"
 
 #define SIM_MAX_UNITS 64
@@ -49,6 +50,9 @@ struct sim_unit {
     char serial[24];
     int slave;
     int baud;
+    /* the unit's factory defect as given (NAME[,PARAM], validated at start-up),
+     * "" for a good unit; passed to every process the slot runs */
+    char defect[SIM_DEFECT_SPEC_MAX];
     char slot_dir[SIM_PATH_MAX];
     char image_hash[17];
     struct sim_pty rs485;

@@ -10,6 +10,10 @@
  *   COUNT <pos> <output>    OK <rising> <last_rise_ns> <last_fall_ns>
  *   EDGES <pos>             OK <n>, then n lines "<t_ns> <output> <level>"
  *   FLASH <pos> <image>     OK <hash>            after the unit restarted
+ *   TEMP <degC>             OK <degC>            the temperature around every unit,
+ *                                                -40..85; the units get it at once,
+ *                                                from their next sample on
+ *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
  *   SHUTDOWN                OK                   then benchd exits
  */
 #include <errno.h>
@@ -27,6 +31,11 @@
 #include "sim_bench.h"
 
 #define MAX_ADVANCE_S (366.0 * 24 * 3600) /* a year of metering per request */
+/* The bench's temperature range (issue 11's contract, C3): a climatic
+ * chamber's span, wider than the meter's operating range (manual §6:
+ * -25..+55 degC) so a test can also go beyond it. */
+#define TEMP_MIN_C (-40.0)
+#define TEMP_MAX_C 85.0
 
 int sim_control_listen(struct sim_bench *bench)
 {
@@ -206,6 +215,23 @@ static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *
     say(client, "OK %s", unit->image_hash);
 }
 
+static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const char *arg)
+{
+    char *end;
+    double c = arg ? strtod(arg, &end) : NAN;
+    if (arg == NULL || end == arg || *end != '\0' || !isfinite(c) || c < TEMP_MIN_C ||
+        c > TEMP_MAX_C) {
+        say(client, "ERR TEMP wants the bench temperature in degC, %.0f..%.0f, got '%s'",
+            TEMP_MIN_C, TEMP_MAX_C, arg ? arg : "");
+        return;
+    }
+    bench->source.ambient_c = c;
+    /* with the terminal conditions, so every running unit has it before it
+     * computes its next sample */
+    sim_units_send_terminals(bench);
+    say(client, "OK %g", bench->source.ambient_c);
+}
+
 static void execute(struct sim_bench *bench, struct sim_client *client, char *line)
 {
     char *save = NULL;
@@ -229,11 +255,16 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_edges(bench, client, a1);
     } else if (strcasecmp(verb, "FLASH") == 0) {
         cmd_flash(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "TEMP?") == 0) {
+        say(client, "OK %g", bench->source.ambient_c);
+    } else if (strcasecmp(verb, "TEMP") == 0) {
+        cmd_temp(bench, client, a1);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
         say(client, "OK");
         bench->stopping = true;
     } else {
-        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH SHUTDOWN)",
+        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH TEMP TEMP? "
+            "SHUTDOWN)",
             verb);
     }
 }

@@ -154,8 +154,11 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
         snprintf(ctrl_s, sizeof(ctrl_s), "%d", ctrl);
         snprintf(uart_s, sizeof(uart_s), "%d", uart);
         snprintf(t0_s, sizeof(t0_s), "%" PRIu64, bench->now_ns);
-        execl(image, image, "--ctrl-fd", ctrl_s, "--uart-fd", uart_s, "--model", unit->model,
-              "--serial", unit->serial, "--t0-ns", t0_s, "--nv", nv, (char *)NULL);
+        char *argv[] = {image, "--ctrl-fd", ctrl_s, "--uart-fd", uart_s, "--model", unit->model,
+                        "--serial", unit->serial, "--t0-ns", t0_s, "--nv", nv,
+                        /* a defect goes with the position, whatever image runs there */
+                        unit->defect[0] ? "--defect" : NULL, unit->defect, NULL};
+        execv(image, argv);
         fprintf(stderr, "benchd: position %u: cannot run %s: %s\n", unit->position, image,
                 strerror(errno));
         _exit(127);

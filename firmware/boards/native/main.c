@@ -10,13 +10,16 @@
  * and a Modbus request is served at the virtual instant the unit has reached.
  *
  *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS
- *               [--t0-ns T] [--nv PATH] [--no-line-pacing]
+ *               [--t0-ns T] [--nv PATH] [--no-line-pacing] [--defect NAME[,PARAM]]
  *
  * --nv PATH         NV memory as a file (benchd passes <slot dir>/nv.bin);
  *                   without it NV is RAM that starts blank and lives as long
  *                   as the process.
  * --no-line-pacing  send replies at once instead of at the configured baud
  *                   (benchmarks only: timeouts then mean nothing).
+ * --defect SPEC     this unit has a factory defect (defect_spec.h for the
+ *                   names, defects.h for how each one shows); benchd passes
+ *                   it from its own --defect N:SPEC.
  *
  * The line (README, "Pseudo-terminals"): a pty ignores baud, parity and stop bits
  * and delivers bytes at once, so this board emulates the UART. On every
@@ -47,6 +50,8 @@
 
 #include "afe_model.h"
 #include "calendar.h"
+#include "defect_spec.h"
+#include "defects.h"
 #include "hal.h"
 #include "meter.h"
 #include "model.h"
@@ -94,6 +99,7 @@ static struct native_board {
     uint64_t sample_base; /* `samples` when the core was last (re)initialised */
     uint32_t tick_remainder_samples;
     struct afe_model afe;
+    struct defects defects;
     struct meter_identity id;
     struct meter meter;
     bool powered;
@@ -171,18 +177,30 @@ static int64_t char_ns(const struct line_cfg *l)
 
 /* ---- hal.h ---- */
 
-void hal_pulse_write(unsigned output, bool active, uint64_t sample_time)
+/* An edge on a pulse output's wire, unless the output's driver is broken:
+ * dead_pulse1 never conducts, pulse1_stuck_on conducts from power-up on
+ * (main) whatever the core asks, so neither passes the core's edges. */
+static void send_edge(unsigned output, bool active, uint64_t t_ns)
 {
-    if (output < 3u) {
-        board.pulse_active[output] = active;
+    if (output == 1u && (defects_is(&board.defects, SIM_DEFECT_DEAD_PULSE1) ||
+                         defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON))) {
+        return;
     }
     struct sim_msg msg = {
         .type = SIM_MSG_PULSE_EDGE,
         .value = output,
         .level = active ? 1u : 0u,
-        .t_ns = board.t0_ns + (board.sample_base + sample_time) * NS_PER_SAMPLE,
+        .t_ns = t_ns,
     };
     send_msg(&msg);
+}
+
+void hal_pulse_write(unsigned output, bool active, uint64_t sample_time)
+{
+    if (output < 3u) {
+        board.pulse_active[output] = active;
+    }
+    send_edge(output, active, board.t0_ns + (board.sample_base + sample_time) * NS_PER_SAMPLE);
 }
 
 static void write_line(const uint8_t *p, size_t len)
@@ -207,8 +225,8 @@ static void apply_line(const struct line_cfg *l)
 
 void hal_uart_send(const uint8_t *frame, size_t len)
 {
-    if (board.uart_fd < 0) {
-        return;
+    if (board.uart_fd < 0 || defects_is(&board.defects, SIM_DEFECT_DEAD_RS485)) {
+        return; /* dead_rs485: the transceiver never drives the line */
     }
     if (!board.line_pacing) {
         write_line(frame, len);
@@ -252,6 +270,9 @@ int hal_nv_write(uint32_t offset, const void *buf, size_t len)
     if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
         return -EINVAL;
     }
+    if (defects_is(&board.defects, SIM_DEFECT_NV_WRITE_FAIL)) {
+        return 0; /* the failed cell array acknowledges the write and keeps its old content */
+    }
     memcpy(&board.nv[offset], buf, len);
     /* The page cache survives the process being killed, which is the
      * power cut benchd can make; no fsync, so a long run stays fast. */
@@ -261,16 +282,25 @@ int hal_nv_write(uint32_t offset, const void *buf, size_t len)
     return 0;
 }
 
+/* Seconds the RTC's crystal has counted since virtual time 0: virtual time,
+ * unless rtc_drift makes it run fast. The offset to the calendar is taken
+ * against this count, so a drifting RTC gains relative to when it was last
+ * set, and the count is a function of the bench's time, so the gain
+ * survives the process being restarted. */
+static int64_t rtc_count_s(void)
+{
+    return (int64_t)(defects_rtc_ns(&board.defects, virtual_now_ns()) / NS_PER_S);
+}
+
 uint32_t hal_rtc_get(void)
 {
-    int64_t s = (int64_t)board.rtc_epoch + board.rtc_offset_s + (int64_t)(virtual_now_ns() / NS_PER_S);
+    int64_t s = (int64_t)board.rtc_epoch + board.rtc_offset_s + rtc_count_s();
     return s < 0 ? 0u : s > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)s;
 }
 
 void hal_rtc_set(uint32_t seconds_since_2000)
 {
-    board.rtc_offset_s =
-        (int64_t)seconds_since_2000 - board.rtc_epoch - (int64_t)(virtual_now_ns() / NS_PER_S);
+    board.rtc_offset_s = (int64_t)seconds_since_2000 - board.rtc_epoch - rtc_count_s();
     if (board.nv_fd >= 0) {
         struct rtc_trailer t = {.magic = RTC_TRAILER_MAGIC, .offset_s = board.rtc_offset_s};
         if (pwrite(board.nv_fd, &t, sizeof(t), HAL_NV_SIZE) != (ssize_t)sizeof(t)) {
@@ -322,9 +352,7 @@ static void release_pulse_outputs(void)
     for (unsigned o = 1; o < 3u; o++) {
         if (board.pulse_active[o]) {
             board.pulse_active[o] = false;
-            struct sim_msg msg = {.type = SIM_MSG_PULSE_EDGE, .value = o, .level = 0,
-                                  .t_ns = virtual_now_ns()};
-            send_msg(&msg);
+            send_edge(o, false, virtual_now_ns());
         }
     }
 }
@@ -455,6 +483,47 @@ static int64_t t35_ns(void)
 
 /* ---- bench wires ---- */
 
+/* The AFE gets the terminal conditions benchd applies, through the unit's
+ * analog defect if it has one. */
+static void apply_terminals(const struct sim_terminals *t)
+{
+    if (!defects_analog(&board.defects)) {
+        afe_model_set_terminals(&board.afe, t);
+        return;
+    }
+    board.defects.applied = *t;
+    struct sim_terminals seen;
+    defects_terminals(&board.defects, &seen);
+    afe_model_set_terminals(&board.afe, &seen);
+}
+
+/* The next n samples of the ADC. A unit without an analog defect gets them
+ * in one call, exactly as before defects existed. */
+static void generate(int32_t *v, int32_t *i, size_t n)
+{
+    if (!defects_analog(&board.defects)) {
+        afe_model_generate(&board.afe, v, i, n);
+        return;
+    }
+    if (!defects_time_varying(&board.defects)) {
+        afe_model_generate(&board.afe, v, i, n);
+    } else {
+        /* in pieces of constant conditions; the AFE's mains phase and
+         * noise run on across them */
+        uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
+        size_t done = 0;
+        while (done < n) {
+            size_t run = defects_step(&board.defects, first + done, n - done);
+            struct sim_terminals seen;
+            defects_terminals(&board.defects, &seen);
+            afe_model_set_terminals(&board.afe, &seen);
+            afe_model_generate(&board.afe, v + done, i + done, run);
+            done += run;
+        }
+    }
+    defects_codes(&board.defects, v, i, n);
+}
+
 static void run_until(uint64_t t_ns)
 {
     int32_t v[BLOCK_SAMPLES];
@@ -462,7 +531,7 @@ static void run_until(uint64_t t_ns)
     while (virtual_now_ns() < t_ns) {
         uint64_t left = (t_ns - virtual_now_ns() + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
         size_t n = left < BLOCK_SAMPLES ? (size_t)left : BLOCK_SAMPLES;
-        afe_model_generate(&board.afe, v, i, n);
+        generate(v, i, n);
         if (!board.powered) {
             board.samples += n; /* time runs, the meter does not */
             continue;
@@ -514,7 +583,7 @@ static void handle_ctrl(void)
     }
     switch (msg.type) {
     case SIM_MSG_TERMINALS:
-        afe_model_set_terminals(&board.afe, &msg.terminals);
+        apply_terminals(&msg.terminals);
         break;
     case SIM_MSG_RUN_UNTIL:
         run_until(msg.t_ns);
@@ -553,8 +622,10 @@ static int parse_args(int argc, char **argv, const char **nv_path)
         {"ctrl-fd", required_argument, NULL, 'c'}, {"uart-fd", required_argument, NULL, 'u'},
         {"model", required_argument, NULL, 'm'},   {"serial", required_argument, NULL, 's'},
         {"t0-ns", required_argument, NULL, 't'},   {"nv", required_argument, NULL, 'n'},
-        {"no-line-pacing", no_argument, NULL, 'p'}, {NULL, 0, NULL, 0},
+        {"no-line-pacing", no_argument, NULL, 'p'}, {"defect", required_argument, NULL, 'd'},
+        {NULL, 0, NULL, 0},
     };
+    const char *defect = NULL;
     const char *model = "C80-1M-V3";
     const char *serial = NULL;
     board.ctrl_fd = board.uart_fd = -1;
@@ -570,12 +641,13 @@ static int parse_args(int argc, char **argv, const char **nv_path)
         case 't': board.t0_ns = strtoull(optarg, NULL, 10); break;
         case 'n': *nv_path = optarg; break;
         case 'p': board.line_pacing = false; break;
+        case 'd': defect = optarg; break;
         default: return -1;
         }
     }
     if (board.ctrl_fd < 0 || serial == NULL) {
         fprintf(stderr, "usage: med2-native --ctrl-fd N [--uart-fd M] --model NAME --serial DIGITS"
-                        " [--t0-ns T] [--nv PATH] [--no-line-pacing]\n");
+                        " [--t0-ns T] [--nv PATH] [--no-line-pacing] [--defect NAME[,PARAM]]\n");
         return -1;
     }
     if (med2_model_from_name(model, &board.id.model) != 0) {
@@ -589,6 +661,14 @@ static int parse_args(int argc, char **argv, const char **nv_path)
         return -1;
     }
     board.id.serial = (uint32_t)s;
+    struct sim_defect d = {.kind = SIM_DEFECT_NONE};
+    char why[160];
+    if (defect != NULL && sim_defect_parse(defect, &d, why, sizeof(why)) != 0) {
+        fprintf(stderr, "med2-native: --defect %s: %s (known: %s)\n", defect, why,
+                sim_defect_known());
+        return -1;
+    }
+    defects_init(&board.defects, &d, board.id.serial, med2_model_info(board.id.model)->is_ct);
     return 0;
 }
 
@@ -617,6 +697,13 @@ int main(int argc, char **argv)
 
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = board.t0_ns};
     send_msg(&hello);
+    if (defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON)) {
+        /* its output transistor conducts from the moment the unit is
+         * powered and no edge of the core's ever reaches the wire */
+        struct sim_msg stuck = {.type = SIM_MSG_PULSE_EDGE, .value = 1u, .level = 1u,
+                                .t_ns = board.t0_ns};
+        send_msg(&stuck);
+    }
 
     struct pollfd fds[2] = {{.fd = board.ctrl_fd, .events = POLLIN}, {.fd = board.uart_fd, .events = POLLIN}};
     nfds_t nfds = board.uart_fd >= 0 ? 2 : 1;
