@@ -24,7 +24,10 @@ RIG_CRITERION_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion)
 RIG_CRITERION_LIBS := $(shell $(PKG_CONFIG) --libs criterion)
 
 RIG_LIB_SRCS := $(filter-out rig/src/cli/%,$(shell find rig/src -name '*.c' | LC_ALL=C sort))
-RIG_LIB_OBJS := $(patsubst rig/src/%.c,$(BUILD)/rig/src/%.o,$(RIG_LIB_SRCS))
+# The parser of injected defects is the simulator's own (benchd and the
+# native board link it too), so a bench file is checked by the same rules.
+RIG_DEFECT_SPEC_OBJ := $(BUILD)/rig/src/base/defect_spec.o
+RIG_LIB_OBJS := $(patsubst rig/src/%.c,$(BUILD)/rig/src/%.o,$(RIG_LIB_SRCS)) $(RIG_DEFECT_SPEC_OBJ)
 RIG_CLI_SRCS := $(wildcard rig/src/cli/*.c)
 RIG_CLI_OBJS := $(patsubst rig/src/cli/%.c,$(BUILD)/rig/src/cli/%.o,$(RIG_CLI_SRCS))
 RIG_TEST_SRCS := $(wildcard rig/tests/test_*.c)
@@ -45,6 +48,13 @@ $(BUILD)/rig/tests $(BUILD)/rig/perf:
 $(BUILD)/rig/src/%.o: rig/src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) -Irig/src -MMD -MP -c -o $@ $<
+
+$(RIG_DEFECT_SPEC_OBJ): firmware/boards/native/defect_spec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/rig/src/bench/bench_file.o $(BUILD)/rig/perf/defect_coverage: \
+    RIG_CFLAGS += -Ifirmware/boards/native
 
 $(RIG_LIB): $(RIG_LIB_OBJS)
 	rm -f $@

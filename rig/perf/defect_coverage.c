@@ -1,7 +1,7 @@
 /*
  * defect_coverage.c — `make bench`'s defect figures: a rack in which every
  * position but the last two carries one injected factory defect
- * (firmware/include/sim_defects.h), through the whole EOL.
+ * (firmware/boards/native/defect_spec.h), through the whole EOL.
  *
  *   defect_classes   how many defect classes the simulator can inject
  *   defect_coverage  defective units rejected, never sealed, with a reason
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "rig/rig.h"
-#include "sim_defects.h"
+#include "defect_spec.h"
 #include "temp_bench.h"
 
 #define GOOD_UNITS 2u
@@ -46,7 +46,7 @@ static const struct expectation expect[] = {
 int main(int argc, char **argv)
 {
     const char *model = argc > 2 && strcmp(argv[1], "--model") == 0 ? argv[2] : "C80-1M-V3";
-    _Static_assert(CLASSES == SIM_DEFECT_CLASSES, "one expectation per defect class");
+    _Static_assert(CLASSES == (SIM_DEFECT_COUNT - 1), "one expectation per defect class");
     struct temp_unit units[CLASSES + GOOD_UNITS];
     for (unsigned i = 0; i < CLASSES + GOOD_UNITS; i++)
         units[i] = (struct temp_unit){model, FIRST_SERIAL + i, i < CLASSES ? expect[i].defect : NULL};
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
         if (res[i].reason[0])
             fprintf(stderr, "    %s\n", res[i].reason);
     }
-    printf("BENCH defect_classes %u classes\n", (unsigned)SIM_DEFECT_CLASSES);
+    printf("BENCH defect_classes %u classes\n", (unsigned)(SIM_DEFECT_COUNT - 1));
     printf("BENCH defect_coverage %.3f rejected_with_the_right_reason_per_injected\n",
            (double)caught / CLASSES);
     printf("BENCH defect_good_rejected %u units_of_%u\n", good_rejected, GOOD_UNITS);

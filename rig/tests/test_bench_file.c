@@ -187,8 +187,8 @@ Test(bench_file, unknown_defect_names_the_known_ones)
     expect_error(GOOD_HEAD POS(1) "defect = shorted_shunt\n" POS(2),
                  (const char *const[]){"bench.ini:9", "defect = 'shorted_shunt'", "wrong_shunt",
                                        "unstable_cal", NULL});
-    expect_error(GOOD_HEAD POS(1) "defect = rtc_drift,-5\n" POS(2),
-                 (const char *const[]){"bench.ini:9", "positive number", NULL});
+    expect_error(GOOD_HEAD POS(1) "defect = wrong_shunt,0\n" POS(2),
+                 (const char *const[]){"bench.ini:9", "wrong_shunt", "FACTOR", NULL});
 }
 
 Test(bench_file, defect_only_on_a_simulated_bench)

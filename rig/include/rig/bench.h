@@ -33,7 +33,7 @@ struct rig_position {
     const char *supply;        /* "gpiochip0:5", supply relay */
     const char *swd;           /* "interface/cmsis-dap.cfg, target/stm32g4x.cfg" */
     const char *swd_serial;    /* probe serial number for "adapter serial", or NULL */
-    /* sim only: an injected factory defect "NAME[,PARAM]" (firmware/include/sim_defects.h),
+    /* sim only: an injected factory defect "NAME[,PARAM]" (firmware/boards/native/defect_spec.h),
      * or NULL for a good unit */
     const char *defect;
 };

@@ -52,8 +52,9 @@ void rig_bench_config_free(struct rig_bench_config *cfg);
 
 /*
  * rig_bench_check_defect — is spec "NAME[,PARAM]" a defect the simulator
- * knows (firmware/include/sim_defects.h) with a positive finite PARAM?
- * Returns 0, or -EINVAL with why (the known names) in why.
+ * knows, with a parameter in its range? The simulator's own parser
+ * (firmware/boards/native/defect_spec.c), so the bench file, benchd and the
+ * unit agree. Returns 0, or -EINVAL with why (and the known names) in why.
  */
 int rig_bench_check_defect(const char *spec, char *why, size_t len);
 

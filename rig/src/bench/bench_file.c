@@ -7,7 +7,7 @@
  *                 transport = auto | termios | serialport
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
  *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial,
- *                 defect (sim only: NAME[,PARAM], firmware/include/sim_defects.h)
+ *                 defect (sim only: NAME[,PARAM], firmware/boards/native/defect_spec.h)
  * Anything unknown or malformed is an error naming file:line and the key;
  * so is a model that is not a MED2 model, a simulated unit's serial that is
  * not 1..99999999, and two positions with one serial.
@@ -25,7 +25,7 @@
 #include "bench/bench_config.h"
 #include "rig/error.h"
 #include "rig/models.h"
-#include "sim_defects.h"
+#include "defect_spec.h"
 
 static const char *const bench_keys[] = {"name", "kind", "positions", NULL};
 static const char *const source_keys[] = {"port", "baud", "driver", "transport", NULL};
@@ -52,7 +52,7 @@ static int fail(struct parse *p, int line, const char *fmt, ...)
 {
     if (p->rc)
         return 0;
-    char msg[512];
+    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -243,7 +243,7 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
     case 10: return set_string(p, &pos->swd, value);
     case 11: return set_string(p, &pos->swd_serial, value);
     default: {
-        char why[256];
+        char why[768];
         if (rig_bench_check_defect(value, why, sizeof why) < 0)
             return fail(p, p->line, "[position %u] defect = '%s': %s", number, value, why);
         return set_string(p, &pos->defect, value);
@@ -251,32 +251,14 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
     }
 }
 
-#define DEFECT_NAME(id, name, param, what) name,
-static const char *const defect_names[] = {SIM_DEFECTS(DEFECT_NAME) NULL};
-#undef DEFECT_NAME
-
 int rig_bench_check_defect(const char *spec, char *why, size_t len)
 {
-    size_t n = strcspn(spec, ",");
-    int k = -1;
-    for (int i = 0; defect_names[i]; i++)
-        if (strlen(defect_names[i]) == n && strncmp(defect_names[i], spec, n) == 0)
-            k = i;
-    if (k < 0) {
-        char known[512];
-        join_keys(defect_names, known, sizeof known);
-        snprintf(why, len, "not a defect the simulator knows — known: %s", known);
-        return -EINVAL;
-    }
-    if (spec[n] == ',') {
-        char *end;
-        double v = strtod(spec + n + 1, &end);
-        if (end == spec + n + 1 || *end || !(v > 0.0) || v > 1e9) {
-            snprintf(why, len, "the parameter after the comma must be a positive number");
-            return -EINVAL;
-        }
-    }
-    return 0;
+    struct sim_defect d;
+    if (sim_defect_parse(spec, &d, why, len) == 0)
+        return 0;
+    size_t used = strlen(why);
+    snprintf(why + used, len - used, " — known: %s", sim_defect_known());
+    return -EINVAL;
 }
 
 /* A simulated unit's serial: the factory block's 1..99999999, digits only. */

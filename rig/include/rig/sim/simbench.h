@@ -28,7 +28,7 @@ struct rig_sim_unit {
     const char *serial;
     int slave;
     int baud;
-    const char *defect; /* NULL, or an injected defect "NAME[,PARAM]" (sim_defects.h) */
+    const char *defect; /* NULL, or an injected defect "NAME[,PARAM]" (firmware/boards/native/defect_spec.h) */
 };
 
 struct rig_simbench_options {
