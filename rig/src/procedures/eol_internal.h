@@ -184,6 +184,13 @@ int eol_precheck_units(struct eol_ctx *c);
 int eol_calibrate_units(struct eol_ctx *c);
 int eol_verify_units(struct eol_ctx *c);
 
+/* ---- eol_drift.c ---- */
+
+/* After verification: soak at Imax, measure Iref PF 1 again; a unit whose
+ * error moved beyond the limit is no longer verified (its reason says
+ * so). Returns 0 or the rack's abort code. */
+int eol_drift_units(struct eol_ctx *c);
+
 /* ---- eol_flash.c, eol_identify.c, eol_seal.c ---- */
 
 /* The image's id as benchd checks a flashed slot ("fnv1a64:...", "unknown"). */

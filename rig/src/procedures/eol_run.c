@@ -41,7 +41,7 @@ static int run_phases(struct eol_ctx *c, bool seal)
         return rc;
     for (unsigned i = 0; i < c->n; i++)
         c->u[i].cal_active = false;
-    if ((rc = eol_verify_units(c)) < 0)
+    if ((rc = eol_verify_units(c)) < 0 || (rc = eol_drift_units(c)) < 0)
         return rc;
     eol_identify_units(c);
     eol_seal_units(c, seal);

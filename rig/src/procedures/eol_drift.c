@@ -1,0 +1,118 @@
+/*
+ * eol_drift.c — is the calibration stable as the unit warms up? After
+ * verification, each unit is loaded at its Imax for a soak, then measured
+ * at Iref PF 1 again and compared with its verification error at Iref PF 1
+ * (cold). The current path heats at Imax (a shunt dissipates I^2 R), and a
+ * good unit's gain moves a few ppm/K; a unit whose calibration drifts with
+ * temperature moves by tenths of a percent and is rejected, so it does not
+ * leave the factory right only at the temperature it was calibrated at.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/error_internal.h"
+#include "procedures/eol_internal.h"
+#include "rig/bench.h"
+#include "rig/source.h"
+
+/* Long enough at Imax for the shunt to warm by a kelvin or more. */
+#define DRIFT_SOAK_S 60.0
+/* Resolution of the warm measurement (a gate of 5 s). */
+#define DRIFT_RESOLUTION 1e-4
+/* A good unit moves by tens of ppm over the soak; a fifth of the class C
+ * limit at Iref (0.5 %) is far outside that and far inside a drifting one. */
+#define DRIFT_LIMIT 0.001
+
+/* The cold error at Iref PF 1 from verification; false if u has none. */
+static bool cold_error(const struct eol_unit *u, double *e)
+{
+    for (unsigned k = 0; k < u->table.count; k++) {
+        const struct rig_load_point *lp = &u->table.points[k];
+        if (lp->pt.phase_deg == 0.0 && fabs(lp->pt.amps - u->table.currents.iref) < 1e-9 &&
+            u->verify[k].measured) {
+            *e = u->verify[k].error;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool pick_checked(const struct eol_unit *u)
+{
+    double e;
+    return u->usable && u->res->verified && cold_error(u, &e);
+}
+
+/* Soak at the rack's lowest Imax (every unit takes it), then Iref PF 1. */
+static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct rig_point *warm)
+{
+    struct rig_point soak = {0};
+    bool any = false;
+    for (unsigned i = 0; i < c->n; i++) {
+        const struct eol_unit *u = &c->u[i];
+        b->gates[i] = (struct rig_gate){0};
+        if (!pick_checked(u))
+            continue;
+        const struct rig_currents *cur = &u->table.currents;
+        if (!any || cur->imax < soak.amps)
+            soak = (struct rig_point){cur->un, cur->imax, 0.0, cur->fn};
+        *warm = (struct rig_point){cur->un, cur->iref, 0.0, cur->fn};
+        any = true;
+    }
+    if (!any)
+        return 0;
+    struct rig_source *src = rig_bench_source(c->bench);
+    int rc;
+    if (!src)
+        return -ENODEV;
+    if ((rc = rig_source_set(src, soak.volts, soak.amps, 0.0, soak.freq_hz)) < 0 ||
+        (rc = rig_source_output(src, true)) < 0 || (rc = rig_sleep(c->bench, DRIFT_SOAK_S)) < 0)
+        return rc;
+    fprintf(stderr, "eol: drift: %.0f s at %.1f A, then Iref PF 1 again\n", DRIFT_SOAK_S,
+            soak.amps);
+    for (unsigned i = 0; i < c->n; i++)
+        if (pick_checked(&c->u[i]))
+            eol_plan_gate(&c->u[i], eol_point_watts(warm), DRIFT_RESOLUTION, &b->gates[i],
+                          &b->k[i]);
+    return eol_measure(c, warm, b->gates, b->k, b->err, "drift: Iref PF 1 warm");
+}
+
+int eol_drift_units(struct eol_ctx *c)
+{
+    struct eol_point_buf b;
+    struct rig_point warm;
+    int rc = eol_point_buf_alloc(&b, c->n);
+    if (rc < 0)
+        return eol_end_phase(c, rc);
+    if ((rc = soak_and_measure(c, &b, &warm)) < 0) {
+        rc = eol_abort_rack(c, rc);
+        goto out;
+    }
+    for (unsigned i = 0; i < c->n; i++) {
+        struct eol_unit *u = &c->u[i];
+        double cold;
+        if (!b.gates[i].pulses || !cold_error(u, &cold))
+            continue;
+        if (!b.err[i].measured) {
+            u->res->verified = false;
+            eol_fail_unit(u, "drift: no pulses at Iref PF 1 after %.0f s at Imax", DRIFT_SOAK_S);
+            continue;
+        }
+        double drift = b.err[i].error - cold;
+        bool ok = fabs(drift) <= DRIFT_LIMIT;
+        eol_record(c, u, "eol.drift.iref_pf1", drift * 100.0, "%", -DRIFT_LIMIT * 100.0,
+                   DRIFT_LIMIT * 100.0, ok ? "PASS" : "FAIL");
+        if (!ok) {
+            u->res->verified = false;
+            eol_fail_unit(u, "unstable calibration: the error at Iref PF 1 moved %+.3f %% after "
+                             "%.0f s at Imax (limit %.2f %%)",
+                          drift * 100.0, DRIFT_SOAK_S, DRIFT_LIMIT * 100.0);
+        }
+    }
+out:
+    rc = eol_end_phase(c, rc);
+    eol_point_buf_free(&b);
+    return rc;
+}
