@@ -265,10 +265,36 @@ Test(cli, interrupt_switches_the_source_off)
     usleep(400000);
     kill(pid, SIGINT);
     cr_expect_eq(finish(pid), 128 + SIGINT);
-    cr_expect_str_eq(err, "rig: interrupted — source output switched off\n");
+    cr_expect_str_eq(err, "rig: interrupted — source output switched off (confirmed)\n");
     cr_assert_eq(RUN("source", "--dir", dir, "raw", "OUTP?"), 0, "%s", err);
     cr_expect_str_eq(out, "0\n");
     pty_peer_close(&dead);
+}
+
+/* A source that does not answer OUTP? after OUTP OFF: the handler must not
+ * claim the output is off. */
+Test(cli, interrupt_does_not_claim_an_unconfirmed_off)
+{
+    struct pty_peer mute_source, dead;
+    char ini[128], text[512];
+    cr_assert_eq(pty_peer_open(&mute_source), 0);
+    cr_assert_eq(pty_peer_open(&dead), 0);
+    snprintf(ini, sizeof ini, "%s/mute.ini", dir);
+    snprintf(text, sizeof text,
+             "[bench]\nkind = hw\npositions = 1\n[source]\nport = %s\ntransport = termios\n"
+             "[position 1]\nmodel = C80-1M-V3\nrs485 = %s\n",
+             mute_source.path, dead.path);
+    FILE *f = fopen(ini, "w");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+    pid_t pid = start((const char *const[]){"read", "--bench", ini, "voltage", NULL});
+    usleep(400000);
+    kill(pid, SIGINT);
+    cr_expect_eq(finish(pid), 128 + SIGINT);
+    cr_expect(strstr(err, "did not confirm it is off: CHECK THE SOURCE"), "%s", err);
+    pty_peer_close(&dead);
+    pty_peer_close(&mute_source);
 }
 
 Test(cli, read_all_follows_the_units_map)

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,17 +19,66 @@
 static volatile sig_atomic_t source_fd = -1;
 static struct rig_bench *open_bench;
 
+/* Write all of s to fd (async-signal-safe). */
+static void put(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+/*
+ * Switch the output off and ask whether it is: a reply of "0" to OUTP?
+ * within the timeout. Only write, poll and read — async-signal-safe —
+ * since this runs in the handler; earlier replies still in the line (an
+ * interrupted query) are read past: the last line is OUTP?'s.
+ */
+#define OFF_CONFIRM_MS 2000
+static bool switch_off_confirmed(int fd)
+{
+    static const char cmd[] = "OUTP OFF\nOUTP?\n";
+    char buf[256];
+    size_t len = 0;
+    put(fd, cmd, sizeof cmd - 1);
+    for (int waited = 0; waited < OFF_CONFIRM_MS; waited += 20) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 20) <= 0)
+            continue;
+        ssize_t n = read(fd, buf + len, sizeof buf - 1 - len);
+        if (n <= 0)
+            continue;
+        len += (size_t)n;
+        if (len >= sizeof buf - 1)
+            len = 0; /* only the last line matters */
+        /* the last complete line */
+        if (len > 0 && buf[len - 1] == '\n') {
+            size_t end = len - 1, start = end;
+            if (end > 0 && buf[end - 1] == '\r')
+                end--;
+            while (start > 0 && buf[start - 1] != '\n')
+                start--;
+            return end - start == 1 && buf[start] == '0';
+        }
+    }
+    return false;
+}
+
 static void on_signal(int sig)
 {
-    static const char off[] = "OUTP OFF\n";
-    static const char msg[] = "rig: interrupted — source output switched off\n";
+    static const char ok[] = "rig: interrupted — source output switched off (confirmed)\n";
+    static const char unsure[] = "rig: interrupted — OUTP OFF sent, but the source did not "
+                                 "confirm it is off: CHECK THE SOURCE\n";
     static const char msg_none[] = "rig: interrupted\n";
     int fd = source_fd;
     if (fd >= 0) {
-        (void)!write(fd, off, sizeof off - 1);
-        (void)!write(2, msg, sizeof msg - 1);
+        bool off = switch_off_confirmed(fd);
+        put(2, off ? ok : unsure, off ? sizeof ok - 1 : sizeof unsure - 1);
     } else {
-        (void)!write(2, msg_none, sizeof msg_none - 1);
+        put(2, msg_none, sizeof msg_none - 1);
     }
     _exit(128 + sig);
 }
