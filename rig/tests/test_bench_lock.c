@@ -5,6 +5,9 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,4 +162,35 @@ Test(bench_lock, a_stale_pid_file_stops_nothing)
     cr_expect_neq(access(path, F_OK), 0, "the stale file is removed");
     kill(other, SIGKILL);
     waitpid(other, NULL, 0);
+}
+
+/* A private bench whose client was killed leaves its directory; the next
+ * private bench removes it — but not one a client still holds. */
+Test(bench_leftovers, a_dead_clients_private_dir_is_removed, .timeout = 60)
+{
+    require_sim();
+    char tmp[] = "/tmp/rig-test-tmp-XXXXXX";
+    cr_assert(mkdtemp(tmp));
+    setenv("TMPDIR", tmp, 1);
+    char stale[128], held[128], lock[160], cmd[320];
+    snprintf(stale, sizeof stale, "%s/rig-bench-stale1", tmp);
+    snprintf(held, sizeof held, "%s/rig-bench-held01", tmp);
+    cr_assert_eq(mkdir(stale, 0755), 0);
+    cr_assert_eq(mkdir(held, 0755), 0);
+    snprintf(lock, sizeof lock, "%s/bench.lock", held);
+    int fd = open(lock, O_RDWR | O_CREAT, 0644);
+    cr_assert_eq(flock(fd, LOCK_EX), 0);
+    /* both old enough to be leftovers */
+    snprintf(cmd, sizeof cmd, "touch -d '-2 minutes' %s %s", stale, held);
+    cr_assert_eq(system(cmd), 0);
+
+    struct rig_bench *b;
+    cr_assert_eq(rig_bench_open("fixtures/benches/sim.ini", &b), 0, "%s", rig_last_error());
+    rig_bench_close(b);
+    cr_expect_neq(access(stale, F_OK), 0, "the dead client's directory is gone");
+    cr_expect_eq(access(held, F_OK), 0, "a held bench is left alone");
+    close(fd);
+    unsetenv("TMPDIR");
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
+    (void)!system(cmd);
 }

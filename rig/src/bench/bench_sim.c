@@ -3,7 +3,12 @@
  * counters and timestamped edges, and its flash slots, over the control
  * socket (drivers/sim). The only file of the bench that knows benchd.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,6 +16,7 @@
 #include <string.h>
 
 #include "base/error_internal.h"
+#include "base/lock.h"
 #include "bench/bench_internal.h"
 #include "drivers/flash/flash_internal.h"
 #include "drivers/lines/lines_internal.h"
@@ -124,6 +130,58 @@ int rig_bench_sim_attach(struct rig_bench *b, const char *dir)
                            &b->source);
 }
 
+/*
+ * A private bench whose client was killed leaves its directory behind (its
+ * benchd dies with the client). Before making a new one, remove the
+ * leftovers: rig-bench-* directories older than a minute (never one being
+ * made right now) whose lock nobody holds and whose benchd is gone.
+ */
+#define PRIVATE_PREFIX "rig-bench-"
+#define LEFTOVER_AGE_S 60
+
+static bool leftover(const char *dir)
+{
+    char path[PATH_MAX + 16];
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || time(NULL) - st.st_mtime < LEFTOVER_AGE_S)
+        return false;
+    snprintf(path, sizeof path, "%s/benchd.pid", dir);
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    if (pid > 1 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+        return false;
+    int fd;
+    snprintf(path, sizeof path, "%s/bench.lock", dir);
+    if (access(path, F_OK) == 0) {
+        if (rig_lock_take(path, dir, 0.0, &fd) < 0)
+            return false; /* a client has it */
+        rig_lock_drop(fd);
+    }
+    return true;
+}
+
+static void sweep_leftovers(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char dir[PATH_MAX];
+        if (strncmp(e->d_name, PRIVATE_PREFIX, strlen(PRIVATE_PREFIX)) != 0)
+            continue;
+        snprintf(dir, sizeof dir, "%s/%s", tmp, e->d_name);
+        if (leftover(dir))
+            nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+    closedir(d);
+}
+
 int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_cfg)
 {
     char tmpl[PATH_MAX];
@@ -131,7 +189,10 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
     struct rig_sim_unit units[RIG_MAX_POSITIONS];
 
     b->drv = &sim_driver;
-    snprintf(tmpl, sizeof tmpl, "%s/rig-bench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    sweep_leftovers(tmp);
+    snprintf(tmpl, sizeof tmpl, "%s/" PRIVATE_PREFIX "XXXXXX", tmp);
     if (!mkdtemp(tmpl))
         return rig_error_set(-errno, "cannot create a directory for the simulated bench (%s): %s",
                              tmpl, strerror(errno));
