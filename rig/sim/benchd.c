@@ -298,7 +298,7 @@ static void event_loop(void)
             }
         }
         if (bench.speed != 0.0 && free_run() != 0) {
-            /* keep serving: the rig learns of the dead unit from its requests */
+            /* the bench itself failed (poll): hold the clock, keep serving */
             bench.speed = 0.0;
         }
     }

@@ -59,6 +59,7 @@ struct sim_unit {
     int ctrl_fd; /* benchd's end of the socketpair, -1 when not running */
     pid_t pid;
     bool waiting; /* a RUN_UNTIL is outstanding */
+    char stopped_why[80]; /* why it is not running (STATUS), "" while it runs */
     uint64_t reached_ns;
     /* pulse outputs 1 and 2 (index 0 unused) */
     uint64_t rising[3];
@@ -122,6 +123,8 @@ void sim_source_integrate(struct sim_source *src, double dt_s);
 
 /* sim_unit.c */
 int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit);
+/* If the unit's process has ended, collect it and say why in stopped_why. */
+void sim_unit_reap(struct sim_unit *unit);
 void sim_unit_stop(struct sim_unit *unit);
 /* Every running unit computes up to t_ns; returns 0 or -1 with a message. */
 int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_t err_len);
@@ -131,6 +134,9 @@ void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit);
 
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */
+/* Put back the image the slot ran before the last sim_slot_flash (after a
+ * flashed image did not start). Returns 0 or -errno (no previous image). */
+int sim_slot_restore_previous(struct sim_unit *unit);
 int sim_slot_flash(struct sim_unit *unit, const char *image, char *err, size_t err_len);
 const char *sim_slot_image_path(const struct sim_unit *unit, char *buf, size_t len);
 

@@ -5,20 +5,27 @@
  *
  *   PING                    OK benchd 1
  *   TIME                    OK <t_ns>
- *   ADVANCE <seconds>       OK <t_ns>            once every unit reached it
+ *   ADVANCE <seconds>       OK <t_ns>            once every running unit reached it (a
+ *                                                stopped one stays where it stopped); in
+ *                                                steps: abandoned if the client goes away
  *   SPEED <x>               OK                   0 holds the clock
  *   COUNT <pos> <output>    OK <rising> <last_rise_ns> <last_fall_ns>
  *   EDGES <pos>             OK <n>, then n lines "<t_ns> <output> <level>"
- *   FLASH <pos> <image>     OK <hash>            after the unit restarted
+ *   FLASH <pos> <image>     OK <hash>            after the unit restarted; an image that
+ *                                                does not start: ERR, and the previous
+ *                                                image runs again
  *   TEMP <degC>             OK <degC>            the temperature around every unit,
  *                                                -40..85; the units get it at once,
  *                                                from their next sample on
  *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
+ *   STATUS <pos>            OK running | OK stopped <why>   is the unit's process running?
  *   SHUTDOWN                OK                   then benchd exits
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +38,7 @@
 #include "sim_bench.h"
 
 #define MAX_ADVANCE_S (366.0 * 24 * 3600) /* a year of metering per request */
+#define ADVANCE_STEP_NS 60000000000ull    /* a minute of virtual time per step */
 /* The bench's temperature range (issue 11's contract, C3): a climatic
  * chamber's span, wider than the meter's operating range (manual §6:
  * -25..+55 degC) so a test can also go beyond it. */
@@ -114,6 +122,18 @@ static struct sim_unit *unit_arg(struct sim_bench *bench, struct sim_client *cli
     return &bench->units[pos - 1];
 }
 
+/* Has the client closed its end (poll says readable and a peek reads 0)? */
+static bool client_gone(const struct sim_client *client)
+{
+    struct pollfd p = {.fd = client->fd, .events = POLLIN};
+    char c;
+    if (poll(&p, 1, 0) <= 0)
+        return false;
+    if (p.revents & (POLLHUP | POLLERR))
+        return true;
+    return recv(client->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 static void cmd_advance(struct sim_bench *bench, struct sim_client *client, const char *arg)
 {
     char *end;
@@ -125,9 +145,28 @@ static void cmd_advance(struct sim_bench *bench, struct sim_client *client, cons
     }
     char err[256];
     uint64_t target = bench->now_ns + (uint64_t)llround(s * 1e9);
-    if (sim_bench_advance_to(bench, target, err, sizeof(err)) != 0) {
-        say(client, "ERR %s", err);
-        return;
+    /* In steps, so a client that gives up (an interrupted `rig sim advance`)
+     * stops the advance within a step instead of holding the bench until
+     * the whole span is computed. */
+    while (bench->now_ns < target) {
+        uint64_t step = target - bench->now_ns;
+        if (step > ADVANCE_STEP_NS)
+            step = ADVANCE_STEP_NS;
+        if (sim_bench_advance_to(bench, bench->now_ns + step, err, sizeof(err)) != 0) {
+            say(client, "ERR %s", err);
+            return;
+        }
+        /* the source is served between steps too: an OUTP OFF sent during a
+         * long advance (an interrupted client's safety net) takes effect at
+         * once and is answered */
+        struct pollfd src = {.fd = bench->source.pty.master, .events = POLLIN};
+        if (poll(&src, 1, 0) > 0 && (src.revents & POLLIN) && sim_source_service(&bench->source))
+            sim_units_send_terminals(bench);
+        if (client_gone(client)) {
+            fprintf(stderr, "benchd: ADVANCE abandoned at t = %.3f s: its client went away\n",
+                    (double)bench->now_ns * 1e-9);
+            break;
+        }
     }
     bench->virtual_base_ns = bench->now_ns;
     bench->wall_base_ns = sim_wall_ns();
@@ -208,11 +247,35 @@ static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *
     }
     int r = sim_unit_start(bench, unit);
     if (r != 0) {
-        say(client, "ERR position %u: flashed image does not start: %s (see benchd.log)",
-            unit->position, strerror(-r));
+        /* as a real part's bootloader keeps the old application when the
+         * new one fails its check: the unit runs what it ran before */
+        bool back = sim_slot_restore_previous(unit) == 0 && sim_unit_start(bench, unit) == 0;
+        say(client, "ERR position %u: %s does not start (%s): %s", unit->position, image,
+            strerror(-r),
+            back ? "the previous image runs again" : "no previous image to go back to");
         return;
     }
     say(client, "OK %s", unit->image_hash);
+}
+
+static void cmd_status(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    if (unit->ctrl_fd >= 0) {
+        say(client, "OK running");
+    } else {
+        /* its end of the line closes a moment before it can be collected */
+        for (int k = 0; k < 50 && unit->pid > 0; k++) {
+            sim_unit_reap(unit);
+            if (unit->pid > 0)
+                usleep(2000);
+        }
+        say(client, "OK stopped %s", unit->stopped_why[0] ? unit->stopped_why : "(not started)");
+    }
 }
 
 static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const char *arg)
@@ -255,6 +318,8 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_edges(bench, client, a1);
     } else if (strcasecmp(verb, "FLASH") == 0) {
         cmd_flash(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "STATUS") == 0) {
+        cmd_status(bench, client, a1);
     } else if (strcasecmp(verb, "TEMP?") == 0) {
         say(client, "OK %g", bench->source.ambient_c);
     } else if (strcasecmp(verb, "TEMP") == 0) {
@@ -263,7 +328,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK");
         bench->stopping = true;
     } else {
-        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH TEMP TEMP? "
+        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
             "SHUTDOWN)",
             verb);
     }

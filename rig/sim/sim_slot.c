@@ -119,6 +119,16 @@ int sim_slot_flash(struct sim_unit *unit, const char *image, char *err, size_t e
         unlink(staged);
         return -1;
     }
+    /* the image it ran until now, so a flash that does not start can be undone */
+    char previous[SIM_PATH_MAX + 16];
+    snprintf(previous, sizeof(previous), "%s/image.prev", unit->slot_dir);
+    unlink(previous);
+    if (link(final, previous) != 0 && errno != ENOENT) {
+        snprintf(err, err_len, "position %u: keeping the previous image in %s: %s",
+                 unit->position, unit->slot_dir, strerror(errno));
+        unlink(staged);
+        return -1;
+    }
     if (rename(staged, final) != 0) {
         snprintf(err, err_len, "position %u: installing image in %s: %s", unit->position,
                  unit->slot_dir, strerror(errno));
@@ -126,5 +136,20 @@ int sim_slot_flash(struct sim_unit *unit, const char *image, char *err, size_t e
         return -1;
     }
     snprintf(unit->image_hash, sizeof(unit->image_hash), "%016" PRIx64, got);
+    return 0;
+}
+
+int sim_slot_restore_previous(struct sim_unit *unit)
+{
+    char previous[SIM_PATH_MAX + 16], final[SIM_PATH_MAX + 16];
+    snprintf(previous, sizeof(previous), "%s/image.prev", unit->slot_dir);
+    sim_slot_image_path(unit, final, sizeof(final));
+    if (rename(previous, final) != 0) {
+        return -errno;
+    }
+    uint64_t h;
+    if (hash_file(final, &h) == 0) {
+        snprintf(unit->image_hash, sizeof(unit->image_hash), "%016" PRIx64, h);
+    }
     return 0;
 }

@@ -11,6 +11,7 @@
 #define RIG_BENCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +123,14 @@ int rig_sleep(struct rig_bench *bench, double seconds);
  * bench, CLOCK_MONOTONIC since rig_bench_open on hw. Returns 0 or -EIO.
  */
 int rig_bench_time(struct rig_bench *bench, double *seconds);
+
+/*
+ * rig_bench_unit_running — is position's unit running? On a simulated bench
+ * benchd knows whether its process runs, and why not (why, len). Returns 1
+ * (running), 0 (not: why says why), -EINVAL (no such position), -ENOTSUP
+ * (a real bench cannot tell: a silent unit is silent), -EIO.
+ */
+int rig_bench_unit_running(struct rig_bench *bench, unsigned position, char *why, size_t len);
 
 /*
  * rig_bench_dir — the simulated bench's directory (bench.json, benchd.log,

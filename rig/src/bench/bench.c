@@ -301,6 +301,13 @@ int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path
     return bench->drv->flash(bench, position, image);
 }
 
+int rig_bench_unit_running(struct rig_bench *bench, unsigned position, char *why, size_t len)
+{
+    if (!rig_bench_position(bench, position))
+        return no_position(bench, position);
+    return bench->drv->unit_running(bench, position, why, len);
+}
+
 int rig_flash_default_image(struct rig_bench *bench, char *buf, size_t len)
 {
     return bench->drv->default_image(bench, buf, len);

@@ -69,6 +69,13 @@ static int hw_flash(struct rig_bench *b, unsigned position, const char *image)
     return rig_flash_openocd(position, pos->swd, pos->swd_serial, image);
 }
 
+static int hw_unit_running(struct rig_bench *b, unsigned position, char *why, size_t len)
+{
+    (void)why, (void)len;
+    return rig_error_set(-ENOTSUP, "position %u: bench %s cannot tell whether a unit runs",
+                         position, b->cfg->name);
+}
+
 static int hw_default_image(struct rig_bench *b, char *buf, size_t len)
 {
     (void)buf, (void)len;
@@ -88,6 +95,7 @@ static const struct rig_bench_driver hw_driver = {
     .pulse_edges = hw_pulse_edges,
     .pulse_level = hw_pulse_level,
     .flash = hw_flash,
+    .unit_running = hw_unit_running,
     .default_image = hw_default_image,
     .release = hw_release,
 };

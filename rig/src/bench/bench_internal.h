@@ -37,6 +37,8 @@ struct rig_bench_driver {
                        unsigned *active);
     /* Flash an existing, absolute image path into position. */
     int (*flash)(struct rig_bench *b, unsigned position, const char *image);
+    /* rig_bench_unit_running. */
+    int (*unit_running)(struct rig_bench *b, unsigned position, char *why, size_t len);
     /* rig_flash_default_image. */
     int (*default_image)(struct rig_bench *b, char *buf, size_t len);
     /* Free what the driver holds (after meters, lines and source are closed). */

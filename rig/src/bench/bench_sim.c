@@ -86,6 +86,19 @@ static int sim_flash(struct rig_bench *b, unsigned position, const char *image)
     return rig_flash_sim(b->ctl, position, image, NULL, 0);
 }
 
+static int sim_unit_running(struct rig_bench *b, unsigned position, char *why, size_t len)
+{
+    char reply[128];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "STATUS %u",
+                                position);
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: asking benchd whether it runs", position);
+    if (strcmp(reply, "running") == 0)
+        return 1;
+    snprintf(why, len, "%s", strncmp(reply, "stopped ", 8) == 0 ? reply + 8 : reply);
+    return 0;
+}
+
 static int sim_default_image(struct rig_bench *b, char *buf, size_t len)
 {
     (void)b;
@@ -110,6 +123,7 @@ static const struct rig_bench_driver sim_driver = {
     .pulse_edges = sim_pulse_edges,
     .pulse_level = sim_pulse_level,
     .flash = sim_flash,
+    .unit_running = sim_unit_running,
     .default_image = sim_default_image,
     .release = sim_release,
 };

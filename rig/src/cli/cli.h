@@ -47,6 +47,11 @@ __attribute__((noreturn, format(printf, 3, 4))) void cli_fail(const char *verb,
                                                               struct rig_bench *bench,
                                                               const char *fmt, ...);
 
+/* cli_fail with the last error of talking to position's unit, saying so
+ * first if the bench knows the unit is not running. */
+__attribute__((noreturn)) void cli_fail_unit(const char *verb, struct rig_bench *bench,
+                                             unsigned position);
+
 /* Print "rig VERB: message — see rig VERB --help" and exit 2. */
 __attribute__((noreturn, format(printf, 2, 3))) void cli_usage(const char *verb,
                                                                const char *fmt, ...);

@@ -124,6 +124,17 @@ struct rig_bench *cli_open(const char *verb, const struct cli_target *t)
     return bench;
 }
 
+void cli_fail_unit(const char *verb, struct rig_bench *bench, unsigned position)
+{
+    char msg[1024], why[160];
+    snprintf(msg, sizeof msg, "%s", rig_last_error());
+    if (rig_bench_unit_running(bench, position, why, sizeof why) == 0)
+        cli_fail(verb, bench, "position %u is not running: %s — flash it again (rig flash "
+                              "--position %u) [%s]",
+                 position, why, position, msg);
+    cli_fail(verb, bench, "%s", msg);
+}
+
 double cli_wait(const char *verb, const char *text)
 {
     double s = cli_number(verb, "--wait", text);

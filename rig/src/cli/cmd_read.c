@@ -121,17 +121,17 @@ int cmd_read(int argc, char **argv)
     struct rig_meter *m = rig_bench_meter(bench, position);
     enum med2_map map;
     if (!m || rig_meter_map(m, &map) < 0)
-        cli_fail("read", bench, "%s", rig_last_error());
+        cli_fail_unit("read", bench, position);
     cli_apply_line("read", bench, m, &line);
     if (endian < 0 && rig_meter_detect_endian(m) < 0)
-        cli_fail("read", bench, "reading the endian setting: %s", rig_last_error());
+        cli_fail_unit("read", bench, position);
     if (endian >= 0)
         rig_meter_set_endian(m, (enum rig_endian)endian);
     if (all)
         nids = rig_regmap_readable(map, ids, MED2_REG_COUNT);
     double values[sizeof ids / sizeof ids[0]];
     if (rig_meter_read_regs(m, ids, nids, values) < 0)
-        cli_fail("read", bench, "%s", rig_last_error());
+        cli_fail_unit("read", bench, position);
     for (size_t i = 0; i < nids; i++)
         cli_print_value(ids[i], values[i]);
     cli_done(bench);

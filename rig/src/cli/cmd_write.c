@@ -100,16 +100,16 @@ int cmd_write(int argc, char **argv)
     struct rig_bench *bench = cli_open("write", &t);
     struct rig_meter *m = rig_bench_meter(bench, position);
     if (!m)
-        cli_fail("write", bench, "%s", rig_last_error());
+        cli_fail_unit("write", bench, position);
     cli_apply_line("write", bench, m, &line);
     if (endian < 0 && rig_meter_detect_endian(m) < 0)
-        cli_fail("write", bench, "reading the endian setting: %s", rig_last_error());
+        cli_fail_unit("write", bench, position);
     if (endian >= 0)
         rig_meter_set_endian(m, (enum rig_endian)endian);
     double readback[MAX_SETTINGS];
     /* Only commands: nothing staged to save. */
     if (rig_meter_configure(m, password, settings, n, save && values, readback) < 0)
-        cli_fail("write", bench, "%s", rig_last_error());
+        cli_fail_unit("write", bench, position);
     for (size_t i = 0; i < n; i++) {
         if (rig_reg_readable(settings[i].id))
             cli_print_value(settings[i].id, readback[i]);
