@@ -51,7 +51,7 @@ Test(bench_lock, a_second_client_is_told_who_has_the_bench)
     cr_assert_eq(rig_bench_attach(dir, &first), 0, "%s", rig_last_error());
     cr_expect_eq(rig_bench_attach(dir, &second), -EBUSY);
     cr_expect_null(second);
-    char host[64] = "", want[160];
+    char host[64] = "", want[256];
     gethostname(host, sizeof host - 1);
     snprintf(want, sizeof want, "bench %s in use by PID %ld on %s since ", dir, (long)getpid(),
              host);

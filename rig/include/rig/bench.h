@@ -37,6 +37,10 @@ struct rig_position {
     /* sim only: an injected factory defect "NAME[,PARAM]" (firmware/boards/native/defect_spec.h),
      * or NULL for a good unit */
     const char *defect;
+    /* a golden unit: its recorded error at the health load and the window it
+     * must stay in, relative (bench file golden = ERROR_PCT,WINDOW_PCT) */
+    bool golden;
+    double golden_error, golden_window;
 };
 
 /*

@@ -7,7 +7,8 @@
  *                 transport = auto | termios | serialport
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
  *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial,
- *                 defect (sim only: NAME[,PARAM], firmware/boards/native/defect_spec.h)
+ *                 defect (sim only: NAME[,PARAM], firmware/boards/native/defect_spec.h),
+ *                 golden = ERROR_PCT,WINDOW_PCT (a golden unit, rig/health.h)
  * Anything unknown or malformed is an error naming file:line and the key;
  * so is a model that is not a MED2 model, a simulated unit's serial that is
  * not 1..99999999, and two positions with one serial.
@@ -15,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +34,7 @@ static const char *const source_keys[] = {"port", "baud", "driver", "transport",
 static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
                                             "baud",   "parity", "stop",   "pulse1",
                                             "pulse2", "supply", "swd",    "swd_serial",
-                                            "defect", NULL};
+                                            "defect", "golden", NULL};
 
 enum section { SEC_NONE, SEC_BENCH, SEC_SOURCE, SEC_POSITION };
 
@@ -242,6 +244,17 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
         return set_string(p, k == 9 ? &pos->supply : &pos->pulse[k - 7], value);
     case 10: return set_string(p, &pos->swd, value);
     case 11: return set_string(p, &pos->swd_serial, value);
+    case 13: {
+        double e, w;
+        char extra;
+        if (sscanf(value, "%lf,%lf%c", &e, &w, &extra) != 2 || !(w > 0.0) || !(fabs(e) < 100.0))
+            return fail(p, p->line, "[position %u] golden = '%s' — expected ERROR_PCT,WINDOW_PCT, "
+                                    "e.g. golden = +0.12,0.05", number, value);
+        pos->pub.golden = true;
+        pos->pub.golden_error = e / 100.0;
+        pos->pub.golden_window = w / 100.0;
+        return 1;
+    }
     default: {
         char why[768];
         if (rig_bench_check_defect(value, why, sizeof why) < 0)

@@ -236,6 +236,14 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
         return rig_error_set(-ENOMEM, "out of memory");
     free(b->cfg->name);
     b->cfg->name = name;
+    /* what only the bench file knows of its positions */
+    for (unsigned i = 0; i < file_cfg->positions && i < b->cfg->positions; i++) {
+        struct rig_position *to = &b->cfg->pos[i].pub;
+        const struct rig_position *from = &file_cfg->pos[i].pub;
+        to->golden = from->golden;
+        to->golden_error = from->golden_error;
+        to->golden_window = from->golden_window;
+    }
     return 0;
 }
 
