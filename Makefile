@@ -1,7 +1,7 @@
 # MED2 HIL rig — one entry point. See README.md.
 #
 #   make setup     install missing Debian packages (scripts/setup.sh)
-#   make all       firmware (native image, core for Cortex-M4F) and rig
+#   make all       firmware (native image, core for Cortex-M4F), rig and the suites
 #   make test      every test, built with ASan/UBSan, on the simulated bench
 #   make run       the current end-to-end suite on a simulated bench, with summary
 #   make bench     performance figures, lines "BENCH <name> <value> <unit>"
@@ -33,10 +33,10 @@ CORE_CFLAGS := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include -Ifirmware
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include
 HOST_LDFLAGS := $(SANFLAGS)
 
-.PHONY: all setup firmware rig test run bench clean check check-build fuzz false-rejects
+.PHONY: all setup firmware rig suites test run bench clean check check-build fuzz false-rejects
 .DEFAULT_GOAL := all
 
-all: firmware rig
+all: firmware rig suites
 
 setup:
 	@scripts/setup.sh
@@ -54,6 +54,8 @@ include firmware/fuzz/fuzz.mk
 
 firmware: $(FW_TARGETS)
 rig: $(RIG_TARGETS) $(SIM_TARGETS)
+# the suites rig ci runs on a bench (build/suites/NAME)
+suites: $(SUITE_BINS)
 
 # Everything the tests need, in this build tree.
 check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) \

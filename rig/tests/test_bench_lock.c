@@ -194,3 +194,30 @@ Test(bench_leftovers, a_dead_clients_private_dir_is_removed, .timeout = 60)
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmp);
     (void)!system(cmd);
 }
+
+/* The rig next to this test binary (build/bin/rig). */
+static void rig_path(char *buf, size_t len)
+{
+    char exe[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    cr_assert_gt(n, 0);
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    snprintf(buf, len, "%s/../../bin/rig", exe);
+}
+
+/* A job that holds the bench may hand it to the programs it runs (rig ci's
+ * suites); others still find it in use. */
+Test(bench_lock, a_held_bench_passes_to_the_programs_its_holder_runs)
+{
+    char rig[600], cmd[1400];
+    rig_path(rig, sizeof rig);
+    struct rig_bench *holder;
+    cr_assert_eq(rig_bench_attach(dir, &holder), 0, "%s", rig_last_error());
+    snprintf(cmd, sizeof cmd, "%s read --dir %s frequency >/dev/null 2>&1", rig, dir);
+    cr_expect_neq(system(cmd), 0, "not handed down: in use");
+    cr_assert_eq(rig_bench_share_lock(holder), 0, "%s", rig_last_error());
+    cr_expect_eq(system(cmd), 0, "handed down: the child uses the bench");
+    unsetenv("RIG_LOCK_HELD");
+    rig_bench_release(holder);
+}

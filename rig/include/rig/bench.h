@@ -80,6 +80,13 @@ int rig_bench_attach_with(const char *sim_dir, const struct rig_bench_options *o
                           struct rig_bench **out);
 
 /*
+ * rig_bench_share_lock — let the programs started from now on (a CI job's
+ * suites) open this bench while this client holds it: its lock passes down
+ * to them through the environment (RIG_LOCK_HELD). Returns 0 or -errno.
+ */
+int rig_bench_share_lock(struct rig_bench *bench);
+
+/*
  * rig_bench_attach — attach to a simulated bench started by
  * `rig sim up --dir DIR` (reads DIR/bench.json).
  * Returns 0 and *out, or -ENOENT (no bench.json: is it up?), -EINVAL (a

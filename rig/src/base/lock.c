@@ -9,7 +9,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,9 +49,30 @@ static void say_who(int fd)
         (void)!pwrite(fd, text, (size_t)n, 0);
 }
 
+/*
+ * A job that holds a bench runs other programs on it (rig ci runs the
+ * suites): it passes its lock down as RIG_LOCK_HELD=FD:PATH with FD open
+ * across exec. A program that finds its own lock path there, with FD open
+ * on that very file, already holds the lock.
+ */
+static bool inherited(const char *path)
+{
+    const char *held = getenv(RIG_LOCK_HELD_ENV);
+    if (!held)
+        return false;
+    char *colon;
+    long fd = strtol(held, &colon, 10);
+    struct stat open_file, wanted;
+    return fd >= 0 && *colon == ':' && fstat((int)fd, &open_file) == 0 &&
+           stat(path, &wanted) == 0 && open_file.st_dev == wanted.st_dev &&
+           open_file.st_ino == wanted.st_ino;
+}
+
 int rig_lock_take(const char *path, const char *what, double wait_s, int *fd_out)
 {
     *fd_out = -1;
+    if (inherited(path))
+        return 0; /* held by the job that started us, for as long as it runs */
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
         return rig_error_set(-errno, "cannot open the lock file %s of %s: %s", path, what, strerror(errno));
@@ -73,6 +97,17 @@ int rig_lock_take(const char *path, const char *what, double wait_s, int *fd_out
     }
     say_who(fd);
     *fd_out = fd;
+    return 0;
+}
+
+int rig_lock_pass_down(int fd, const char *path)
+{
+    int kept = fcntl(fd, F_DUPFD, 3); /* without FD_CLOEXEC: it crosses exec */
+    if (kept < 0)
+        return rig_error_set(-errno, "passing the lock of %s on: %s", path, strerror(errno));
+    char value[4200];
+    snprintf(value, sizeof value, "%d:%s", kept, path);
+    setenv(RIG_LOCK_HELD_ENV, value, 1);
     return 0;
 }
 

@@ -33,6 +33,7 @@ static void release(struct rig_bench *b)
     if (b->drv)
         b->drv->release(b);
     rig_lock_drop(b->lock_fd);
+    free(b->lock_path);
     rig_bench_config_free(b->cfg);
     free(b);
 }
@@ -45,7 +46,10 @@ static int take_lock(struct rig_bench *b, const char *path, const char *name,
 {
     char what[300];
     snprintf(what, sizeof what, "bench %s", name);
-    return rig_lock_take(path, what, opt->lock_wait_s, &b->lock_fd);
+    int rc = rig_lock_take(path, what, opt->lock_wait_s, &b->lock_fd);
+    if (rc == 0 && !(b->lock_path = strdup(path)))
+        rc = rig_error_set(-ENOMEM, "out of memory");
+    return rc;
 }
 
 static struct rig_bench *new_bench(void)
@@ -299,6 +303,13 @@ int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path
     /* The unit restarts: its Modbus client starts afresh afterwards. */
     rig_bench_forget_meter(bench, position);
     return bench->drv->flash(bench, position, image);
+}
+
+int rig_bench_share_lock(struct rig_bench *bench)
+{
+    if (bench->lock_fd < 0)
+        return 0; /* inherited, or a bench without one: nothing to pass on */
+    return rig_lock_pass_down(bench->lock_fd, bench->lock_path);
 }
 
 int rig_bench_unit_running(struct rig_bench *bench, unsigned position, char *why, size_t len)

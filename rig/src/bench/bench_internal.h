@@ -60,6 +60,7 @@ struct rig_bench {
     /* real */
     int64_t t0_ns;               /* CLOCK_MONOTONIC at open */
     int lock_fd;                 /* the bench's lock (bench_lock.c), -1 if none */
+    char *lock_path;             /* its file */
 };
 
 /* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's

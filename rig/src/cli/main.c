@@ -16,6 +16,7 @@ static const struct {
     {"write", cmd_write, "configure a meter: password, write, save, read back"},
     {"source", cmd_source, "set, switch and query the AC source"},
     {"flash", cmd_flash, "flash a firmware image into one or all positions"},
+    {"ci", cmd_ci, "one CI job on a bench: lock, health, flash, suites, JUnit, records"},
     {"health", cmd_health, "check the bench before a job: source, lines, pulses, golden unit"},
 };
 
