@@ -116,6 +116,14 @@ done
 "$build/rig/perf/defect_coverage" 2>&1 | grep -v '^eol:' | grep -v '^defect_coverage:' ||
     echo "bench: defect_coverage: a defect was missed or a good unit rejected (run it alone)" >&2
 
+# --- parallel_clients_errors: 8 clients reading one bench for 30 s, each
+# waiting for the bench's lock (rig/perf/parallel_clients.c); health_plan_s:
+# bench time of rig health on the 20-position rack (rig/perf/health_bench.c) ---
+"$build/rig/perf/parallel_clients" --clients 8 --seconds 30 2>/dev/null ||
+    echo "bench: parallel_clients: errors (run it alone to see them)" >&2
+"$build/rig/perf/health_bench" --bench fixtures/benches/eol-20.ini ||
+    echo "bench: health_bench: the rack is not fit (the line above says why)" >&2
+
 # --- fuzz_execs: executions of a fuzz run on the Modbus frame handler that
 # found no crash. `make fuzz` runs the long one (FUZZ_SECONDS, 600 s by
 # default, >= 10 000 000 executions); this is a shorter run of the same
