@@ -68,8 +68,13 @@ static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct r
     if (!src)
         return -ENODEV;
     if ((rc = rig_source_set(src, soak.volts, soak.amps, 0.0, soak.freq_hz)) < 0 ||
-        (rc = rig_source_output(src, true)) < 0 || (rc = rig_sleep(c->bench, DRIFT_SOAK_S)) < 0)
+        (rc = rig_source_output(src, true)) < 0)
         return rc;
+    /* the soak is the RTC test's time too: nothing else is measured in it */
+    eol_rtc_start(c);
+    if ((rc = rig_sleep(c->bench, DRIFT_SOAK_S)) < 0)
+        return rc;
+    eol_rtc_finish(c);
     fprintf(stderr, "eol: drift: %.0f s at %.1f A, then Iref PF 1 again\n", DRIFT_SOAK_S,
             soak.amps);
     for (unsigned i = 0; i < c->n; i++)

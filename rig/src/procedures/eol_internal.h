@@ -184,6 +184,14 @@ int eol_precheck_units(struct eol_ctx *c);
 int eol_calibrate_units(struct eol_ctx *c);
 int eol_verify_units(struct eol_ctx *c);
 
+/* ---- eol_rtc.c ---- */
+
+/* Put the verified units that have a clock in their RTC test (pulse output
+ * 1 at every RTC second); after a while, time the pulses against the bench
+ * and end the test: a clock beyond the limit fails the unit. */
+void eol_rtc_start(struct eol_ctx *c);
+void eol_rtc_finish(struct eol_ctx *c);
+
 /* ---- eol_drift.c ---- */
 
 /* After verification: soak at Imax, measure Iref PF 1 again; a unit whose

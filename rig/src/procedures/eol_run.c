@@ -14,6 +14,7 @@
 #include "rig/bench.h"
 #include "rig/error.h"
 #include "rig/flash.h"
+#include "rig/modbus.h"
 #include "rig/records.h"
 
 /* A records file of the run's own (opt->records_db), in its directory. */
@@ -45,7 +46,34 @@ static int run_phases(struct eol_ctx *c, bool seal)
         return rc;
     eol_identify_units(c);
     eol_seal_units(c, seal);
+    eol_for_units(c, pick_failed, check_nv, NULL, NULL, NULL);
     return 0;
+}
+
+/*
+ * A unit whose NV memory does not keep what is written fails a save with
+ * exception 04 and says so in FACTORY_STATUS: name that as the cause, over
+ * whatever step it broke.
+ */
+static int check_nv(struct eol_ctx *c, struct eol_unit *u, void *arg)
+{
+    (void)c, (void)arg;
+    uint32_t st = 0;
+    rig_meter_set_timeout(u->m, EOL_PROBE_TIMEOUT_MS);
+    int rc = rig_factory_status(u->m, &st);
+    rig_meter_set_timeout(u->m, 0);
+    if (rc == 0 && (st & MED2_FACTORY_NV_FAULT)) {
+        snprintf(u->res->reason, sizeof u->res->reason,
+                 "NV memory fails to write: a record read back different from what was written "
+                 "(FACTORY_STATUS NV fault)");
+        u->res->calibrated = false;
+    }
+    return 0;
+}
+
+static bool pick_failed(const struct eol_unit *u)
+{
+    return u->m && u->pos && !u->sealed_before && !u->res->sealed && u->res->reason[0];
 }
 
 /* Each position's verdict and its reason, recorded. */
