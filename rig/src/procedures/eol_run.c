@@ -30,26 +30,6 @@ static int open_records(struct rig_bench *bench, const char *path, struct rig_re
     return rig_records_open(path, rig_bench_name(bench), out);
 }
 
-/* The phases after flashing; stops at a rack abort (rc < 0). */
-static int run_phases(struct eol_ctx *c, bool seal)
-{
-    eol_find_sealed(c);
-    int rc = eol_precheck_units(c);
-    if (rc < 0)
-        return rc;
-    rc = eol_calibrate_units(c);
-    if (rc < 0)
-        return rc;
-    for (unsigned i = 0; i < c->n; i++)
-        c->u[i].cal_active = false;
-    if ((rc = eol_verify_units(c)) < 0 || (rc = eol_drift_units(c)) < 0)
-        return rc;
-    eol_identify_units(c);
-    eol_seal_units(c, seal);
-    eol_for_units(c, pick_failed, check_nv, NULL, NULL, NULL);
-    return 0;
-}
-
 /*
  * A unit whose NV memory does not keep what is written fails a save with
  * exception 04 and says so in FACTORY_STATUS: name that as the cause, over
@@ -74,6 +54,26 @@ static int check_nv(struct eol_ctx *c, struct eol_unit *u, void *arg)
 static bool pick_failed(const struct eol_unit *u)
 {
     return u->m && u->pos && !u->sealed_before && !u->res->sealed && u->res->reason[0];
+}
+
+/* The phases after flashing; stops at a rack abort (rc < 0). */
+static int run_phases(struct eol_ctx *c, bool seal)
+{
+    eol_find_sealed(c);
+    int rc = eol_precheck_units(c);
+    if (rc < 0)
+        return rc;
+    rc = eol_calibrate_units(c);
+    if (rc < 0)
+        return rc;
+    for (unsigned i = 0; i < c->n; i++)
+        c->u[i].cal_active = false;
+    if ((rc = eol_verify_units(c)) < 0 || (rc = eol_drift_units(c)) < 0)
+        return rc;
+    eol_identify_units(c);
+    eol_seal_units(c, seal);
+    eol_for_units(c, pick_failed, check_nv, NULL, NULL, NULL);
+    return 0;
 }
 
 /* Each position's verdict and its reason, recorded. */
