@@ -524,6 +524,24 @@ static void generate(int32_t *v, int32_t *i, size_t n)
     defects_codes(&board.defects, v, i, n);
 }
 
+/*
+ * Samples in this block before the RTC's next second (n if none): the core
+ * reads hal_rtc_get() per sample, but the board's time moves per block, so
+ * a block is cut where the second changes — the RTC's second then starts on
+ * its own sample, as on the real part, not up to a block (20 ms) late.
+ */
+static size_t samples_before_next_second(size_t n)
+{
+    uint64_t t = virtual_now_ns();
+    int64_t now = rtc_count_s();
+    if ((int64_t)(defects_rtc_ns(&board.defects, t + n * NS_PER_SAMPLE) / NS_PER_S) == now)
+        return n;
+    for (size_t k = 1; k < n; k++)
+        if ((int64_t)(defects_rtc_ns(&board.defects, t + k * NS_PER_SAMPLE) / NS_PER_S) != now)
+            return k;
+    return n;
+}
+
 static void run_until(uint64_t t_ns)
 {
     int32_t v[BLOCK_SAMPLES];
@@ -531,6 +549,7 @@ static void run_until(uint64_t t_ns)
     while (virtual_now_ns() < t_ns) {
         uint64_t left = (t_ns - virtual_now_ns() + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
         size_t n = left < BLOCK_SAMPLES ? (size_t)left : BLOCK_SAMPLES;
+        n = samples_before_next_second(n);
         generate(v, i, n);
         if (!board.powered) {
             board.samples += n; /* time runs, the meter does not */
