@@ -186,6 +186,21 @@ Test(modbus_rtu, write_register_reaches_the_server)
     cr_expect_eq(srv.map->tab_registers[350], 0xBEEF);
 }
 
+/* A value write whose answer comes too late is sent again (the same value
+ * twice is the same as once); a command is not: its lost answer may hide a
+ * command done. */
+Test(modbus_rtu, a_timed_out_value_write_is_retried_a_command_is_not)
+{
+    atomic_store(&srv.late_request, 1);
+    cr_assert_eq(rig_meter_write_register(meter, 350, 0x1234), 0, "%s", rig_last_error());
+    cr_expect_eq(srv.map->tab_registers[350], 0x1234);
+    cr_expect_eq(atomic_load(&srv.requests), 2, "sent again after the timeout");
+
+    atomic_store(&srv.late_request, 3);
+    cr_expect_eq(rig_meter_write_register(meter, MED2_ADDR_FACTORY_COMMAND, 1), -ETIMEDOUT);
+    cr_expect_eq(atomic_load(&srv.requests), 3, "a command is sent once");
+}
+
 Test(modbus_decode, all_four_word_orders)
 {
     /* 230.25f = 0x43664000: A=43 B=66 C=40 D=00 */

@@ -5,7 +5,9 @@
  * libmodbus accepts a late reply to an earlier, timed-out request as the
  * answer to the next one. So after a timeout or a garbled answer the line is
  * waited out (until it has been silent for a while) and flushed before the
- * one retry.
+ * one retry. A write is retried too after a timeout — setting a register
+ * to a value twice is the same as once — unless it reaches a command
+ * register (save, restart, seal: a lost reply may hide a command done).
  */
 #include <errno.h>
 #include <math.h>
@@ -18,6 +20,7 @@
 #include "base/error_internal.h"
 #include "modbus/modbus_internal.h"
 #include "rig/bench.h"
+#include "rig/regmap.h"
 
 #define METER_RETRIES 1          /* after the first attempt */
 #define METER_SILENCE_MS 50      /* a line quiet this long has finished talking */
@@ -316,6 +319,21 @@ static void before_write(struct rig_meter *m)
         apply_timeout(m, BROADCAST_TURNAROUND_MS);
 }
 
+/* May this write be sent again after a timeout: no command among its registers? */
+static bool repeatable(const struct rig_meter *m, uint16_t address, uint16_t count)
+{
+    if (m->line.slave == MODBUS_BROADCAST_ADDRESS)
+        return false;
+    for (unsigned a = address; a < (unsigned)address + count; a++) {
+        if (a == MED2_ADDR_FACTORY_COMMAND)
+            return false;
+        int id = m->map >= 0 ? rig_reg_by_address((enum med2_map)m->map, (uint16_t)a) : -1;
+        if (id >= 0 && rig_reg_is_command((enum med2_reg_id)id))
+            return false;
+    }
+    return true;
+}
+
 int rig_meter_write_register(struct rig_meter *m, uint16_t address, uint16_t value)
 {
     char what[64];
@@ -325,6 +343,11 @@ int rig_meter_write_register(struct rig_meter *m, uint16_t address, uint16_t val
     snprintf(what, sizeof what, "writing register %u", address);
     before_write(m);
     rc = modbus_write_register(m->ctx, address, value);
+    if (rc < 0 && errno == ETIMEDOUT && repeatable(m, address, 1)) {
+        wait_out_line(m);
+        before_write(m);
+        rc = modbus_write_register(m->ctx, address, value);
+    }
     return write_outcome(m, rc, 1, what);
 }
 
@@ -341,6 +364,11 @@ int rig_meter_write_registers(struct rig_meter *m, uint16_t address, uint16_t co
     snprintf(what, sizeof what, "writing %u registers at %u", count, address);
     before_write(m);
     rc = modbus_write_registers(m->ctx, address, count, src);
+    if (rc < 0 && errno == ETIMEDOUT && repeatable(m, address, count)) {
+        wait_out_line(m);
+        before_write(m);
+        rc = modbus_write_registers(m->ctx, address, count, src);
+    }
     return write_outcome(m, rc, count, what);
 }
 
