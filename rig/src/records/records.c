@@ -29,7 +29,8 @@ static int pick(const char *url, const struct rig_records_ops **ops, const char 
     }
     /* A "scheme://" we do not know is a mistake, not a file name to create. */
     const char *sep = strstr(url, "://");
-    if (sep && strcspn(url, "/") == (size_t)(sep - url))
+    size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    if (sep && scheme > 0 && scheme == (size_t)(sep - url))
         return rig_error_set(-EINVAL,
                              "records: %.*s: unknown store — use a file path, sqlite:PATH, "
                              "postgresql://... or postgres://...",
