@@ -468,3 +468,22 @@ Test(records_pg, every_record_acknowledged_before_a_sigkill_is_stored)
     cr_expect(rows == acked || rows == acked + 1, "%ld rows, %ld acknowledged", rows, acked);
     cr_expect_eq(pq_long("SELECT count(*) - count(DISTINCT value) FROM records"), 0);
 }
+
+Test(records_pg, a_runner_role_without_create_writes_to_existing_tables)
+{
+    /* A rack's runners need not own the schema: once the tables exist,
+     * opening runs no DDL. These grants are all a runner needs. */
+    write_sample(pg.url, "setup");
+    free(pq_text("CREATE ROLE runner LOGIN;"
+                 "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
+                 "GRANT SELECT, INSERT ON runs, records TO runner;"
+                 "GRANT SELECT ON schema TO runner"));
+    char url[sizeof pg.url + 16];
+    snprintf(url, sizeof url, "postgresql://runner@/postgres?host=%s", pg.dir);
+    struct rig_records *r;
+    cr_assert_eq(rig_records_open(url, "rack-b", &r), 0, "%s", rig_last_error());
+    cr_expect_eq(rig_record_measurement(r, &sample[0]), 0, "%s", rig_last_error());
+    cr_expect_eq(rig_records_lock_bench(r, "rack-b", 0, NULL, 0), 0, "%s", rig_last_error());
+    rig_records_close(r);
+    cr_expect_eq(pq_long("SELECT count(*) FROM records"), 5);
+}

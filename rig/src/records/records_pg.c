@@ -125,7 +125,9 @@ static void pg_close(struct rig_records *r)
 
 /* Check or create the schema in one transaction under a transaction-level
  * advisory lock: runners opening a new database at once would otherwise
- * race in CREATE TABLE IF NOT EXISTS (it is not atomic in PostgreSQL). */
+ * race in CREATE TABLE IF NOT EXISTS (it is not atomic in PostgreSQL).
+ * A database that has its version runs no DDL at all, so a runner's role
+ * needs no CREATE privilege once the tables exist. */
 static int pg_schema(struct rig_records *r)
 {
     struct pg_store *s = r->backend;
@@ -133,18 +135,27 @@ static int pg_schema(struct rig_records *r)
     char sql[160];
     snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%" PRId64 ")",
              (int64_t)records_fnv1a64("rig.records.schema"));
-    if (!exec_ok(c, "BEGIN", PGRES_COMMAND_OK) || !exec_ok(c, sql, PGRES_TUPLES_OK) ||
-        !exec_ok(c, "CREATE TABLE IF NOT EXISTS schema (version INTEGER NOT NULL)",
-                 PGRES_COMMAND_OK))
+    if (!exec_ok(c, "BEGIN", PGRES_COMMAND_OK) || !exec_ok(c, sql, PGRES_TUPLES_OK))
         goto fail;
-    PGresult *res = PQexec(c, "SELECT version FROM schema");
+    PGresult *res = PQexec(c, "SELECT to_regclass('schema') IS NOT NULL");
+    bool has_table = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+                     PQgetvalue(res, 0, 0)[0] == 't';
     if (PQresultStatus(res) != PGRES_TUPLES_OK) {
         PQclear(res);
         goto fail;
     }
-    int n = PQntuples(res);
-    int version = n == 1 ? atoi(PQgetvalue(res, 0, 0)) : -n;
     PQclear(res);
+    int n = 0, version = 0;
+    if (has_table) {
+        res = PQexec(c, "SELECT version FROM schema");
+        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+            PQclear(res);
+            goto fail;
+        }
+        n = PQntuples(res);
+        version = n == 1 ? atoi(PQgetvalue(res, 0, 0)) : -n;
+        PQclear(res);
+    }
     if (n != 0 && version != RIG_RECORDS_SCHEMA_VERSION) {
         exec_ok(c, "ROLLBACK", PGRES_COMMAND_OK);
         return rig_error_set(-EPROTO,
@@ -152,14 +163,14 @@ static int pg_schema(struct rig_records *r)
                              "use a rig built for version %d, or another database",
                              r->where, version, RIG_RECORDS_SCHEMA_VERSION, version);
     }
-    /* No row: a new database, or one written before the table existed —
-     * whose tables are the same as version 1's. */
-    if (!exec_ok(c, tables, PGRES_COMMAND_OK))
-        goto fail;
     if (n == 0) {
+        /* A new database, or one written before the table existed — whose
+         * tables are the same as version 1's. */
         snprintf(sql, sizeof sql, "INSERT INTO schema (version) VALUES (%d)",
                  RIG_RECORDS_SCHEMA_VERSION);
-        if (!exec_ok(c, sql, PGRES_COMMAND_OK))
+        if (!exec_ok(c, "CREATE TABLE IF NOT EXISTS schema (version INTEGER NOT NULL)",
+                     PGRES_COMMAND_OK) ||
+            !exec_ok(c, tables, PGRES_COMMAND_OK) || !exec_ok(c, sql, PGRES_COMMAND_OK))
             goto fail;
     }
     if (!exec_ok(c, "COMMIT", PGRES_COMMAND_OK))
