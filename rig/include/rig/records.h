@@ -13,7 +13,9 @@
  *                              (a unix socket directory), any libpq parameter
  *                              as ?key=value (sslmode, connect_timeout, ...).
  *                              The password may also come from ~/.pgpass or
- *                              PGPASSWORD, as libpq reads them.
+ *                              PGPASSWORD, as libpq reads them. A server
+ *                              that does not answer fails after 10 s
+ *                              (connect_timeout in the URL changes it).
  * Both hold the same tables: `records` (one row a measurement), `runs` (one
  * row per rig_records_open) and `schema` (one row: the version of the
  * tables, 1 today). Opening a store of another version is refused, naming
@@ -73,7 +75,8 @@ int rig_records_open(const char *url, const char *bench_name, struct rig_records
  * ignored. */
 void rig_records_close(struct rig_records *db);
 
-/* rig_records_run — the run id ("20250101T120000Z-1234"). */
+/* rig_records_run — the run id ("20250101T120000Z-1234": start and pid;
+ * "-2", "-3"... appended when a runner elsewhere took that id). */
 const char *rig_records_run(const struct rig_records *db);
 
 /* rig_records_path — the file, or the URL without its password. */
