@@ -131,3 +131,11 @@ done
 fuzz_s=${FUZZ_BENCH_SECONDS:-60}
 line=$(scripts/fuzz.sh "$build/fuzz/fuzz_mb_frame" "$build/fuzz/seeds" "$build/fuzz" bench -1 "$fuzz_s")
 echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_without_crash_in_%ss\n", $4, s }'
+
+# --- db_concurrent_writers_lost, db_concurrent_writers_rows: 8 writer
+# processes (a rack's runners) each writing 5000 records with a unique
+# (writer, seq) into one PostgreSQL records database, on a throwaway server
+# it starts itself (rig/tests/pg_tmp.h); rows lost or duplicated, goal 0
+# (rig/perf/db_writers.c) ---
+"$build/rig/perf/db_writers" --writers 8 --records 5000 ||
+    echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2

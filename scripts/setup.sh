@@ -10,6 +10,7 @@ set -eu
 # the metrology's instructions per sample for `make bench`.
 PACKAGES="make gcc pkg-config libc6-dev
 libmodbus-dev libcriterion-dev libinih-dev libsqlite3-dev libjansson-dev
+libpq-dev postgresql postgresql-common
 libgpiod-dev libserialport-dev
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 mbpoll python3 python3-pymodbus python3-serial-asyncio

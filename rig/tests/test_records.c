@@ -1,9 +1,11 @@
 /*
  * test_records.c — the SQLite records store: every field stored, limits
- * NULL when there are none, and every record written before a crash
- * (SIGKILL) is in the file.
+ * NULL when there are none, every record written before a crash (SIGKILL)
+ * is in the file; the URL forms, the schema version, and the bench lock
+ * that a file store does not need. PostgreSQL: test_records_pg.c.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -34,6 +36,14 @@ static void teardown(void)
 }
 
 TestSuite(records, .init = setup, .fini = teardown);
+
+static void exec_sql(const char *sql)
+{
+    sqlite3 *s;
+    cr_assert_eq(sqlite3_open(db, &s), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(s, sql, NULL, NULL, NULL), SQLITE_OK, "%s", sqlite3_errmsg(s));
+    sqlite3_close(s);
+}
 
 static long query_long(const char *sql)
 {
@@ -100,4 +110,79 @@ Test(records, unwritable_path_is_named)
     struct rig_records *r;
     cr_expect_lt(rig_records_open("/nonexistent-dir/x.sqlite", NULL, &r), 0);
     cr_expect(strstr(rig_last_error(), "/nonexistent-dir/x.sqlite"), "%s", rig_last_error());
+}
+
+Test(records, sqlite_url_and_a_bare_path_are_the_same_store)
+{
+    char url[160];
+    snprintf(url, sizeof url, "sqlite:%s", db);
+    struct rig_records *r;
+    cr_assert_eq(rig_records_open(url, "a", &r), 0, "%s", rig_last_error());
+    cr_expect_str_eq(rig_records_path(r), db);
+    struct rig_record rec = {.name = "x", .value = 1, .lo = NAN, .hi = NAN, .verdict = "INFO"};
+    cr_assert_eq(rig_record_measurement(r, &rec), 0);
+    rig_records_close(r);
+    cr_assert_eq(rig_records_open(db, "b", &r), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_record_measurement(r, &rec), 0);
+    rig_records_close(r);
+    cr_expect_eq(query_long("SELECT count(*) FROM records"), 2);
+    cr_expect_eq(query_long("SELECT count(DISTINCT run) FROM records"), 2);
+    cr_expect_eq(query_long("SELECT version FROM schema"), 1);
+}
+
+Test(records, an_unknown_scheme_is_refused)
+{
+    struct rig_records *r = NULL;
+    cr_expect_eq(rig_records_open("mysql://rig:pw@host/db", NULL, &r), -EINVAL);
+    cr_expect_null(r);
+    cr_expect(strstr(rig_last_error(), "mysql://") && !strstr(rig_last_error(), "pw"), "%s",
+              rig_last_error());
+    cr_expect_eq(rig_records_open("sqlite:", NULL, &r), -EINVAL);
+}
+
+Test(records, another_schema_version_is_refused_naming_both)
+{
+    struct rig_records *r;
+    cr_assert_eq(rig_records_open(db, "a", &r), 0, "%s", rig_last_error());
+    rig_records_close(r);
+    exec_sql("UPDATE schema SET version = 2");
+    r = NULL;
+    int rc = rig_records_open(db, "a", &r);
+    cr_expect_eq(rc, -EPROTO, "%d: %s", rc, rig_last_error());
+    cr_expect_null(r);
+    cr_expect(strstr(rig_last_error(), "schema version 2") &&
+                  strstr(rig_last_error(), "writes version 1") && strstr(rig_last_error(), db),
+              "%s", rig_last_error());
+    cr_expect_eq(query_long("SELECT count(*) FROM runs"), 1);
+}
+
+Test(records, a_file_from_before_the_schema_table_is_adopted)
+{
+    /* the tables as the first records.c wrote them, without `schema` */
+    exec_sql("CREATE TABLE runs (run TEXT PRIMARY KEY, started TEXT NOT NULL, bench TEXT,"
+             " host TEXT);"
+             "CREATE TABLE records (id INTEGER PRIMARY KEY, run TEXT NOT NULL, ts TEXT NOT NULL,"
+             " position INTEGER, serial TEXT, firmware TEXT, name TEXT NOT NULL, value REAL,"
+             " unit TEXT, lo REAL, hi REAL, verdict TEXT);"
+             "INSERT INTO runs VALUES ('old', '2024-01-01T00:00:00.000Z', 'b', 'h');"
+             "INSERT INTO records (run, ts, name) VALUES ('old', '2024-01-01T00:00:00.000Z', 'x');");
+    struct rig_records *r;
+    cr_assert_eq(rig_records_open(db, "a", &r), 0, "%s", rig_last_error());
+    rig_records_close(r);
+    cr_expect_eq(query_long("SELECT version FROM schema"), 1);
+    cr_expect_eq(query_long("SELECT count(*) FROM records"), 1);
+    cr_expect_eq(query_long("SELECT count(*) FROM runs"), 2);
+}
+
+Test(records, a_bench_lock_on_a_file_store_does_nothing)
+{
+    struct rig_records *a, *b;
+    cr_assert_eq(rig_records_open(db, "a", &a), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_records_open(db, "b", &b), 0, "%s", rig_last_error());
+    char holder[64] = "unset";
+    cr_expect_eq(rig_records_lock_bench(a, "rack-1", 1, holder, sizeof holder), 0);
+    cr_expect_eq(rig_records_lock_bench(b, "rack-1", 1, holder, sizeof holder), 0);
+    cr_expect_str_eq(holder, "");
+    rig_records_close(a);
+    rig_records_close(b);
 }

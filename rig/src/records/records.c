@@ -1,121 +1,99 @@
 /*
- * records.c — the SQLite records store (rig/records.h).
+ * records.c — the records interface (rig/records.h): picks the backend from
+ * the URL, owns the run and the timestamps, and hands the database work to
+ * records_sqlite.c or records_pg.c through their ops (records_internal.h).
  */
 #include <errno.h>
-#include <math.h>
-#include <sqlite3.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "bench/bench_internal.h"
 #include "base/error_internal.h"
-#include "rig/records.h"
+#include "bench/bench_internal.h"
+#include "records/records_internal.h"
 
-#define BUSY_TIMEOUT_MS 5000 /* a rack of benches may share one file */
-
-struct rig_records {
-    sqlite3 *db;
-    sqlite3_stmt *insert;
-    char run[40];
-    char *path;
-};
-
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS runs ("
-    "  run TEXT PRIMARY KEY, started TEXT NOT NULL, bench TEXT, host TEXT);"
-    "CREATE TABLE IF NOT EXISTS records ("
-    "  id INTEGER PRIMARY KEY, run TEXT NOT NULL, ts TEXT NOT NULL,"
-    "  position INTEGER, serial TEXT, firmware TEXT,"
-    "  name TEXT NOT NULL, value REAL, unit TEXT, lo REAL, hi REAL, verdict TEXT);"
-    "CREATE INDEX IF NOT EXISTS records_by_serial ON records(serial, name);";
-
-static void utc_now(char *buf, size_t len, bool compact)
+/* Which backend, and what it opens: "postgresql://" and "postgres://" go
+ * to libpq whole (it parses them), "sqlite:PATH" and a bare path to SQLite. */
+static int pick(const char *url, const struct rig_records_ops **ops, const char **target)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    if (compact) {
-        strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
-    } else {
-        char s[32];
-        strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
-        snprintf(buf, len, "%.20s.%03dZ", s, (int)(ts.tv_nsec / 1000000));
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+        *ops = &rig_records_pg_ops;
+        *target = url;
+        return 0;
     }
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        *ops = &rig_records_sqlite_ops;
+        *target = url + 7;
+        return 0;
+    }
+    /* A "scheme://" we do not know is a mistake, not a file name to create. */
+    const char *sep = strstr(url, "://");
+    size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    if (sep && scheme > 0 && scheme == (size_t)(sep - url))
+        return rig_error_set(-EINVAL,
+                             "records: %.*s: unknown store — use a file path, sqlite:PATH, "
+                             "postgresql://... or postgres://...",
+                             (int)(sep - url + 3), url);
+    *ops = &rig_records_sqlite_ops;
+    *target = url;
+    return 0;
 }
 
-static int fail(struct rig_records *r, const char *what)
+int rig_records_open(const char *url, const char *bench_name, struct rig_records **out)
 {
-    return rig_error_set(-EIO, "records: %s in %s: %s — check the path is writable", what,
-                         r->path ? r->path : "?", r->db ? sqlite3_errmsg(r->db) : "no database");
-}
-
-int rig_records_open(const char *path, const char *bench_name, struct rig_records **out)
-{
+    if (!out)
+        return rig_error_set(-EINVAL, "records: no place for the store");
     *out = NULL;
+    if (!url || !*url)
+        return rig_error_set(-EINVAL, "records: no store given (a file path or a URL)");
+    const struct rig_records_ops *ops = NULL;
+    const char *target = NULL;
+    int rc = pick(url, &ops, &target);
+    if (rc < 0)
+        return rc;
+    if (!*target)
+        return rig_error_set(-EINVAL, "records: %s: no file after sqlite:", url);
     struct rig_records *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(path))) {
+    if (!r || !(r->where = ops == &rig_records_pg_ops ? records_redact_url(url) : strdup(target))) {
         free(r);
         return rig_error_set(-ENOMEM, "records: out of memory");
     }
-    int rc;
-    if (sqlite3_open(path, &r->db) != SQLITE_OK) {
-        rc = fail(r, "cannot open the database");
-        goto err;
-    }
-    sqlite3_busy_timeout(r->db, BUSY_TIMEOUT_MS);
-    if (sqlite3_exec(r->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
-                     NULL) != SQLITE_OK ||
-        sqlite3_exec(r->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-        rc = fail(r, "cannot create the tables");
-        goto err;
+    r->ops = ops;
+    records_utc_now(r->since, sizeof r->since, RECORDS_TIME_S);
+    rc = ops->open(r, target);
+    if (rc < 0) {
+        free(r->where);
+        free(r);
+        return rc;
     }
     char started[48], stamp[24], host[64] = "";
-    utc_now(started, sizeof started, false);
-    utc_now(stamp, sizeof stamp, true);
+    records_utc_now(started, sizeof started, RECORDS_TIME_MS);
+    records_utc_now(stamp, sizeof stamp, RECORDS_TIME_COMPACT);
     gethostname(host, sizeof host - 1);
+    /* Runs of a rack share one database: two runners can start in the same
+     * second with the same pid (containers). The second one gets a suffix
+     * rather than overwriting the first one's run. */
     snprintf(r->run, sizeof r->run, "%s-%ld", stamp, (long)getpid());
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(r->db, "INSERT OR REPLACE INTO runs VALUES (?,?,?,?)", -1, &st, NULL) !=
-        SQLITE_OK) {
-        rc = fail(r, "cannot start a run");
-        goto err;
-    }
-    sqlite3_bind_text(st, 1, r->run, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, started, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, bench_name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, host, -1, SQLITE_TRANSIENT);
-    int step = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (step != SQLITE_DONE) {
-        rc = fail(r, "cannot start a run");
-        goto err;
-    }
-    if (sqlite3_prepare_v2(r->db,
-                           "INSERT INTO records (run, ts, position, serial, firmware, name, value,"
-                           " unit, lo, hi, verdict) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &r->insert, NULL) != SQLITE_OK) {
-        rc = fail(r, "cannot prepare the insert");
-        goto err;
+    for (int k = 2; (rc = ops->start_run(r, started, bench_name, host)) == -EEXIST && k < 100; k++)
+        snprintf(r->run, sizeof r->run, "%s-%ld-%d", stamp, (long)getpid(), k);
+    if (rc < 0) {
+        if (rc == -EEXIST)
+            rc = rig_error_set(-EIO, "records: %s: cannot find a free run id for %s", r->where,
+                               r->run);
+        rig_records_close(r);
+        return rc;
     }
     *out = r;
     return 0;
-err:
-    rig_records_close(r);
-    return rc;
 }
 
 void rig_records_close(struct rig_records *r)
 {
     if (!r)
         return;
-    sqlite3_finalize(r->insert);
-    sqlite3_close(r->db);
-    free(r->path);
+    r->ops->close(r);
+    free(r->where);
     free(r);
 }
 
@@ -126,15 +104,7 @@ const char *rig_records_run(const struct rig_records *r)
 
 const char *rig_records_path(const struct rig_records *r)
 {
-    return r->path;
-}
-
-static void bind_real_or_null(sqlite3_stmt *st, int col, double v)
-{
-    if (isfinite(v))
-        sqlite3_bind_double(st, col, v);
-    else
-        sqlite3_bind_null(st, col);
+    return r->where;
 }
 
 int rig_record_measurement(struct rig_records *r, const struct rig_record *rec)
@@ -142,27 +112,20 @@ int rig_record_measurement(struct rig_records *r, const struct rig_record *rec)
     if (!r || !rec || !rec->name)
         return rig_error_set(-EINVAL, "records: no store or no record name");
     char ts[48];
-    utc_now(ts, sizeof ts, false);
-    sqlite3_stmt *st = r->insert;
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    sqlite3_bind_text(st, 1, r->run, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ts, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, (int)rec->position);
-    sqlite3_bind_text(st, 4, rec->serial, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 5, rec->firmware, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 6, rec->name, -1, SQLITE_TRANSIENT);
-    bind_real_or_null(st, 7, rec->value);
-    sqlite3_bind_text(st, 8, rec->unit, -1, SQLITE_TRANSIENT);
-    bind_real_or_null(st, 9, rec->lo);
-    bind_real_or_null(st, 10, rec->hi);
-    sqlite3_bind_text(st, 11, rec->verdict, -1, SQLITE_TRANSIENT);
-    /* Autocommit: this statement is its own transaction. */
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
-        return fail(r, "cannot store a record");
-    return 0;
+    records_utc_now(ts, sizeof ts, RECORDS_TIME_MS);
+    return r->ops->insert(r, ts, rec);
+}
+
+int rig_records_lock_bench(struct rig_records *r, const char *bench_name, double wait_s,
+                           char *holder, size_t holder_len)
+{
+    if (holder && holder_len)
+        holder[0] = '\0';
+    if (!r || !bench_name || !*bench_name)
+        return rig_error_set(-EINVAL, "records: no store or no bench name to lock");
+    if (!(wait_s >= 0))
+        wait_s = 0;
+    return r->ops->lock_bench(r, bench_name, wait_s, holder, holder_len);
 }
 
 void rig_bench_set_records(struct rig_bench *bench, struct rig_records *db)
