@@ -487,3 +487,45 @@ Test(records_pg, a_runner_role_without_create_writes_to_existing_tables)
     rig_records_close(r);
     cr_expect_eq(pq_long("SELECT count(*) FROM records"), 5);
 }
+
+/* A real bench whose file names a PostgreSQL records store is held across
+ * the rack: a client on another machine (its own lock directory, so the
+ * lock file does not see the first) finds it in use, naming the holder. */
+#include "pty_peer.h"
+#include "rig/bench.h"
+
+Test(records_pg, a_bench_file_with_a_pg_store_is_held_across_the_rack)
+{
+    struct pty_peer source, line;
+    cr_assert_eq(pty_peer_open(&source), 0);
+    cr_assert_eq(pty_peer_open(&line), 0);
+    char path[] = "/tmp/rig-test-pgbench-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    dprintf(fd, "[bench]\nname = rack-bench-7\nkind = hw\npositions = 1\nrecords = %s\n"
+                "[source]\nport = %s\ntransport = termios\n"
+                "[position 1]\nmodel = C80-1M-V3\nrs485 = %s\n",
+            pg.url, source.path, line.path);
+    close(fd);
+    char here[] = "/tmp/rig-test-locks-a-XXXXXX", there[] = "/tmp/rig-test-locks-b-XXXXXX";
+    cr_assert(mkdtemp(here) && mkdtemp(there));
+
+    setenv("RIG_LOCK_DIR", here, 1);
+    struct rig_bench *first = NULL, *second = NULL;
+    cr_assert_eq(rig_bench_open(path, &first), 0, "%s", rig_last_error());
+    cr_expect_not_null(rig_bench_records(first), "the bench records to its store");
+    setenv("RIG_LOCK_DIR", there, 1);
+    cr_expect_eq(rig_bench_open(path, &second), -EBUSY);
+    cr_expect(strstr(rig_last_error(), "bench rack-bench-7 in use by rig "), "%s",
+              rig_last_error());
+    rig_bench_release(first);
+    cr_expect_eq(rig_bench_open(path, &second), 0, "free once released: %s", rig_last_error());
+    rig_bench_release(second);
+    unsetenv("RIG_LOCK_DIR");
+    unlink(path);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s", here, there);
+    (void)!system(cmd);
+    pty_peer_close(&line);
+    pty_peer_close(&source);
+}

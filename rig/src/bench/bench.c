@@ -20,6 +20,7 @@
 #include "rig/factory.h"
 #include "rig/flash.h"
 #include "rig/modbus.h"
+#include "rig/records.h"
 #include "rig/source.h"
 
 static void release(struct rig_bench *b)
@@ -32,6 +33,7 @@ static void release(struct rig_bench *b)
     rig_source_close(b->source);
     if (b->drv)
         b->drv->release(b);
+    rig_records_close(b->own_records); /* and with it a PostgreSQL bench lock */
     rig_lock_drop(b->lock_fd);
     free(b->lock_path);
     rig_bench_config_free(b->cfg);
@@ -70,6 +72,28 @@ static int lock_hw(struct rig_bench *b, const struct rig_bench_options *opt)
     return rc < 0 ? rc : take_lock(b, path, b->cfg->name, opt);
 }
 
+/*
+ * The bench file's records store: every client writes there; a PostgreSQL
+ * store also holds the bench across the rack (an advisory lock on its own
+ * connection, freed when this client's connection ends however it ends) —
+ * not a private simulated bench, which nobody else can reach.
+ */
+static int open_records(struct rig_bench *b, const char *url, const struct rig_bench_options *opt,
+                        bool lock)
+{
+    char holder[160] = "";
+    int rc = rig_records_open(url, b->cfg->name, &b->own_records);
+    if (rc == 0 && lock)
+        rc = rig_records_lock_bench(b->own_records, b->cfg->name, opt->lock_wait_s, holder,
+                                    sizeof holder);
+    if (rc == -EBUSY)
+        return rig_error_set(-EBUSY, "bench %s in use by %s (its records store's lock)",
+                             b->cfg->name, holder);
+    if (rc == 0)
+        b->records = b->own_records;
+    return rc;
+}
+
 int rig_bench_open_with(const char *bench_file, const struct rig_bench_options *opt,
                         struct rig_bench **out)
 {
@@ -92,10 +116,14 @@ int rig_bench_open_with(const char *bench_file, const struct rig_bench_options *
         char path[4096];
         if (rc == 0 && (rc = rig_bench_lock_path(b->cfg, b->sim_dir, path, sizeof path)) == 0)
             rc = take_lock(b, path, b->cfg->name, opt);
+        if (rc == 0 && file_cfg->records)
+            rc = open_records(b, file_cfg->records, opt, false);
         rig_bench_config_free(file_cfg);
     } else {
         b->cfg = file_cfg;
         rc = lock_hw(b, opt);
+        if (rc == 0 && b->cfg->records)
+            rc = open_records(b, b->cfg->records, opt, true);
         if (rc == 0)
             rc = rig_bench_hw_open(b);
     }

@@ -31,6 +31,7 @@ struct rig_bench_config {
     int source_baud;
     enum rig_transport_kind source_transport;
     char *control;           /* bench.json: benchd's control socket */
+    char *records;           /* [bench] records = URL, or NULL */
     struct rig_bench_config_position pos[RIG_MAX_POSITIONS]; /* pos[0] is position 1 */
 };
 

@@ -2,7 +2,9 @@
  * bench_file.c — loading a bench file (INI, read with inih).
  *
  * Schema (fixtures/benches/sim.ini shows it whole):
- *   [bench]       name, kind = sim | hw, positions = N
+ *   [bench]       name, kind = sim | hw, positions = N, records = URL (the
+ *                 records store every client of the bench writes to; with
+ *                 PostgreSQL also its advisory lock, rig/records.h)
  *   [source]      port (hw: /dev/ttyUSB0; sim), baud, driver = scpi,
  *                 transport = auto | termios | serialport
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
@@ -29,7 +31,7 @@
 #include "rig/models.h"
 #include "defect_spec.h"
 
-static const char *const bench_keys[] = {"name", "kind", "positions", NULL};
+static const char *const bench_keys[] = {"name", "kind", "positions", "records", NULL};
 static const char *const source_keys[] = {"port", "baud", "driver", "transport", NULL};
 static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
                                             "baud",   "parity", "stop",   "pulse1",
@@ -162,6 +164,8 @@ static int bench_key(struct parse *p, int k, const char *name, const char *value
         else
             return fail(p, p->line, "[bench] kind = '%s' — expected sim or hw", value);
         return 1;
+    case 3:
+        return set_string(p, &cfg->records, value);
     default:
         if (!parse_int(value, 1, RIG_MAX_POSITIONS, &n))
             return fail(p, p->line, "[bench] %s = '%s' is not a number 1..%d", name, value,
@@ -501,6 +505,7 @@ void rig_bench_config_free(struct rig_bench_config *cfg)
     free(cfg->file);
     free(cfg->name);
     free(cfg->source_port);
+    free(cfg->records);
     free(cfg->control);
     free(cfg);
 }

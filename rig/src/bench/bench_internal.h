@@ -52,6 +52,7 @@ struct rig_bench {
     struct rig_meter *meters[RIG_MAX_POSITIONS];
     struct rig_pulse_input *pulses[RIG_MAX_POSITIONS][2];
     struct rig_records *records; /* where procedures record, not owned (records.c) */
+    struct rig_records *own_records; /* the bench file's store, owned: closed with the bench */
     /* simulated */
     struct rig_simctl *ctl;
     pid_t benchd;                /* a private benchd, else 0 */
