@@ -130,6 +130,9 @@ void afe_model_init(struct afe_model *afe, uint32_t serial, bool is_ct)
     double sensor = (is_ct ? AFE_MODEL_TCR_CT_PPM : AFE_MODEL_TCR_SHUNT_PPM) * uniform_pm1(&s2);
     imp->drift_i_ppm_k = sensor + AFE_MODEL_TCR_PGA_PPM * uniform_pm1(&s2) - ref;
     imp->drift_v_ppm_k = AFE_MODEL_TCR_DIVIDER_PPM * uniform_pm1(&s2) - ref;
+    if (!is_ct) {
+        imp->drift2_i_ppm_k2 = uniform_in(&s2, AFE_MODEL_TCR2_SHUNT_MIN_PPM, AFE_MODEL_TCR2_SHUNT_MAX_PPM);
+    }
     double imax = is_ct ? AFE_MODEL_IMAX_CT_A : AFE_MODEL_IMAX_DIRECT_A;
     imp->heat_k_per_a2 =
         (is_ct ? AFE_MODEL_HEAT_K_AT_IMAX_CT : AFE_MODEL_HEAT_K_AT_IMAX_DIRECT) / (imax * imax);
@@ -188,8 +191,10 @@ static void derive(struct afe_model *afe)
     double gv = (1.0 + imp->v_gain_error) * drift_gain(imp->drift_v_ppm_k, afe->temp_c) *
                 k->v_gain_factor / afe->v_volts_per_code;
     /* the ADC side of the current channel (also what the crosstalk sees) */
+    double dt = afe->temp_c - AFE_MODEL_T_REF_C;
     double gi_adc = (1.0 + imp->i_gain_error) *
-                    drift_gain(imp->drift_i_ppm_k + k->i_drift_ppm_per_k_extra, afe->temp_c) /
+                    (drift_gain(imp->drift_i_ppm_k + k->i_drift_ppm_per_k_extra, afe->temp_c) +
+                     imp->drift2_i_ppm_k2 * PPM * dt * dt) /
                     afe->i_amps_per_code;
     double gi = gi_adc * k->i_gain_factor;
 

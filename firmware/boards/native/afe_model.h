@@ -120,6 +120,12 @@
  * 8 ppm/K, and the PGA's gain drift 1 ppm/K. The current channel of a good
  * unit so stays within 24 ppm/K (contract: good units <= 25 ppm/K). */
 #define AFE_MODEL_TCR_SHUNT_PPM 15.0
+/* Manganin's R(T) is a parabola with its top near room temperature: a
+ * second-order coefficient of about -0.3..-0.6 ppm/K^2 [SH] (the "TCR" of
+ * a data sheet is the chord over 20..60 degC), so a shunt 30 K above
+ * 23 degC reads 0.03..0.05 % lower on top of its linear drift. */
+#define AFE_MODEL_TCR2_SHUNT_MIN_PPM -0.6
+#define AFE_MODEL_TCR2_SHUNT_MAX_PPM -0.3
 #define AFE_MODEL_TCR_CT_PPM 10.0
 #define AFE_MODEL_TCR_DIVIDER_PPM 10.0
 #define AFE_MODEL_TCR_REF_PPM 8.0
@@ -183,6 +189,7 @@ struct afe_imperfections {
                                     voltage channel's is v_delay_s */
     double inl_k_v, inl_k_i;     /* cubic bows, incl. the divider's voltage coefficient on V */
     double drift_v_ppm_k, drift_i_ppm_k; /* gain drift per K from 23 degC */
+    double drift2_i_ppm_k2;      /* the shunt's second-order drift per K^2 (direct models) */
     double heat_k_per_a2;        /* steady self-heating, K per A^2 */
     double xt_amps;              /* crosstalk at 230 V, 50 Hz */
     double xt_lead_deg;          /* its lead on the voltage */
