@@ -86,6 +86,7 @@ static void set_frequency_model(struct metrology *m, float freq_hz)
 static void thd_plan(struct metrology *m, uint32_t first)
 {
     m->thd_first = first;
+    m->thd_active = true;
     m->thd_k = 0;
     memset(m->g_coef, 0, sizeof(m->g_coef));
     for (uint32_t k = 0; k < METRO_THD_ORDERS_PER_WINDOW; k++) {
@@ -272,14 +273,15 @@ static float thd_channel(struct metrology *m, const float *s1, const float *s2, 
     for (uint32_t k = 0; k < METRO_THD_ORDER_COUNT; k++) {
         uint32_t h = k + METRO_THD_FIRST_ORDER;
         if (h < m->thd_first || h >= m->thd_first + m->thd_k) {
-            others += harm[k] > 0.0f ? (double)harm[k] * fund_sq : 0.0;
+            others += (double)harm[k] * fund_sq;
         }
     }
     /* white noise puts 2 / n of its power in every bin */
     double noise = rest - in_block - others;
-    if (!m->thd_fit_ok) {
-        /* the subtracted fundamental was another window's: keep what the
-         * block held (thd_next_first measures it again) */
+    if (!m->thd_active || !m->thd_fit_ok) {
+        /* a window between THD windows, or the subtracted fundamental was
+         * another window's: keep what the block held (thd_next_first
+         * measures it again) */
         in_block = 0.0;
         for (uint32_t k = 0; k < m->thd_k; k++) {
             in_block += (double)harm[m->thd_first + k - METRO_THD_FIRST_ORDER];
@@ -287,7 +289,9 @@ static float thd_channel(struct metrology *m, const float *s1, const float *s2, 
         double sum = others / fund_sq + in_block;
         return sum > 0.0 ? (float)(PERCENT * sqrt(sum)) : 0.0f;
     }
-    double noise_bin = noise > 0.0 ? 2.0 * noise / n : 0.0;
+    /* until every order has been measured once, an order not measured yet
+     * would pass for noise: no subtraction before that */
+    double noise_bin = noise > 0.0 && m->thd_complete ? 2.0 * noise / n : 0.0;
     double fund_droop = m->afe_sinc3 ? sinc3_gain(m->freq_model_hz) : 1.0;
     for (uint32_t k = 0; k < m->thd_k; k++) {
         uint32_t h = m->thd_first + k;
@@ -440,15 +444,31 @@ static void publish_window(struct metrology *m, float end_frac)
     out->window++;
 
     /* is the next window's subtraction this window's fundamental? */
-    bool used = m->thd_fit_ok;
+    bool used = m->thd_active && m->thd_fit_ok;
+    /* a change the window's noise explains is steady: the fundamental's
+     * power estimate scatters by ~2 sqrt(fund x noise x 2 / n) */
+    double scatter_v = 8.0 * sqrt(fabs(fund_v * (vv - share_v)) / td);
+    double scatter_i = 8.0 * sqrt(fabs(fund_i * (ii - share_i)) / td);
     bool steady = fabsf(freq - m->freq_model_hz) < METRO_THD_STEADY_HZ &&
-                  fabs(fund_v - m->fund_v_prev) <= METRO_THD_STEADY_REL * fund_v &&
-                  fabs(fund_i - m->fund_i_prev) <= METRO_THD_STEADY_REL * fund_i + 1.0;
+                  fabs(fund_v - m->fund_v_prev) <= METRO_THD_STEADY_REL * fund_v + scatter_v &&
+                  fabs(fund_i - m->fund_i_prev) <= METRO_THD_STEADY_REL * fund_i + scatter_i;
     m->fund_v_prev = fund_v;
     m->fund_i_prev = fund_i;
     m->thd_fit_ok = steady;
     set_frequency_model(m, freq);
-    thd_plan(m, thd_next_first(m, used));
+    if (m->thd_active) {
+        uint32_t next = thd_next_first(m, used);
+        m->thd_complete |= used && next < m->thd_first; /* wrapped: all measured */
+        m->thd_first = next;
+        m->thd_skip = METRO_THD_WINDOW_STRIDE - 1u;
+    }
+    if (m->thd_skip == 0u) {
+        thd_plan(m, m->thd_first);
+    } else {
+        m->thd_skip--;
+        m->thd_active = false;
+        m->thd_k = 0;
+    }
     track_dc(m, (float)mv, (float)mi);
 }
 
@@ -574,11 +594,14 @@ bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
     }
 
     accumulate(m, &x);
-    /* THD: this window's orders, the previous window's fundamental removed */
-    float rv = (float)x.v - (m->fv_a * (float)x.c + m->fv_b * (float)x.s);
-    float ri = (float)x.i - (m->fi_a * (float)x.c + m->fi_b * (float)x.s);
-    goertzel_step(m->gv1, m->gv2, m->g_coef, rv);
-    goertzel_step(m->gi1, m->gi2, m->g_coef, ri);
+    /* THD (one window in METRO_THD_WINDOW_STRIDE): this window's orders,
+     * the previous window's fundamental removed */
+    if (m->thd_active) {
+        float rv = (float)x.v - (m->fv_a * (float)x.c + m->fv_b * (float)x.s);
+        float ri = (float)x.i - (m->fi_a * (float)x.c + m->fi_b * (float)x.s);
+        goertzel_step(m->gv1, m->gv2, m->g_coef, rv);
+        goertzel_step(m->gi1, m->gi2, m->g_coef, ri);
+    }
     m->prev = x;
     /* one step on (the step of the window this sample belongs to) */
     int32_t c = m->ph_c, sn = m->ph_s;
@@ -593,7 +616,9 @@ bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
         publish_zero(m);
         set_frequency_model(m, NOMINAL_FREQ_HZ);
         thd_plan(m, METRO_THD_FIRST_ORDER);
+        m->thd_skip = 0;
         m->thd_fit_ok = false;
+        m->thd_complete = false;
         renormalise_phasor(m);
         window_reset(m);
         m->synced = false;

@@ -61,18 +61,20 @@
  * window is subtracted (2 multiply-adds per channel, so its leakage over a
  * window that is not exactly whole cycles does not reach the bins), then
  * METRO_THD_ORDERS_PER_WINDOW Goertzel resonators per channel (1 multiply,
- * 2 adds each) cover this window's share of the orders; the orders rotate
- * over the windows (all 39 in 5 windows, ~1 s), each kept relative to the
- * fundamental of the window that measured it. A window whose fundamental
- * (frequency, or power by more than METRO_THD_STEADY_REL) differs from the
- * previous one's is not used — its subtraction would leak — and its block
- * is measured again in the next; so THD settles within ~1 s of a change,
+ * 2 adds each) cover this window's share of the orders, in one window out
+ * of METRO_THD_WINDOW_STRIDE; the orders rotate over those windows (all 39
+ * in 25 windows, 5 s at 50 Hz), each
+ * kept relative to the fundamental of the window that measured it. A window whose fundamental
+ * (frequency, or power by more than METRO_THD_STEADY_REL and its noise's
+ * scatter) differs from the previous one's is not used — its subtraction would leak — and its block
+ * is measured again in the next; so THD settles within ~5 s of a change,
  * and the first windows after power-up read 0. At publish the noise each
  * bin holds (2 / N of the power left outside fundamental and harmonics) is
  * taken out, and, on an AFE whose decimation filter is known
  * (metrology_set_afe_sinc3), that filter's droop at each order. Cost on the
- * Cortex-M4F: 2 x (2 + 3 x 8) = 52 single-precision FPU operations per
- * sample, ~60 cycles: 240 000 cycles/s, 0.4 % of a 64 MHz core; plus ~40
+ * Cortex-M4F: at most 2 x (2 + 3 x 8) = 52 single-precision FPU operations
+ * per sample (in a THD window; none in the others), ~60 cycles: 240 000
+ * cycles/s, 0.4 % of a 64 MHz core, a fifth of that on average; plus ~40
  * operations per order at publish. RAM: 2 x 8 x 2 resonator states and
  * 2 x 39 stored orders, 376 bytes. Below METRO_THD_MIN_CODES of
  * fundamental amplitude (no current) THD reads 0.
@@ -129,6 +131,10 @@ struct metrology_cal {
 
 /* THD: orders measured in one window per channel (see above). */
 #define METRO_THD_ORDERS_PER_WINDOW 8u
+/* One window in this many runs the resonators: all 39 orders in 25
+ * windows, 5 s at 50 Hz (IEC 61000-4-30 aggregates over 150 cycles, 3 s),
+ * at a fifth of the average cost. */
+#define METRO_THD_WINDOW_STRIDE 5u
 #define METRO_THD_FIRST_ORDER 2u
 #define METRO_THD_LAST_ORDER 40u
 #define METRO_THD_ORDER_COUNT (METRO_THD_LAST_ORDER - METRO_THD_FIRST_ORDER + 1u)
@@ -211,7 +217,10 @@ struct metrology {
     float fv_a, fv_b, fi_a, fi_b;
     bool thd_fit_ok;      /* that fundamental is this window's too (steady signal) */
     double fund_v_prev, fund_i_prev; /* the previous window's fundamental power */
-    uint32_t thd_first;   /* first order of this window's block */
+    uint32_t thd_first;   /* first order of this (or the next THD) window's block */
+    bool thd_active;      /* this window runs the resonators */
+    uint32_t thd_skip;    /* windows left before the next THD window */
+    bool thd_complete;    /* every order measured at least once */
     uint32_t thd_k;       /* orders in this window's block (below Nyquist) */
     float g_coef[METRO_THD_ORDERS_PER_WINDOW];
     float gv1[METRO_THD_ORDERS_PER_WINDOW], gv2[METRO_THD_ORDERS_PER_WINDOW];

@@ -249,7 +249,7 @@ Test(afe_model, harmonics_reach_the_codes)
     t.i_harm[0] = (struct sim_harmonic){3, 30.0f, 0.0f};
     t.i_harm[1] = (struct sim_harmonic){31, 4.0f, 0.0f};
     afe_model_set_terminals(&afe, &t);
-    run(2.0);
+    run(6.0);
     const struct metrology_values *x = metrology_values(&met);
     /* the firmware divides out the AFE's sinc3 response per order; the RC
      * takes 1 % off the 31st */

@@ -18,7 +18,7 @@
  *       but for self-heating (below);
  *   - ADC integral non-linearity (a cubic bow of a few ppm of full scale)
  *     and the voltage divider's voltage coefficient (its gain grows with the
- *     instantaneous voltage), both per sample;
+ *     instantaneous voltage): a gain that depends on the amplitude;
  *   - frequency response of each channel: the sinc3 decimation filter of the
  *     AFE (both channels alike), the anti-alias RC of each channel, the
  *     current sensor's own response (a shunt's L/R and the RC mismatch act
@@ -219,9 +219,9 @@ struct afe_model {
     double rot_c, rot_s, step_c, step_s;
     double theta; /* same angle, kept for harmonics and renormalisation */
     double theta_step;
-    /* per sample: v = vs sin + vc cos (+ tones), then the cubic bow */
+    /* per sample: v = vs sin + vc cos (+ tones) */
     double vs, vc, is, ic;
-    double inl_v, inl_i;  /* bow coefficients per code^2 */
+    double inl_v, inl_i;  /* bow coefficients per code^2 (applied in the amplitudes) */
     double i_clip_codes;  /* 0 = none */
     unsigned n_vt, n_it;
     struct afe_tone vt[AFE_MODEL_MAX_TONES], it[AFE_MODEL_MAX_TONES];
