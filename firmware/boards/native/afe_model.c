@@ -5,7 +5,7 @@
  * temperature or the defect knobs (every channel's gain and phase at the
  * fundamental and at each harmonic, the crosstalk) is folded into a few
  * coefficients when one of them changes or the temperature steps (every
- * 100 ms of samples), the cubic bow included (as its effect on the
+ * second of samples), the cubic bow included (as its effect on the
  * fundamental). Per sample: the rotating phasor, two multiply-adds per
  * channel, the harmonics present, the clip if set, noise and rounding.
  */

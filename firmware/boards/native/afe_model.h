@@ -137,9 +137,9 @@
 #define AFE_MODEL_HEAT_K_AT_IMAX_DIRECT 30.0
 #define AFE_MODEL_HEAT_K_AT_IMAX_CT 3.0
 #define AFE_MODEL_THERMAL_TAU_S 90.0
-/* The temperature state advances every 100 ms of samples (gains re-derived
- * then): far faster than the time constant, cheap per sample. */
-#define AFE_MODEL_THERMAL_STEP_SAMPLES 400u
+/* The temperature state advances every second of samples (gains re-derived
+ * then): 1/90 of the time constant, cheap per sample. */
+#define AFE_MODEL_THERMAL_STEP_SAMPLES 4000u
 
 /* V-to-I crosstalk at 230 V, 50 Hz (capacitive: grows with V and f), amps
  * read on the current channel: direct 0.5..1.5 mA, CT 0.05..0.15 mA
