@@ -12,10 +12,9 @@
 /* Beyond this many mWh in one sample the carry divides instead of looping. */
 #define ENERGY_DIVIDE_ABOVE_MWH 4ll
 
-void energy_init(struct energy *e, float creep_threshold_a, unsigned tariffs)
+void energy_init(struct energy *e, unsigned tariffs)
 {
     memset(e, 0, sizeof(*e));
-    e->creep_threshold_a = creep_threshold_a;
     e->tariffs = (uint8_t)(tariffs == 4 ? 4 : tariffs == 2 ? 2 : 1);
     e->sub_tariff = 1;
 }
@@ -29,13 +28,10 @@ static int64_t nj_per_sample(float w)
     return (int64_t)((double)w * NJ_PER_W_SAMPLE + 0.5);
 }
 
-void energy_set_power(struct energy *e, float p_w, float q_var, float i_rms_a)
+void energy_set_power(struct energy *e, float p_w, float q_var)
 {
     for (unsigned k = 0; k < ENERGY_KIND_COUNT; k++) {
         e->nj_per_sample[k] = 0;
-    }
-    if (i_rms_a < e->creep_threshold_a) {
-        return; /* no load, or creep: nothing counts */
     }
     if (p_w > 0.0f) {
         e->nj_per_sample[ENERGY_IMPORT_ACTIVE] = nj_per_sample(p_w);

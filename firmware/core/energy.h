@@ -28,10 +28,13 @@
 /* Anti-creep: no energy below this fraction of the starting current Ist
  * (terminal current), so the meter cannot creep on noise at no load
  * (EN 50470-3 no-load test: the AFE's noise floor is ~0.6 mA direct,
- * ~0.05 mA CT, far below) yet surely starts at Ist (its starting-current
- * test), even a unit whose current channel reads a few % low there; and a
- * Class C CT unit also starts at MID's 0.02 Itr = 5 mA (4 mA threshold,
- * docs/modbus.md). Ist from the manual, Section 6, in model.h. */
+ * ~0.05 mA CT, and its V-to-I crosstalk up to ~1.5 mA / 0.15 mA, far
+ * below) yet surely starts at Ist (its starting-current test), even a unit
+ * whose current channel reads a few % low there; and a Class C CT unit
+ * also starts at MID's 0.02 Itr = 5 mA (4 mA threshold, docs/modbus.md).
+ * Ist from the manual, Section 6, in model.h. Applied in one place: the
+ * metrology publishes P = Q = 0 below it (metrology_set_no_load), and the
+ * registers count what is published. */
 #define ENERGY_CREEP_FRACTION_OF_IST 0.4f
 
 enum energy_kind {
@@ -69,16 +72,15 @@ struct energy {
     uint32_t wh_mwh;          /* import active mWh since the last whole Wh (pulse output 1) */
     uint8_t tariffs;          /* 1, 2 or 4, from the model */
     uint8_t sub_tariff;       /* T1-x the schedule selects now, 1..4 (4-tariff models) */
-    float creep_threshold_a;
 };
 
 /* Zero registers; `tariffs` is the model's 1, 2 or 4. */
-void energy_init(struct energy *e, float creep_threshold_a, unsigned tariffs);
+void energy_init(struct energy *e, unsigned tariffs);
 
-/* A new published measurement: integrate from the next sample on.
- * i_rms_a is the terminal current (CT secondary) the anti-creep applies to;
- * P and Q are what the registers count (primary on CT models). */
-void energy_set_power(struct energy *e, float p_w, float q_var, float i_rms_a);
+/* A new published measurement: integrate from the next sample on. P and Q
+ * are what the registers count (primary on CT models), 0 at no load (the
+ * metrology's anti-creep). */
+void energy_set_power(struct energy *e, float p_w, float q_var);
 
 /*
  * Integrate one sample at the current power; returns the number of whole

@@ -66,13 +66,45 @@ static bool record_valid(const struct factory_record *r)
            in_float_range(MED2_FACTORY_V_OFFSET, r->cal.v_rms_offset) &&
            in_float_range(MED2_FACTORY_I_OFFSET, r->cal.i_rms_offset) &&
            in_float_range(MED2_FACTORY_P_OFFSET, r->cal.p_offset_w) &&
+           in_float_range(MED2_FACTORY_I_GAIN_SLOPE, r->cal.i_gain_slope) &&
+           in_float_range(MED2_FACTORY_PHASE_SLOPE, r->cal.i_phase_slope_deg) &&
            (r->sealed == 0u || r->sealed == FACTORY_SEALED_PATTERN);
+}
+
+/* A record of the first layout (factory.h), as the current one. */
+static enum nvstore_status load_v1(struct nvstore *nv, struct factory_record *r)
+{
+    struct factory_record_v1 old;
+    enum nvstore_status st = nvstore_load(nv, NVSTORE_FACTORY, &old, sizeof(old));
+    if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
+        *r = (struct factory_record){
+            .serial = old.serial, .hw_version = old.hw_version, .cal_date = old.cal_date,
+            .sealed = old.sealed,
+        };
+        r->cal = metrology_cal_identity();
+        r->cal.v_gain = old.cal.v_gain;
+        r->cal.i_gain = old.cal.i_gain;
+        r->cal.i_phase_deg = old.cal.i_phase_deg;
+        r->cal.v_rms_offset = old.cal.v_rms_offset;
+        r->cal.i_rms_offset = old.cal.i_rms_offset;
+        r->cal.p_offset_w = old.cal.p_offset_w;
+    }
+    return st;
 }
 
 void factory_load(struct factory *f, struct nvstore *nv)
 {
     struct factory_record r;
     enum nvstore_status st = nvstore_load(nv, NVSTORE_FACTORY, &r, sizeof(r));
+    if (st == NVSTORE_CORRUPT) {
+        /* perhaps a record of the first layout, written by older firmware */
+        enum nvstore_status old = load_v1(nv, &r);
+        if (old == NVSTORE_OK || old == NVSTORE_RECOVERED) {
+            st = old;
+        } else {
+            nv->status[NVSTORE_FACTORY] = NVSTORE_CORRUPT;
+        }
+    }
     if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
         if (record_valid(&r)) {
             f->rec = r;
@@ -130,6 +162,8 @@ static void value_words(const struct factory *f, enum med2_factory_id id, uint32
     case MED2_FACTORY_V_OFFSET: mb_words_from_float(r->cal.v_rms_offset, words); break;
     case MED2_FACTORY_I_OFFSET: mb_words_from_float(r->cal.i_rms_offset, words); break;
     case MED2_FACTORY_P_OFFSET: mb_words_from_float(r->cal.p_offset_w, words); break;
+    case MED2_FACTORY_I_GAIN_SLOPE: mb_words_from_float(r->cal.i_gain_slope, words); break;
+    case MED2_FACTORY_PHASE_SLOPE: mb_words_from_float(r->cal.i_phase_slope_deg, words); break;
     default: words[0] = words[1] = 0; break; /* write-only: never read (02 before) */
     }
 }
@@ -188,6 +222,8 @@ static enum mb_status stage_value(struct factory *f, enum med2_factory_id id, co
     case MED2_FACTORY_PHASE_DEG: s->cal.i_phase_deg = x; break;
     case MED2_FACTORY_V_OFFSET: s->cal.v_rms_offset = x; break;
     case MED2_FACTORY_I_OFFSET: s->cal.i_rms_offset = x; break;
+    case MED2_FACTORY_I_GAIN_SLOPE: s->cal.i_gain_slope = x; break;
+    case MED2_FACTORY_PHASE_SLOPE: s->cal.i_phase_slope_deg = x; break;
     default: s->cal.p_offset_w = x; break;
     }
     return MB_OK;
@@ -197,6 +233,10 @@ static enum mb_status run_command(struct factory *f, struct nvstore *nv, uint16_
 {
     if (cmd == MED2_FACTORY_CMD_LOCK) {
         f->unlocked = false;
+        return MB_OK;
+    }
+    if (cmd == MED2_FACTORY_CMD_RTC_TEST || cmd == MED2_FACTORY_CMD_RTC_TEST_END) {
+        f->rtc_test = cmd == MED2_FACTORY_CMD_RTC_TEST;
         return MB_OK;
     }
     struct factory_record r = f->rec;

@@ -1,5 +1,5 @@
 /*
- * factory.h — the private factory register block (9000..9023, defined in
+ * factory.h — the private factory register block (9000..9027, defined in
  * med2_regmap.h, documented in docs/factory.md): the factory key, status,
  * commands, identity (serial, hardware version, calibration date) and the
  * calibration coefficients, with their NV record.
@@ -13,9 +13,12 @@
  *     before the request. A sealed unit, and a unit whose record is
  *     corrupt (it may have been sealed: damaging NV must not unseal it),
  *     refuse every write, KEY included, with 01.
- *   - Values apply at once; COMMAND 1 saves them (CRC-protected NV record),
+ *   - Values apply at once; COMMAND 1 saves them (CRC-protected NV record,
+ *     read back: a mismatch answers 04 and sets the NV fault bit),
  *     2 seals (only with a saved record and no change since: else 01),
- *     3 locks. A refused request changes nothing.
+ *     3 locks, 4 starts the RTC test on pulse output 1 and 5 ends it
+ *     (meter.c drives the output; a restart ends it too). A refused
+ *     request changes nothing.
  * The caller owns `struct factory` (no heap) and applies the calibration
  * and the serial where they are used (meter.c).
  */
@@ -31,18 +34,30 @@
 #include "nvstore.h"
 
 #define FACTORY_FIRST_ADDR MED2_ADDR_FACTORY_KEY
-#define FACTORY_END_ADDR (MED2_ADDR_FACTORY_P_OFFSET + 2u) /* exclusive */
+#define FACTORY_END_ADDR (MED2_ADDR_FACTORY_PHASE_SLOPE + 2u) /* exclusive */
 /* The sealed flag in the record: a pattern, not a bit, so a flipped bit
  * cannot seal or unseal (and the record's CRC covers it anyway). */
 #define FACTORY_SEALED_PATTERN 0x5EA1ED01u
 
-/* The NV record (nvstore kind NVSTORE_FACTORY). */
+/* The NV record (nvstore kind NVSTORE_FACTORY). Its length tells its
+ * layout: a record of the first layout (before the current slopes,
+ * struct factory_record_v1) is read as it was with slopes 0, and the next
+ * save writes the current one. */
 struct factory_record {
     uint32_t serial;     /* the unit's serial number */
     uint32_t hw_version;
     uint32_t cal_date;   /* YYYYMMDD, 0 = never written */
     struct metrology_cal cal;
     uint32_t sealed;     /* 0 or FACTORY_SEALED_PATTERN */
+};
+
+struct metrology_cal_v1 {
+    float v_gain, i_gain, i_phase_deg, v_rms_offset, i_rms_offset, p_offset_w;
+};
+struct factory_record_v1 {
+    uint32_t serial, hw_version, cal_date;
+    struct metrology_cal_v1 cal;
+    uint32_t sealed;
 };
 
 struct factory {
@@ -53,6 +68,7 @@ struct factory {
     bool saved;                /* a valid record is in NV */
     bool corrupt;              /* the record failed its CRC or its ranges */
     bool dirty;                /* values written since the last save */
+    bool rtc_test;             /* COMMAND 4 until 5 or a restart: pulse output 1 ticks seconds */
     /* the request being handled */
     struct factory_record scratch;
     bool touched;              /* scratch holds new values */
@@ -70,7 +86,7 @@ void factory_load(struct factory *f, struct nvstore *nv);
 
 bool factory_sealed(const struct factory *f);
 
-/* FACTORY_STATUS bits (med2_regmap.h); `extra` is or-ed in (pulse 2 overflow). */
+/* FACTORY_STATUS bits (med2_regmap.h); `extra` is or-ed in (pulse 2 overflow, NV fault). */
 uint32_t factory_status(const struct factory *f, uint32_t extra);
 
 /* Whether [start, start + quantity) begins in the block. */

@@ -170,8 +170,11 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     float i_fs = m->info->is_ct ? AFE_I_PEAK_AT_FULL_SCALE_CT : AFE_I_PEAK_AT_FULL_SCALE_DIRECT;
     metrology_init(&m->metrology, AFE_V_PEAK_AT_FULL_SCALE / (float)AFE_CODE_FULL_SCALE,
                    i_fs / (float)AFE_CODE_FULL_SCALE);
+    /* afe.h: a sigma-delta converter whose sinc3 filter droops at the
+     * harmonics; THD divides it out */
+    metrology_set_afe_sinc3(&m->metrology, true);
     float creep_a = ENERGY_CREEP_FRACTION_OF_IST * (float)m->info->starting_current_ma / MA_PER_A;
-    energy_init(&m->energy, creep_a, m->info->tariffs);
+    energy_init(&m->energy, m->info->tariffs);
     metrology_set_no_load(&m->metrology, creep_a);
     pulse_init(&m->pulse1, 1u, PULSE1_WIDTH_SAMPLES, PULSE_MIN_GAP_SAMPLES);
 
@@ -193,16 +196,40 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     apply_line(m);
 }
 
+/* The RTC test on pulse output 1 (energy is still counted, its pulses are
+ * not given): the first sample of the test only notes the second; every
+ * later change of second starts a pulse. Energy pulses queued before the
+ * test are dropped, so each pulse of the test is a second. */
+static void rtc_test_sample(struct meter *m)
+{
+    uint32_t now = hal_rtc_get();
+    if (!m->rtc_test_running) {
+        m->rtc_test_running = true;
+        m->rtc_test_second = now;
+        m->pulse1.pending = 0;
+        return;
+    }
+    if (now != m->rtc_test_second) {
+        m->rtc_test_second = now;
+        pulse_request(&m->pulse1, 1u);
+    }
+}
+
 void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_t n)
 {
     for (size_t k = 0; k < n; k++) {
         if (metrology_on_sample(&m->metrology, v[k], i[k])) {
             const struct metrology_values *val = metrology_values(&m->metrology);
-            energy_set_power(&m->energy, val->p_w, val->q_var, val->i_sense_a);
+            energy_set_power(&m->energy, val->p_w, val->q_var);
         }
         uint32_t wh = energy_on_sample(&m->energy);
-        if (wh != 0u) {
-            pulse_request(&m->pulse1, wh);
+        if (m->factory.rtc_test) {
+            rtc_test_sample(m);
+        } else {
+            m->rtc_test_running = false;
+            if (wh != 0u) {
+                pulse_request(&m->pulse1, wh);
+            }
         }
         pulse_on_sample(&m->pulse1, m->sample_time);
         pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);

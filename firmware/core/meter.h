@@ -93,6 +93,11 @@ struct meter {
     uint32_t minute_of_day;          /* of the last sub-tariff selection */
     struct nvstore nv;
     struct factory factory;          /* calibration, identity, seal (factory.h) */
+    /* FACTORY_COMMAND 4 (docs/factory.md): pulse output 1 gives a 100 ms
+     * pulse on the first sample of every new RTC second instead of energy
+     * pulses, so the rig can time the RTC against its own clock */
+    bool rtc_test_running;
+    uint32_t rtc_test_second;        /* the RTC second last seen */
     uint32_t energy_save_countdown_ms;
     int last_energy_save;            /* 0 or the error of the last save */
     struct meter_session session;

@@ -304,7 +304,8 @@ static void regs_end(void *ctx)
 static enum mb_status regs_block_read(void *ctx, uint32_t start, uint32_t quantity, uint16_t *words)
 {
     const struct meter *m = ctx;
-    uint32_t extra = m->pulse2_source.overflow ? MED2_FACTORY_PULSE2_OVERFLOW : 0u;
+    uint32_t extra = (m->pulse2_source.overflow ? MED2_FACTORY_PULSE2_OVERFLOW : 0u) |
+                     (m->nv.fault ? MED2_FACTORY_NV_FAULT : 0u);
     return factory_read(&m->factory, start, quantity, extra, words);
 }
 

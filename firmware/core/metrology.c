@@ -24,6 +24,7 @@ struct metrology_cal metrology_cal_identity(void)
     struct metrology_cal cal = {
         .v_gain = 1.0f, .i_gain = 1.0f, .i_phase_deg = 0.0f,
         .v_rms_offset = 0.0f, .i_rms_offset = 0.0f, .p_offset_w = 0.0f,
+        .i_gain_slope = 0.0f, .i_phase_slope_deg = 0.0f,
     };
     return cal;
 }
@@ -80,6 +81,39 @@ static void set_frequency_model(struct metrology *m, float freq_hz)
     m->step_s = (int32_t)lrint(sin(wd) * Q30_ONE);
 }
 
+/* This window's block of THD orders (those below Nyquist) and their
+ * Goertzel coefficients 2 cos(h w) at the frequency the window runs at. */
+static void thd_plan(struct metrology *m, uint32_t first)
+{
+    m->thd_first = first;
+    m->thd_active = true;
+    m->thd_k = 0;
+    memset(m->g_coef, 0, sizeof(m->g_coef));
+    for (uint32_t k = 0; k < METRO_THD_ORDERS_PER_WINDOW; k++) {
+        uint32_t h = first + k;
+        if (h > METRO_THD_LAST_ORDER || (float)h * m->freq_model_hz >= 0.5f * (float)HAL_SAMPLE_RATE_HZ) {
+            break;
+        }
+        m->g_coef[k] = 2.0f * cosf(2.0f * PI_F * (float)h * m->freq_model_hz / (float)HAL_SAMPLE_RATE_HZ);
+        m->thd_k = k + 1u;
+    }
+    memset(m->gv1, 0, sizeof(m->gv1));
+    memset(m->gv2, 0, sizeof(m->gv2));
+    memset(m->gi1, 0, sizeof(m->gi1));
+    memset(m->gi2, 0, sizeof(m->gi2));
+}
+
+/* The next block after this one, back to order 2 after the last; the same
+ * again if this window's could not be used. */
+static uint32_t thd_next_first(const struct metrology *m, bool used)
+{
+    if (!used) {
+        return m->thd_first;
+    }
+    uint32_t next = m->thd_first + METRO_THD_ORDERS_PER_WINDOW;
+    return next > METRO_THD_LAST_ORDER ? METRO_THD_FIRST_ORDER : next;
+}
+
 /* Back to unit length: the integer rotation drifts by ~1e-9 per sample. */
 static void renormalise_phasor(struct metrology *m)
 {
@@ -96,6 +130,10 @@ static void renormalise_phasor(struct metrology *m)
 
 static void window_reset(struct metrology *m)
 {
+    memset(m->gv1, 0, sizeof(m->gv1));
+    memset(m->gv2, 0, sizeof(m->gv2));
+    memset(m->gi1, 0, sizeof(m->gi1));
+    memset(m->gi2, 0, sizeof(m->gi2));
     memset(&m->sums, 0, sizeof(m->sums));
     memset(&m->adj, 0, sizeof(m->adj));
     m->n = 0;
@@ -113,8 +151,14 @@ void metrology_init(struct metrology *m, float v_per_code, float i_per_code)
     m->zc_hysteresis = (int32_t)(METRO_ZC_HYSTERESIS_V / v_per_code);
     m->ph_c = (int32_t)Q30_ONE - 1;
     set_frequency_model(m, NOMINAL_FREQ_HZ);
+    thd_plan(m, METRO_THD_FIRST_ORDER);
     m->values.pf = 1.0f;
     window_reset(m);
+}
+
+void metrology_set_afe_sinc3(struct metrology *m, bool on)
+{
+    m->afe_sinc3 = on;
 }
 
 void metrology_set_calibration(struct metrology *m, const struct metrology_cal *cal)
@@ -188,17 +232,80 @@ static double fundamental_share(struct cplx x, struct cplx l, double *fund_sq)
     return *fund_sq + 2.0 * (z2r * l.re - z2i * l.im);
 }
 
-/* THD in % from the window's mean square (DC removed) and the fundamental's
- * DFT bin X (mean of x e^{jt}); 0 without a fundamental. */
-static float thd_percent(double mean_sq, struct cplx x, struct cplx l)
+/* A sinc3 decimation filter's gain at f (its data rate HAL_SAMPLE_RATE_HZ). */
+static double sinc3_gain(double f)
 {
-    double fund_sq;
-    double share = fundamental_share(x, l, &fund_sq);
-    if (fund_sq < 0.5 * METRO_THD_MIN_CODES * METRO_THD_MIN_CODES) {
+    double x = 3.14159265358979323846 * f / (double)HAL_SAMPLE_RATE_HZ;
+    if (x < 1e-9) {
+        return 1.0;
+    }
+    double g = sin(x) / x;
+    return g * g * g;
+}
+
+/*
+ * One channel's THD at publish. s1, s2: its resonators' states over the
+ * window's n samples; harm: every order's share of the fundamental's power
+ * (this window's block is replaced); rest: the window's mean square minus
+ * the fundamental's share (what harmonics and noise hold); fund_sq: the
+ * fundamental's power. Returns THD in %, 0 without a fundamental.
+ */
+static float thd_channel(struct metrology *m, const float *s1, const float *s2, float *harm,
+                         double rest, double fund_sq, double n)
+{
+    if (fund_sq < 0.5 * METRO_THD_MIN_CODES * METRO_THD_MIN_CODES || n < 1.0) {
+        for (uint32_t k = 0; k < METRO_THD_ORDER_COUNT; k++) {
+            harm[k] = 0.0f;
+        }
         return 0.0f;
     }
-    double rest = mean_sq - share;
-    return rest > 0.0 ? (float)(PERCENT * sqrt(rest / fund_sq)) : 0.0f;
+    /* this window's orders, as power (mean square) in the bin */
+    double p[METRO_THD_ORDERS_PER_WINDOW];
+    double in_block = 0.0;
+    for (uint32_t k = 0; k < m->thd_k; k++) {
+        double a = s1[k], b = s2[k];
+        double x2 = a * a + b * b - (double)m->g_coef[k] * a * b; /* |DFT|^2 */
+        p[k] = 2.0 * x2 / (n * n);
+        in_block += p[k];
+    }
+    /* the other orders as last measured, at this fundamental */
+    double others = 0.0;
+    for (uint32_t k = 0; k < METRO_THD_ORDER_COUNT; k++) {
+        uint32_t h = k + METRO_THD_FIRST_ORDER;
+        if (h < m->thd_first || h >= m->thd_first + m->thd_k) {
+            others += (double)harm[k] * fund_sq;
+        }
+    }
+    /* white noise puts 2 / n of its power in every bin */
+    double noise = rest - in_block - others;
+    if (!m->thd_active || !m->thd_fit_ok) {
+        /* a window between THD windows, or the subtracted fundamental was
+         * another window's: keep what the block held (thd_next_first
+         * measures it again) */
+        in_block = 0.0;
+        for (uint32_t k = 0; k < m->thd_k; k++) {
+            in_block += (double)harm[m->thd_first + k - METRO_THD_FIRST_ORDER];
+        }
+        double sum = others / fund_sq + in_block;
+        return sum > 0.0 ? (float)(PERCENT * sqrt(sum)) : 0.0f;
+    }
+    /* until every order has been measured once, an order not measured yet
+     * would pass for noise: no subtraction before that */
+    double noise_bin = noise > 0.0 && m->thd_complete ? 2.0 * noise / n : 0.0;
+    double fund_droop = m->afe_sinc3 ? sinc3_gain(m->freq_model_hz) : 1.0;
+    for (uint32_t k = 0; k < m->thd_k; k++) {
+        uint32_t h = m->thd_first + k;
+        double droop = m->afe_sinc3 ? sinc3_gain((double)h * m->freq_model_hz) / fund_droop : 1.0;
+        harm[h - METRO_THD_FIRST_ORDER] = (float)((p[k] - noise_bin) / (droop * droop) / fund_sq);
+    }
+    double sum = 0.0;
+    for (uint32_t k = 0; k < METRO_THD_ORDER_COUNT; k++) {
+        /* orders above Nyquist at this frequency are not measured */
+        if ((double)(k + METRO_THD_FIRST_ORDER) * m->freq_model_hz < 0.5 * (double)HAL_SAMPLE_RATE_HZ) {
+            sum += harm[k];
+        }
+    }
+    return sum > 0.0 ? (float)(PERCENT * sqrt(sum)) : 0.0f;
 }
 
 /* L = the window's mean of e^{2jt}: the n whole samples from the first
@@ -265,8 +372,41 @@ static void publish_window(struct metrology *m, float end_frac)
     const double bin = 1.0 / (td * Q28_ONE * mean_len);
     struct cplx xv = {((double)s->vc + a->vc) * bin, ((double)s->vs + a->vs) * bin};
     struct cplx xi = {((double)s->ic + a->ic) * bin, ((double)s->is + a->is) * bin};
-    float thd_v = thd_percent(vv, xv, leak);
-    float thd_i = thd_percent(ii, xi, leak);
+    double fund_v, fund_i;
+    double share_v = fundamental_share(xv, leak, &fund_v);
+    double share_i = fundamental_share(xi, leak, &fund_i);
+    /* the frequency the resonators ran at is the model's until set below */
+    float thd_v = thd_channel(m, m->gv1, m->gv2, m->harm_v, vv - share_v, fund_v, (double)m->n);
+    float thd_i = thd_channel(m, m->gi1, m->gi2, m->harm_i, ii - share_i, fund_i, (double)m->n);
+    /* the next window subtracts this one's fundamental: v = 2 Re(z e^{jt}),
+     * z = conj(w) (fundamental_share), i.e. 2 wr c + 2 wi s of the unit
+     * phasor, and the phasor is Q28 */
+    {
+        double d = 1.0 - (leak.re * leak.re + leak.im * leak.im);
+        double wr = (xv.re - (xv.re * leak.re + xv.im * leak.im)) / d;
+        double wi = (xv.im - (xv.re * leak.im - xv.im * leak.re)) / d;
+        m->fv_a = (float)(2.0 * wr / Q28_ONE);
+        m->fv_b = (float)(2.0 * wi / Q28_ONE);
+        wr = (xi.re - (xi.re * leak.re + xi.im * leak.im)) / d;
+        wi = (xi.im - (xi.re * leak.im - xi.im * leak.re)) / d;
+        m->fi_a = (float)(2.0 * wr / Q28_ONE);
+        m->fi_b = (float)(2.0 * wi / Q28_ONE);
+    }
+
+    /* Current dependence below Iref (metrology.h): the gain slope scales
+     * I, P and Q; the phase slope advances the current, a rotation of the
+     * window's (P, Q). */
+    if (i_rms > 0.0f && (cal->i_gain_slope != 0.0f || cal->i_phase_slope_deg != 0.0f)) {
+        float decades = log10f(i_rms / METRO_SLOPE_REF_A);
+        decades = decades > 0.0f ? 0.0f : decades < -METRO_SLOPE_MAX_DECADES ? -METRO_SLOPE_MAX_DECADES : decades;
+        float g = 1.0f + cal->i_gain_slope * decades;
+        float adv = cal->i_phase_slope_deg * decades / DEG_PER_RAD;
+        float ca = cosf(adv), sa = sinf(adv);
+        float p2 = p * ca + q * sa, q2 = q * ca - p * sa;
+        i_rms *= g;
+        p = p2 * g;
+        q = q2 * g;
+    }
     if (i_sense < m->no_load_a) {
         p = q = 0.0f;
         thd_i = 0.0f;
@@ -303,7 +443,32 @@ static void publish_window(struct metrology *m, float end_frac)
     out->i_sense_a = i_sense;
     out->window++;
 
+    /* is the next window's subtraction this window's fundamental? */
+    bool used = m->thd_active && m->thd_fit_ok;
+    /* a change the window's noise explains is steady: the fundamental's
+     * power estimate scatters by ~2 sqrt(fund x noise x 2 / n) */
+    double scatter_v = 8.0 * sqrt(fabs(fund_v * (vv - share_v)) / td);
+    double scatter_i = 8.0 * sqrt(fabs(fund_i * (ii - share_i)) / td);
+    bool steady = fabsf(freq - m->freq_model_hz) < METRO_THD_STEADY_HZ &&
+                  fabs(fund_v - m->fund_v_prev) <= METRO_THD_STEADY_REL * fund_v + scatter_v &&
+                  fabs(fund_i - m->fund_i_prev) <= METRO_THD_STEADY_REL * fund_i + scatter_i;
+    m->fund_v_prev = fund_v;
+    m->fund_i_prev = fund_i;
+    m->thd_fit_ok = steady;
     set_frequency_model(m, freq);
+    if (m->thd_active) {
+        uint32_t next = thd_next_first(m, used);
+        m->thd_complete |= used && next < m->thd_first; /* wrapped: all measured */
+        m->thd_first = next;
+        m->thd_skip = METRO_THD_WINDOW_STRIDE - 1u;
+    }
+    if (m->thd_skip == 0u) {
+        thd_plan(m, m->thd_first);
+    } else {
+        m->thd_skip--;
+        m->thd_active = false;
+        m->thd_k = 0;
+    }
     track_dc(m, (float)mv, (float)mi);
 }
 
@@ -379,6 +544,20 @@ static bool on_crossing(struct metrology *m, float alpha, struct metrology_sampl
     return published;
 }
 
+/* One sample into a channel's resonators. Always the whole block (a
+ * resonator past the window's last order runs with coefficient 0 and is
+ * never read): a fixed trip count the host compiler vectorises, the same
+ * work on the M4F. */
+static inline void goertzel_step(float *restrict s1, float *restrict s2, const float *restrict coef,
+                                 float x)
+{
+    for (uint32_t k = 0; k < METRO_THD_ORDERS_PER_WINDOW; k++) {
+        float y = x + coef[k] * s1[k] - s2[k];
+        s2[k] = s1[k];
+        s1[k] = y;
+    }
+}
+
 bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
 {
     struct metrology_sample x;
@@ -415,6 +594,14 @@ bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
     }
 
     accumulate(m, &x);
+    /* THD (one window in METRO_THD_WINDOW_STRIDE): this window's orders,
+     * the previous window's fundamental removed */
+    if (m->thd_active) {
+        float rv = (float)x.v - (m->fv_a * (float)x.c + m->fv_b * (float)x.s);
+        float ri = (float)x.i - (m->fi_a * (float)x.c + m->fi_b * (float)x.s);
+        goertzel_step(m->gv1, m->gv2, m->g_coef, rv);
+        goertzel_step(m->gi1, m->gi2, m->g_coef, ri);
+    }
     m->prev = x;
     /* one step on (the step of the window this sample belongs to) */
     int32_t c = m->ph_c, sn = m->ph_s;
@@ -428,6 +615,10 @@ bool metrology_on_sample(struct metrology *m, int32_t v_code, int32_t i_code)
         track_dc(m, (float)m->sums.v * inv, (float)m->sums.i * inv);
         publish_zero(m);
         set_frequency_model(m, NOMINAL_FREQ_HZ);
+        thd_plan(m, METRO_THD_FIRST_ORDER);
+        m->thd_skip = 0;
+        m->thd_fit_ok = false;
+        m->thd_complete = false;
         renormalise_phasor(m);
         window_reset(m);
         m->synced = false;

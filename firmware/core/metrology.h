@@ -39,23 +39,50 @@
  *     secondary): V = gain V - v_offset, I = gain I - i_offset (each
  *     clamped at 0), P = P - p_offset. A unit that reads low at low current
  *     has a negative offset.
+ *   - current dependence (a CT's magnetising current makes its ratio error
+ *     and phase lead grow towards low current): below the reference current
+ *     METRO_SLOPE_REF_A, with L = log10(I / METRO_SLOPE_REF_A) (I the
+ *     terminal current after gain and offset; L clamped to
+ *     -METRO_SLOPE_MAX_DECADES..0), I, P and Q are multiplied by
+ *     (1 + i_gain_slope L) and the current is advanced by a further
+ *     i_phase_slope_deg L degrees — a rotation of (P, Q) at publish,
+ *     exact for the fundamental and applied to the window it was measured
+ *     on. Above Iref both are 0 (the sensor is flat there). Per window:
+ *     one log10f and a sin/cos pair.
  *
  * THD (IEC 61000-4-7 "total harmonic distortion", relative to the
- * fundamental): the fundamental's DFT bin over the window's integer number
- * of cycles, then THD = sqrt(rms^2 - fund^2) / fund. Over whole cycles the
- * harmonics are orthogonal to the fundamental, so this counts every
- * harmonic up to Nyquist (the 40th at 50 Hz, 33rd at 60 Hz) and noise; the
- * DC is removed first. The window's fractional ends make the sums a
- * quadrature rule that is not exactly orthogonal (a ~1e-7 leak of the
- * fundamental into "the rest"); that leak is computed exactly from the
- * window's geometry at publish (no per-sample cost) and taken out, as is
- * the integer phasor's known growth over the window. What is left is the
- * phasor's rounding, a floor of ~0.015 % THD on a clean sine. Below METRO_THD_MIN_CODES of fundamental amplitude
- * (no current) THD reads 0.
+ * fundamental): the harmonic components of orders 2..40 below Nyquist
+ * (39 at 50 Hz, 33 at 60 Hz), each the DFT bin at exactly h times
+ * the measured frequency over the window's whole samples, as IEC 61000-4-7
+ * takes them over its 10/12-cycle window — so noise and interharmonics
+ * between the bins do not count (a difference of rms and fundamental would
+ * count them all: ~3 % THDI from the AFE's noise alone at the starting
+ * current). Bounded work per sample: the fundamental found in the previous
+ * window is subtracted (2 multiply-adds per channel, so its leakage over a
+ * window that is not exactly whole cycles does not reach the bins), then
+ * METRO_THD_ORDERS_PER_WINDOW Goertzel resonators per channel (1 multiply,
+ * 2 adds each) cover this window's share of the orders, in one window out
+ * of METRO_THD_WINDOW_STRIDE; the orders rotate over those windows (all 39
+ * in 25 windows, 5 s at 50 Hz), each
+ * kept relative to the fundamental of the window that measured it. A window whose fundamental
+ * (frequency, or power by more than METRO_THD_STEADY_REL and its noise's
+ * scatter) differs from the previous one's is not used — its subtraction would leak — and its block
+ * is measured again in the next; so THD settles within ~5 s of a change,
+ * and the first windows after power-up read 0. At publish the noise each
+ * bin holds (2 / N of the power left outside fundamental and harmonics) is
+ * taken out, and, on an AFE whose decimation filter is known
+ * (metrology_set_afe_sinc3), that filter's droop at each order. Cost on the
+ * Cortex-M4F: at most 2 x (2 + 3 x 8) = 52 single-precision FPU operations
+ * per sample (in a THD window; none in the others), ~60 cycles: 240 000
+ * cycles/s, 0.4 % of a 64 MHz core, a fifth of that on average; plus ~40
+ * operations per order at publish. RAM: 2 x 8 x 2 resonator states and
+ * 2 x 39 stored orders, 376 bytes. Below METRO_THD_MIN_CODES of
+ * fundamental amplitude (no current) THD reads 0.
  *
  * Reactive power uses the corrected voltage delayed by a quarter of the
  * measured period: Q = mean(v(t - T/4) i(t)), positive when the current
- * lags (inductive load, quadrants I and IV per IEC 62053-23). For a
+ * lags the voltage by 0..180 degrees (quadrants I and II of IEC 62053-23),
+ * negative in III and IV. For a
  * distorted waveform this is the fundamental-dominated "quadrature"
  * reactive power, not sqrt(S^2 - P^2).
  *
@@ -91,7 +118,32 @@ struct metrology_cal {
     float v_rms_offset; /* V, subtracted from Vrms */
     float i_rms_offset; /* A, subtracted from Irms */
     float p_offset_w;   /* W, subtracted from P */
+    float i_gain_slope;      /* relative gain change per decade of current below Iref */
+    float i_phase_slope_deg; /* degrees the current is advanced per decade below Iref */
 };
+
+/* The reference current of the slopes: Iref of both connections (manual §6),
+ * at the terminals (CT secondary). */
+#define METRO_SLOPE_REF_A 5.0f
+/* The slopes stop below 3 decades under Iref (5 mA): the starting current
+ * of the CT models is 10 mA; nothing below is calibrated. */
+#define METRO_SLOPE_MAX_DECADES 3.0f
+
+/* THD: orders measured in one window per channel (see above). */
+#define METRO_THD_ORDERS_PER_WINDOW 8u
+/* One window in this many runs the resonators: all 39 orders in 25
+ * windows, 5 s at 50 Hz (IEC 61000-4-30 aggregates over 150 cycles, 3 s),
+ * at a fifth of the average cost. */
+#define METRO_THD_WINDOW_STRIDE 5u
+#define METRO_THD_FIRST_ORDER 2u
+#define METRO_THD_LAST_ORDER 40u
+#define METRO_THD_ORDER_COUNT (METRO_THD_LAST_ORDER - METRO_THD_FIRST_ORDER + 1u)
+/* A window is steady when its frequency is within this of the frequency
+ * its resonators ran at and its fundamental power within this fraction of
+ * the previous window's: a 1e-3 relative change of the subtracted
+ * fundamental leaks ~1e-6 of it into the bins, 0.01 % THD. */
+#define METRO_THD_STEADY_HZ 0.02f
+#define METRO_THD_STEADY_REL 2e-3
 
 /* What one window measured, SI. V, I, P, Q, S at the primary on CT models. */
 struct metrology_values {
@@ -157,6 +209,23 @@ struct metrology {
     uint32_t q_delay;     /* whole samples of the quarter-period delay */
     int32_t q_frac_q16;   /* and its fraction, Q16 */
     float q_gain;         /* the quadrature interpolator's attenuation */
+    /* THD (see above): the fundamental of the previous window per channel,
+     * as a x c + b x s of the Q28 phasor; this window's orders and their
+     * Goertzel coefficients and states; every order's share, relative to
+     * its window's fundamental power */
+    bool afe_sinc3;       /* divide out a sinc3 decimation filter's droop */
+    float fv_a, fv_b, fi_a, fi_b;
+    bool thd_fit_ok;      /* that fundamental is this window's too (steady signal) */
+    double fund_v_prev, fund_i_prev; /* the previous window's fundamental power */
+    uint32_t thd_first;   /* first order of this (or the next THD) window's block */
+    bool thd_active;      /* this window runs the resonators */
+    uint32_t thd_skip;    /* windows left before the next THD window */
+    bool thd_complete;    /* every order measured at least once */
+    uint32_t thd_k;       /* orders in this window's block (below Nyquist) */
+    float g_coef[METRO_THD_ORDERS_PER_WINDOW];
+    float gv1[METRO_THD_ORDERS_PER_WINDOW], gv2[METRO_THD_ORDERS_PER_WINDOW];
+    float gi1[METRO_THD_ORDERS_PER_WINDOW], gi2[METRO_THD_ORDERS_PER_WINDOW];
+    float harm_v[METRO_THD_ORDER_COUNT], harm_i[METRO_THD_ORDER_COUNT];
     float freq_model_hz;  /* the frequency the delays and phasor are set for */
     /* the fundamental's phasor, Q30, and its step per sample */
     int32_t ph_c, ph_s, step_c, step_s;
@@ -197,6 +266,11 @@ struct metrology_cal metrology_cal_identity(void);
 void metrology_init(struct metrology *m, float v_per_code, float i_per_code);
 
 void metrology_set_calibration(struct metrology *m, const struct metrology_cal *cal);
+
+/* The AFE's decimation filter is a sinc3 at HAL_SAMPLE_RATE_HZ (afe.h: the
+ * ADS131M02-like converter): THD divides its droop out of every order. Off
+ * after metrology_init (an ideal converter). */
+void metrology_set_afe_sinc3(struct metrology *m, bool on);
 
 /* CT and VT ratios (primary / secondary, > 0), applied to what is published. */
 void metrology_set_ratios(struct metrology *m, float ct_ratio, float vt_ratio);

@@ -128,6 +128,19 @@ done:
     return st;
 }
 
+/* Does NV hold exactly `data` at offset? Read back in small chunks. */
+static bool verify(uint32_t offset, const uint8_t *data, size_t len)
+{
+    uint8_t chunk[NVSTORE_VERIFY_CHUNK];
+    for (size_t done = 0; done < len; done += sizeof(chunk)) {
+        size_t n = len - done < sizeof(chunk) ? len - done : sizeof(chunk);
+        if (hal_nv_read(offset + (uint32_t)done, chunk, n) != 0 || memcmp(chunk, data + done, n) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
 int nvstore_save(struct nvstore *nv, enum nvstore_record r, const void *data, size_t len)
 {
     if (len > NVSTORE_MAX_PAYLOAD || (unsigned)r >= NVSTORE_RECORD_COUNT) {
@@ -148,6 +161,11 @@ int nvstore_save(struct nvstore *nv, enum nvstore_record r, const void *data, si
         /* The copy may be torn now; the other one still holds the newest
          * valid data, so the next save goes to this copy again. */
         return err < 0 ? err : -EIO;
+    }
+    if (!verify(nvstore_slot_offset(r, c), nv->buf, NVSTORE_HEADER_SIZE + len)) {
+        /* Not kept: the other copy still holds the newest valid data. */
+        nv->fault = true;
+        return -EIO;
     }
     nv->seq[r] = h.seq;
     nv->next_copy[r] = (uint8_t)(c ^ 1u);

@@ -17,12 +17,18 @@
  *                                                    serial, seal)
  *   3072..4095 free
  *
+ * Every save is read back (NVSTORE_VERIFY_CHUNK bytes at a time) and
+ * compared with what was written: a part that acknowledges a write it did
+ * not keep (a worn or failed EEPROM cell array) fails the save with -EIO
+ * and sets `fault` until the next power-up (FACTORY_STATUS NV fault bit).
+ *
  * The caller owns `struct nvstore` (no heap); its buffer holds one copy
  * while it is checked.
  */
 #ifndef MED2_NVSTORE_H
 #define MED2_NVSTORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +38,8 @@
 #define NVSTORE_HEADER_SIZE 16u
 #define NVSTORE_MAX_PAYLOAD (NVSTORE_SLOT_SIZE - NVSTORE_HEADER_SIZE)
 #define NVSTORE_COPIES 2u
+/* Read-back granularity of the verify: a stack buffer, bounded. */
+#define NVSTORE_VERIFY_CHUNK 32u
 
 enum nvstore_record { NVSTORE_SETTINGS = 0, NVSTORE_ENERGY = 1, NVSTORE_FACTORY = 2, NVSTORE_RECORD_COUNT };
 
@@ -53,6 +61,7 @@ struct nvstore {
     uint32_t seq[NVSTORE_RECORD_COUNT];     /* sequence number of the newest valid copy */
     uint8_t next_copy[NVSTORE_RECORD_COUNT]; /* the copy the next save writes */
     enum nvstore_status status[NVSTORE_RECORD_COUNT]; /* of the last load */
+    bool fault;                              /* a save read back wrong since init */
     uint8_t buf[NVSTORE_SLOT_SIZE];
 };
 
@@ -66,7 +75,8 @@ void nvstore_init(struct nvstore *nv);
 enum nvstore_status nvstore_load(struct nvstore *nv, enum nvstore_record r, void *data, size_t len);
 
 /* Save record `r`; 0, or a negative error (len too big, hal_nv_write
- * failed). Call nvstore_load for `r` first, so the newest copy is known. */
+ * failed, -EIO: the copy read back differs). Call nvstore_load for `r`
+ * first, so the newest copy is known. */
 int nvstore_save(struct nvstore *nv, enum nvstore_record r, const void *data, size_t len);
 
 /* Byte offset of copy `copy` of record `r` (for tests that tear it). */

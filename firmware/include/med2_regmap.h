@@ -235,16 +235,20 @@ struct med2_reg_info {
 #define MED2_FACTORY_CAL_SAVED 0x04u   /* a valid calibration record is in NV */
 #define MED2_FACTORY_CAL_CORRUPT 0x08u /* the record failed its CRC: running uncalibrated */
 #define MED2_FACTORY_PULSE2_OVERFLOW 0x10u /* pulse output 2 dropped pulses (docs/metering.md) */
+#define MED2_FACTORY_NV_FAULT 0x20u /* an NV record read back different from what was written
+                                       (since power-up): the save failed with exception 04 */
 
 /* FACTORY_COMMAND values */
 #define MED2_FACTORY_CMD_SAVE 1u
 #define MED2_FACTORY_CMD_SEAL 2u
 #define MED2_FACTORY_CMD_LOCK 3u
+#define MED2_FACTORY_CMD_RTC_TEST 4u     /* pulse output 1: a 100 ms pulse at every RTC second */
+#define MED2_FACTORY_CMD_RTC_TEST_END 5u /* back to energy pulses (so does a restart) */
 
 #define MED2_FACTORY_REGMAP(X) \
     X(FACTORY_KEY, 9000, MED2_T_U32, MED2_A_W, "", 0, 4294967295.0, 0, "Factory key: unlocks the block") \
-    X(FACTORY_STATUS, 9002, MED2_T_U32, MED2_A_R, "", 0, 0, 0, "Status bits: 1 unlocked, 2 sealed, 4 calibration saved, 8 calibration corrupt, 16 pulse 2 overflow") \
-    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 3, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock") \
+    X(FACTORY_STATUS, 9002, MED2_T_U32, MED2_A_R, "", 0, 0, 0, "Status bits: 1 unlocked, 2 sealed, 4 calibration saved, 8 calibration corrupt, 16 pulse 2 overflow, 32 NV fault") \
+    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 5, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock, 4 RTC test on pulse output 1, 5 end the RTC test") \
     X(FACTORY_SERIAL, 9006, MED2_T_U32, MED2_A_RW, "", 1, 99999999, 0, "Serial number") \
     X(FACTORY_HW_VERSION, 9008, MED2_T_U32, MED2_A_RW, "", 0, 65535, 0, "Hardware version") \
     X(FACTORY_CAL_DATE, 9010, MED2_T_U32, MED2_A_RW, "", 20000101, 20991231, 0, "Calibration date YYYYMMDD") \
@@ -253,7 +257,9 @@ struct med2_reg_info {
     X(FACTORY_PHASE_DEG, 9016, MED2_T_FLOAT, MED2_A_RW, "deg", -3, 3, 0, "Current phase correction, degrees the current is advanced") \
     X(FACTORY_V_OFFSET, 9018, MED2_T_FLOAT, MED2_A_RW, "V", -2, 2, 0, "Voltage rms offset") \
     X(FACTORY_I_OFFSET, 9020, MED2_T_FLOAT, MED2_A_RW, "A", -0.05, 0.05, 0, "Current rms offset") \
-    X(FACTORY_P_OFFSET, 9022, MED2_T_FLOAT, MED2_A_RW, "W", -2, 2, 0, "Active power offset")
+    X(FACTORY_P_OFFSET, 9022, MED2_T_FLOAT, MED2_A_RW, "W", -2, 2, 0, "Active power offset") \
+    X(FACTORY_I_GAIN_SLOPE, 9024, MED2_T_FLOAT, MED2_A_RW, "1/decade", -0.01, 0.01, 0, "Current gain change per decade of current below Iref") \
+    X(FACTORY_PHASE_SLOPE, 9026, MED2_T_FLOAT, MED2_A_RW, "deg/decade", -1, 1, 0, "Current phase advance per decade of current below Iref")
 
 enum med2_factory_id {
 #define MED2_FACTORY_ENUM(id, addr, type, access, unit, lo, hi, def, desc) MED2_##id,

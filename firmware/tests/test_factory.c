@@ -1,9 +1,11 @@
 /*
- * test_factory.c — the factory block (9000..9023) through frames, bytes in
+ * test_factory.c — the factory block (9000..9027) through frames, bytes in
  * and bytes out via the recording hal: the key, writes and their ranges,
  * values applied at once, save, status, sealing one-way, a sealed unit
  * refusing everything, a corrupt record reported and identity calibration
- * used, and the factory test port of the models without RS485.
+ * used, and the factory test port of the models without RS485; the
+ * current-dependence slopes, a record of the first layout, the NV verify
+ * (exception 04 and the NV fault bit) and the RTC test on pulse output 1.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -131,15 +133,15 @@ Test(factory, reads_need_no_key_and_show_identity)
     cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), BOARD_SERIAL);
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_V_GAIN), 1.0f);
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_DEG), 0.0f);
-    /* one read over the values 9006..9023 */
-    const struct hal_frame *r = rd(MED2_ADDR_FACTORY_SERIAL, 18);
+    /* one read over the values 9006..9027 */
+    const struct hal_frame *r = rd(MED2_ADDR_FACTORY_SERIAL, 22);
     mbf_expect_ok(r, 0x03);
-    cr_assert_eq(r->data[2], 36);
+    cr_assert_eq(r->data[2], 44);
     /* write-only KEY and COMMAND, the gap at 9005, past the block: 02 */
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
     mbf_expect_ex(rd(9005, 1), 0x03, 0x02);
-    mbf_expect_ex(rd(MED2_ADDR_FACTORY_P_OFFSET, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
 }
 
 Test(factory, always_big_endian)
@@ -210,6 +212,7 @@ Test(factory, out_of_range_is_03_and_changes_nothing)
         {MED2_ADDR_FACTORY_V_GAIN, 0.8499f, 1.1501f},  {MED2_ADDR_FACTORY_I_GAIN, 0.84f, 1.16f},
         {MED2_ADDR_FACTORY_PHASE_DEG, -3.001f, 3.001f}, {MED2_ADDR_FACTORY_V_OFFSET, -2.01f, 2.01f},
         {MED2_ADDR_FACTORY_I_OFFSET, -0.0501f, 0.0501f}, {MED2_ADDR_FACTORY_P_OFFSET, -2.01f, 2.01f},
+        {MED2_ADDR_FACTORY_I_GAIN_SLOPE, -0.0101f, 0.0101f}, {MED2_ADDR_FACTORY_PHASE_SLOPE, -1.01f, 1.01f},
     };
     for (size_t k = 0; k < sizeof(floats) / sizeof(floats[0]); k++) {
         mbf_expect_ex(wr_float(floats[k].addr, floats[k].lo_bad), 0x10, 0x03);
@@ -227,7 +230,7 @@ Test(factory, out_of_range_is_03_and_changes_nothing)
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
     mbf_expect_ex(command(0), 0x06, 0x03);
-    mbf_expect_ex(command(4), 0x06, 0x03);
+    mbf_expect_ex(command(6), 0x06, 0x03);
     /* a request with one bad value changes none of its values */
     uint16_t w[4];
     mb_words_from_u32(777u, &w[0]);   /* serial: fine */
@@ -426,4 +429,122 @@ Test(factory, docs_worked_example)
     }
     cr_assert_eq(m.metrology.cal.i_gain, 0.9612f);
     cr_assert_eq(m.metrology.cal.p_offset_w, -0.14f);
+}
+
+/* The current-dependence slopes: written, read back, applied at once,
+ * saved with the rest; a whole-calibration read is 9012..9027. */
+Test(factory, slopes_apply_and_persist)
+{
+    unlock();
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN_SLOPE, -0.0012f), 0x10);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_PHASE_SLOPE, 0.085f), 0x10);
+    cr_assert_eq(m.metrology.cal.i_gain_slope, -0.0012f);
+    cr_assert_eq(m.metrology.cal.i_phase_slope_deg, 0.085f);
+    mbf_expect_ok(rd(MED2_ADDR_FACTORY_V_GAIN, 16), 0x03);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    reboot();
+    cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_SLOPE), 0.085f);
+    cr_assert_eq(m.metrology.cal.i_gain_slope, -0.0012f);
+}
+
+/* A unit calibrated by firmware of the first record layout (no slopes)
+ * keeps its calibration and its seal after an update. */
+Test(factory, first_layout_record_still_loads)
+{
+    struct factory_record_v1 old = {
+        .serial = 24110001u, .hw_version = 2u, .cal_date = 20250101u,
+        .cal = {1.01f, 0.98f, 0.4f, 0.0f, -0.001f, 0.0f}, .sealed = FACTORY_SEALED_PATTERN,
+    };
+    struct nvstore nv;
+    nvstore_init(&nv);
+    struct factory_record_v1 scratch;
+    nvstore_load(&nv, NVSTORE_FACTORY, &scratch, sizeof(scratch));
+    cr_assert_eq(nvstore_save(&nv, NVSTORE_FACTORY, &old, sizeof(old)), 0);
+    reboot();
+    cr_assert_eq(status(), MED2_FACTORY_CAL_SAVED | MED2_FACTORY_SEALED);
+    cr_assert_eq(m.metrology.cal.i_gain, 0.98f);
+    cr_assert_eq(m.metrology.cal.i_phase_deg, 0.4f);
+    cr_assert_eq(m.metrology.cal.i_gain_slope, 0.0f);
+    cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), 24110001u);
+}
+
+/* NV verify (contract C4): a write the part acknowledges but does not keep
+ * fails the save with exception 04 and sets the NV fault bit; the older
+ * record is still there. */
+Test(factory, lost_write_is_04_and_nv_fault)
+{
+    unlock();
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.03f), 0x10);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    cr_assert_eq(status() & MED2_FACTORY_NV_FAULT, 0u);
+    mbf_expect_ok(wr_float(MED2_ADDR_FACTORY_I_GAIN, 1.04f), 0x10);
+    hal_rec.nv_tear_after = 0; /* acknowledged, nothing kept */
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SAVE), 0x06, 0x04);
+    cr_assert(status() & MED2_FACTORY_NV_FAULT);
+    mbf_expect_ex(command(MED2_FACTORY_CMD_SEAL), 0x06, 0x01); /* not saved: no seal */
+    reboot();
+    cr_assert_eq(m.metrology.cal.i_gain, 1.03f, "the record before the lost write");
+    cr_assert_eq(status() & MED2_FACTORY_NV_FAULT, 0u, "until the next failure");
+}
+
+/* The same for "save configuration" (2000 <- 100): 04. */
+Test(factory, lost_configuration_write_is_04)
+{
+    cr_assert_eq(meter_save_configuration(&m), 0);
+    hal_rec.nv_tear_after = 0;
+    cr_assert_lt(meter_save_configuration(&m), 0);
+    cr_assert(status() & MED2_FACTORY_NV_FAULT);
+}
+
+static unsigned edges_on(unsigned output, bool active, uint64_t *first_at)
+{
+    unsigned n = 0;
+    for (size_t k = 0; k < hal_rec.n_edges; k++) {
+        if (hal_rec.edges[k].output == output && hal_rec.edges[k].active == active) {
+            if (n++ == 0 && first_at) {
+                *first_at = hal_rec.edges[k].sample_time;
+            }
+        }
+    }
+    return n;
+}
+
+static void samples(unsigned n)
+{
+    int32_t z[1] = {0};
+    for (unsigned k = 0; k < n; k++) {
+        meter_on_samples(&m, z, z, 1);
+    }
+}
+
+/* RTC test (contract C4): pulse output 1 gives a 100 ms pulse whose rising
+ * edge is on the first sample with a new RTC second, until command 5. */
+Test(factory, rtc_test_on_pulse_output_1)
+{
+    unlock();
+    hal_rec.rtc = 1000u;
+    mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST), 0x06);
+    hal_rec.n_edges = 0;
+    samples(100);
+    cr_assert_eq(edges_on(1, true, NULL), 0u, "no pulse before a new second");
+    hal_rec.rtc = 1001u;
+    uint64_t at = 0, off = 0;
+    uint64_t first = m.sample_time;
+    samples(1000);
+    cr_assert_eq(edges_on(1, true, &at), 1u);
+    cr_assert_eq(at, first, "rising edge on the first sample of the new second");
+    cr_assert_eq(edges_on(1, false, &off), 1u);
+    cr_assert_eq(off - at, 400u, "100 ms");
+    hal_rec.rtc = 1002u;
+    samples(10);
+    cr_assert_eq(edges_on(1, true, NULL), 2u);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST_END), 0x06);
+    hal_rec.rtc = 1003u;
+    samples(1000);
+    cr_assert_eq(edges_on(1, true, NULL), 2u, "ended: no more second pulses");
+    /* a restart ends it too */
+    mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST), 0x06);
+    reboot();
+    cr_assert(!m.factory.rtc_test);
 }

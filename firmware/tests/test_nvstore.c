@@ -4,6 +4,7 @@
  * one or both copies, CRC, sequence wrap, write failure.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "hal_record.h"
@@ -173,6 +174,26 @@ Test(nvstore, failed_write_keeps_the_old_data)
     hal_rec.nv_fail_writes = false;
     cr_assert_eq(reload(&q), NVSTORE_OK);
     cr_assert_eq(q.n, 60u);
+}
+
+/* Verify after write: a part that acknowledges a write and keeps nothing
+ * (a failed EEPROM cell array) fails the save and sets the fault; the
+ * older copy is still the record. */
+Test(nvstore, lost_write_fails_the_save)
+{
+    struct payload p = make(70), q;
+    nvstore_load(&nv, NVSTORE_ENERGY, &q, sizeof(q));
+    cr_assert_eq(nvstore_save(&nv, NVSTORE_ENERGY, &p, sizeof(p)), 0);
+    cr_assert(!nv.fault);
+    p = make(71);
+    hal_rec.nv_tear_after = 0;
+    cr_assert_eq(nvstore_save(&nv, NVSTORE_ENERGY, &p, sizeof(p)), -EIO);
+    cr_assert(nv.fault);
+    /* a later save that is kept works, the fault stays until power-up */
+    cr_assert_eq(nvstore_save(&nv, NVSTORE_ENERGY, &p, sizeof(p)), 0);
+    cr_assert(nv.fault);
+    cr_assert_eq(reload(&q), NVSTORE_OK);
+    cr_assert_eq(q.n, 71u);
 }
 
 Test(nvstore, too_big_refused)

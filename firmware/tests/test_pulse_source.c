@@ -28,8 +28,8 @@ static void run(uint64_t samples)
 static void setup(float p_w, float q_var, unsigned source, unsigned energy, unsigned mult,
                   uint32_t width)
 {
-    energy_init(&e, 0.01f, 4);
-    energy_set_power(&e, p_w, q_var, 5.0f);
+    energy_init(&e, 4);
+    energy_set_power(&e, p_w, q_var);
     pulse_init(&out, 2, width, PULSE_MIN_GAP_SAMPLES);
     cr_assert(pulse_source_configure(&ps, source, energy, mult, &e));
 }
@@ -87,7 +87,7 @@ Test(pulse_source, too_fast_is_queued_then_flagged_never_silent)
 
 Test(pulse_source, out_of_range_configuration_is_refused)
 {
-    energy_init(&e, 0.01f, 4);
+    energy_init(&e, 4);
     cr_expect_not(pulse_source_configure(&ps, 5, 1, 3, &e));
     cr_expect_not(pulse_source_configure(&ps, 1, 0, 3, &e));
     cr_expect_not(pulse_source_configure(&ps, 1, 10, 3, &e));

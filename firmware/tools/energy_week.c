@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 {
     unsigned days = argc > 1 ? (unsigned)atoi(argv[1]) : 7u;
     struct energy e;
-    energy_init(&e, 0.01f, 4);
+    energy_init(&e, 4);
     long double ref_mwh[ENERGY_KIND_COUNT] = {0};
     const long double window_h = (long double)WINDOW_SAMPLES / HAL_SAMPLE_RATE_HZ / 3600.0L;
 
@@ -55,7 +55,7 @@ int main(int argc, char **argv)
         /* what a window publishes: float, with a little noise */
         float p = (float)(level_w * cos(angle) * (1.0 + 1e-4 * (uniform() - 0.5)));
         float q = (float)(level_w * sin(angle) * (1.0 + 1e-4 * (uniform() - 0.5)));
-        energy_set_power(&e, p, q, 5.0f);
+        energy_set_power(&e, p, q);
         ref_mwh[p > 0 ? ENERGY_IMPORT_ACTIVE : ENERGY_EXPORT_ACTIVE] += fabsl((long double)p) * window_h * 1000.0L;
         ref_mwh[q > 0 ? ENERGY_IMPORT_REACTIVE : ENERGY_EXPORT_REACTIVE] += fabsl((long double)q) * window_h * 1000.0L;
         for (unsigned s = 0; s < WINDOW_SAMPLES; s++) {

@@ -1,5 +1,5 @@
 /*
- * rig/factory.h — the meter's private factory block (registers 9000-9023,
+ * rig/factory.h — the meter's private factory block (registers 9000-9027,
  * MED2_FACTORY_REGMAP in med2_regmap.h; docs/factory.md): unlocking with the
  * factory key, status, calibration and identity, save, seal, lock.
  *
@@ -38,13 +38,17 @@ struct rig_meter;
 
 /* Calibration as the firmware applies it (metrology.c): gains multiply,
  * the phase advances the current, offsets are removed from rms values and
- * the active power. */
+ * the active power; below Iref (5 A at the terminals) the slopes add, per
+ * decade of current (L = log10(I / 5 A) <= 0), i_gain_slope x L to the
+ * current's gain and phase_slope x L degrees to its advance. */
 struct rig_factory_cal {
     double v_gain, i_gain;  /* 0.85 .. 1.15 */
     double phase_deg;       /* -3 .. 3, degrees the current is advanced */
     double v_offset;        /* V, -2 .. 2 */
     double i_offset;        /* A, -0.05 .. 0.05 */
     double p_offset;        /* W, -2 .. 2 */
+    double i_gain_slope;    /* per decade below Iref, -0.01 .. 0.01 */
+    double phase_slope;     /* degrees per decade below Iref, -1 .. 1 */
 };
 
 struct rig_factory_identity {
@@ -85,8 +89,9 @@ int rig_factory_status(struct rig_meter *m, uint32_t *status);
 int rig_factory_read(struct rig_meter *m, enum med2_factory_id id, double *value);
 int rig_factory_write(struct rig_meter *m, enum med2_factory_id id, double value);
 
-/* rig_factory_read_cal / rig_factory_write_cal — the six calibration values
- * (9012-9023) in one transaction. They apply at once; persist with save. */
+/* rig_factory_read_cal / rig_factory_write_cal — the eight calibration
+ * values (9012-9027) in one transaction. They apply at once; persist with
+ * save. */
 int rig_factory_read_cal(struct rig_meter *m, struct rig_factory_cal *cal);
 int rig_factory_write_cal(struct rig_meter *m, const struct rig_factory_cal *cal);
 

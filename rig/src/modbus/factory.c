@@ -19,7 +19,8 @@
 #define FACTORY_EXC_ADDRESS 2
 #define FACTORY_EXC_VALUE 3
 #define CAL_FIRST MED2_ADDR_FACTORY_V_GAIN
-#define CAL_WORDS 12 /* six floats, 9012..9023 */
+#define CAL_VALUES 8
+#define CAL_WORDS (2 * CAL_VALUES) /* eight floats, 9012..9027 */
 #define ID_FIRST MED2_ADDR_FACTORY_SERIAL
 #define ID_WORDS 6   /* three uint32, 9006..9011 */
 
@@ -152,9 +153,10 @@ int rig_factory_status(struct rig_meter *m, uint32_t *status)
     return rc;
 }
 
-static const enum med2_factory_id cal_ids[6] = {
+static const enum med2_factory_id cal_ids[CAL_VALUES] = {
     MED2_FACTORY_V_GAIN,   MED2_FACTORY_I_GAIN,   MED2_FACTORY_PHASE_DEG,
-    MED2_FACTORY_V_OFFSET, MED2_FACTORY_I_OFFSET, MED2_FACTORY_P_OFFSET};
+    MED2_FACTORY_V_OFFSET, MED2_FACTORY_I_OFFSET, MED2_FACTORY_P_OFFSET,
+    MED2_FACTORY_I_GAIN_SLOPE, MED2_FACTORY_PHASE_SLOPE};
 
 int rig_factory_read_cal(struct rig_meter *m, struct rig_factory_cal *cal)
 {
@@ -162,9 +164,10 @@ int rig_factory_read_cal(struct rig_meter *m, struct rig_factory_cal *cal)
     int rc = read_words(m, CAL_FIRST, CAL_WORDS, w, "reading the calibration");
     if (rc < 0)
         return rc;
-    double *dst[6] = {&cal->v_gain,   &cal->i_gain,   &cal->phase_deg,
-                      &cal->v_offset, &cal->i_offset, &cal->p_offset};
-    for (int k = 0; k < 6; k++)
+    double *dst[CAL_VALUES] = {&cal->v_gain,   &cal->i_gain,   &cal->phase_deg,
+                               &cal->v_offset, &cal->i_offset, &cal->p_offset,
+                               &cal->i_gain_slope, &cal->phase_slope};
+    for (int k = 0; k < CAL_VALUES; k++)
         *dst[k] = rig_decode_float(&w[2 * k], RIG_ENDIAN_BE);
     return 0;
 }
@@ -172,21 +175,22 @@ int rig_factory_read_cal(struct rig_meter *m, struct rig_factory_cal *cal)
 int rig_factory_write_cal(struct rig_meter *m, const struct rig_factory_cal *cal)
 {
     uint16_t w[CAL_WORDS];
-    const double v[6] = {cal->v_gain,   cal->i_gain,   cal->phase_deg,
-                         cal->v_offset, cal->i_offset, cal->p_offset};
-    for (int k = 0; k < 6; k++)
+    const double v[CAL_VALUES] = {cal->v_gain,   cal->i_gain,   cal->phase_deg,
+                                  cal->v_offset, cal->i_offset, cal->p_offset,
+                                  cal->i_gain_slope, cal->phase_slope};
+    for (int k = 0; k < CAL_VALUES; k++)
         if (!isfinite(v[k]) || rig_encode_value(MED2_T_FLOAT, v[k], RIG_ENDIAN_BE, &w[2 * k]) < 0)
             return rig_error_set(-EINVAL, "position %u: %s = %g is not a number to write",
                                  m->position, regs[cal_ids[k]].name, v[k]);
-    char what[200];
+    char what[256];
     snprintf(what, sizeof what,
              "writing the calibration (V gain %.6f, I gain %.6f, phase %.4f deg, offsets %.4f V "
-             "%.5f A %.4f W)",
-             v[0], v[1], v[2], v[3], v[4], v[5]);
+             "%.5f A %.4f W, slopes %.5f/decade %.4f deg/decade)",
+             v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     int rc = write_words(m, CAL_FIRST, CAL_WORDS, w, what);
     if (rc == -ERANGE) {
         /* Name the value(s) outside their range, if the map says which. */
-        for (int k = 0; k < 6; k++) {
+        for (int k = 0; k < CAL_VALUES; k++) {
             const struct factory_reg *r = &regs[cal_ids[k]];
             if (v[k] < r->lo || v[k] > r->hi)
                 return rig_error_set(-ERANGE,

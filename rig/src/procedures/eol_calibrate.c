@@ -1,7 +1,14 @@
 /*
  * eol_calibrate.c — calibrating the rack (rig_eol_calibrate, rig/eol.h):
- * measure the three calibration points, fit each unit's error model, write
- * the correction, measure again until within target or out of passes.
+ * measure the calibration points, fit each unit's error model, write the
+ * correction, measure again until within target or out of passes.
+ *
+ * The points: the three of eol_internal.h (Iref PF 1, Iref PF 0.5L, the
+ * rack's low current PF 1), kept in the unit's cal_error for the report,
+ * and a fourth, the rack's Itr at PF 0.5L, kept here: a current sensor
+ * whose phase changes with current (a CT's magnetising current) cannot be
+ * corrected from Iref alone, and Itr is the lowest current EN 50470-3
+ * verifies at PF 0.5L.
  */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +29,41 @@
 #define EOL_CAL_TARGET_FRACTION 0.2
 /* The class C limit at Iref PF 1 (EN 50470-3), when a table has no row. */
 #define EOL_CAL_FALLBACK_MPE 0.005
+/* The points fitted: eol_internal.h's three and Itr PF 0.5L. */
+#define FIT_POINTS (EOL_CAL_POINTS + 1)
+#define FIT_ITR_PF05 EOL_CAL_POINTS
+/* The firmware's slopes count decades of current below this (metrology.h,
+ * METRO_SLOPE_REF_A: Iref of both connections, at the terminals). */
+#define SLOPE_REF_A 5.0
+#define SLOPE_MAX_DECADES 3.0
+/* Fixed-point passes between the gain and phase slopes (each uses the
+ * other's estimate); two reach 1e-6. */
+#define SLOPE_FIT_ROUNDS 3
+
+static const char *fit_point_name(unsigned k)
+{
+    return k < EOL_CAL_POINTS ? eol_cal_point_names[k] : "Itr PF 0.5L";
+}
+
+/* The errors of the fourth point, per unit and pass (the first three are
+ * in struct eol_unit). */
+struct fit_extra {
+    double err[EOL_CAL_PASSES];
+};
+static struct fit_extra *extra;
+
+static double point_error(const struct eol_ctx *c, const struct eol_unit *u, unsigned pass,
+                          unsigned k)
+{
+    return k < EOL_CAL_POINTS ? u->cal_error[pass][k] : extra[u - c->u].err[pass];
+}
+
+/* Decades below Iref, as the firmware counts them. */
+static double decades(double amps)
+{
+    double l = log10(amps / SLOPE_REF_A);
+    return l > 0.0 ? 0.0 : l < -SLOPE_MAX_DECADES ? -SLOPE_MAX_DECADES : l;
+}
 
 static int write_cal(struct eol_ctx *c, struct eol_unit *u, void *arg)
 {
@@ -64,42 +106,60 @@ static bool adjustable(struct eol_unit *u, enum med2_factory_id id, double v)
 
 /*
  * The new calibration of u from the errors of one pass (see rig/eol.h).
- * The model: the current sensor reads a fixed amount d low at every load
- * (the low-current nonlinearity) on top of the gain G and the current's
- * extra lag eps, so at a point of current I and lag phi
- *     1 + e = G (1 - d / I) cos(phi + eps) / cos(phi).
- * The two PF 1 points (Iref, Imin) give d and G cos(eps); Iref at PF 0.5L
- * then gives eps. d goes to I_OFFSET, which the firmware applies to the
- * current's amplitude and so to active and reactive power alike
- * (docs/factory.md); a power offset would correct active energy at PF 1
- * only and over-correct it at PF 0.5.
+ * The model of what is left: the gain G and extra lag eps at Iref, and
+ * below Iref a gain and a lag that change per decade of current (L =
+ * log10(I / Iref) <= 0), as a current sensor's magnetising current makes
+ * them (a CT reads lower and leads more at low current):
+ *     1 + e = G (1 + sg L) cos(phi + eps + sp L) / cos(phi).
+ * Iref PF 1 and 0.5L give G and eps as before; the low current at PF 1
+ * gives sg, Itr at PF 0.5L sp (each with the other's estimate, a few
+ * rounds). The firmware applies the same law (metrology.h), so the
+ * correction composes: I gain / G, phase + eps, gain slope - sg, phase
+ * slope + sp. The current offset is kept (scaled with the gain): a fixed
+ * deficit in amps is what the gain slope now takes, for every power factor.
  */
-static int adjust(struct eol_unit *u, const double e[EOL_CAL_POINTS],
-                  const struct rig_point pts[EOL_CAL_POINTS], double volts_src)
+static int adjust(const struct eol_ctx *c, struct eol_unit *u, unsigned pass,
+                  const struct rig_point pts[FIT_POINTS], double volts_src)
 {
-    const double a = e[0], b60 = e[1], low = e[2];
-    const double ia = pts[0].amps, ib = pts[1].amps, il = pts[2].amps;
-    double den = (1.0 + low) / ia - (1.0 + a) / il;
-    if (!(ia > 0 && ib > 0 && il > 0) || fabs(den) < 1e-12)
+    const double deg = M_PI / 180.0;
+    double e[FIT_POINTS];
+    for (unsigned k = 0; k < FIT_POINTS; k++)
+        e[k] = point_error(c, u, pass, k);
+    if (!(pts[0].amps > 0 && pts[2].amps > 0 && pts[FIT_ITR_PF05].amps > 0) ||
+        !(1.0 + e[0] > 0.0) || !(1.0 + e[1] > 0.0))
         return -EINVAL;
-    double d = (low - a) / den;                     /* A the sensor still reads low */
-    double gc = (1.0 + a) / (1.0 - d / ia);          /* G cos(eps) */
-    double r = (1.0 + b60) / (gc * (1.0 - d / ib)); /* cos(60 + eps) / (cos 60 cos eps) */
-    double eps = atan((1.0 - r) / sqrt(3.0));       /* extra lag of the current, rad */
-    double g = gc / cos(eps);
+    double r = (1.0 + e[1]) / (1.0 + e[0]);        /* cos(60 + eps) / (cos 60 cos eps) */
+    double eps = atan((1.0 - r) / sqrt(3.0));       /* extra lag at Iref, rad */
+    double g = (1.0 + e[0]) / cos(eps);
+    double l_low = decades(pts[2].amps), l_itr = decades(pts[FIT_ITR_PF05].amps);
+    double sg = 0.0, sp = 0.0;
+    for (int round = 0; round < SLOPE_FIT_ROUNDS; round++) {
+        if (l_low < 0.0)
+            sg = ((1.0 + e[2]) / (g * cos(eps + sp * l_low)) - 1.0) / l_low;
+        if (l_itr < 0.0) {
+            double cphi = cos(60.0 * deg) * (1.0 + e[FIT_ITR_PF05]) / (g * (1.0 + sg * l_itr));
+            if (!(cphi > -1.0 && cphi < 1.0))
+                return -EINVAL;
+            double eps_itr = acos(cphi) - 60.0 * deg; /* extra lag at Itr */
+            sp = (eps_itr - eps) / l_itr;
+        }
+    }
     double fv = u->v_reg > 0.0 && volts_src > 0.0 ? volts_src / u->v_reg : 1.0;
     double gi = g * fv; /* what is left of the current's gain once V is right */
     struct rig_factory_cal n = u->cal;
     n.v_gain = u->cal.v_gain * fv;
     n.i_gain = u->cal.i_gain / gi;
-    n.phase_deg = u->cal.phase_deg + eps * 180.0 / M_PI;
-    /* I = I_GAIN x I_measured - I_OFFSET must become the true current; the
-     * voltage's offsets are tracked out by the firmware itself. */
-    n.i_offset = u->cal.i_offset / gi - d;
+    n.phase_deg = u->cal.phase_deg + eps / deg;
+    n.i_gain_slope = u->cal.i_gain_slope - sg;
+    n.phase_slope = u->cal.phase_slope + sp / deg;
+    /* I = I_GAIN x I_measured - I_OFFSET: keep the offset in true amps */
+    n.i_offset = u->cal.i_offset / gi;
     if (!adjustable(u, MED2_FACTORY_V_GAIN, n.v_gain) ||
         !adjustable(u, MED2_FACTORY_I_GAIN, n.i_gain) ||
         !adjustable(u, MED2_FACTORY_PHASE_DEG, n.phase_deg) ||
-        !adjustable(u, MED2_FACTORY_I_OFFSET, n.i_offset))
+        !adjustable(u, MED2_FACTORY_I_OFFSET, n.i_offset) ||
+        !adjustable(u, MED2_FACTORY_I_GAIN_SLOPE, n.i_gain_slope) ||
+        !adjustable(u, MED2_FACTORY_PHASE_SLOPE, n.phase_slope))
         return -ERANGE;
     u->cal = n;
     return 0;
@@ -113,9 +173,10 @@ static double cal_target(const struct eol_unit *u, const struct rig_point *pt)
     return EOL_CAL_TARGET_FRACTION * mpe;
 }
 
-/* The rack's points: Iref at PF 1 and 0.5L, and the highest Imin of the
- * rack at PF 1 (so it is inside every unit's table). false: no unit. */
-static bool rack_points(const struct eol_ctx *c, struct rig_point pts[EOL_CAL_POINTS])
+/* The rack's points: Iref at PF 1 and 0.5L, the highest Imin of the rack
+ * at PF 1 and its highest Itr at PF 0.5L (so each is inside every unit's
+ * table). false: no unit. */
+static bool rack_points(const struct eol_ctx *c, struct rig_point pts[FIT_POINTS])
 {
     bool any = false;
     for (unsigned i = 0; i < c->n; i++) {
@@ -127,9 +188,11 @@ static bool rack_points(const struct eol_ctx *c, struct rig_point pts[EOL_CAL_PO
             pts[0] = (struct rig_point){cur->un, cur->iref, 0.0, cur->fn};
             pts[1] = (struct rig_point){cur->un, cur->iref, 60.0, cur->fn};
             pts[2] = (struct rig_point){cur->un, cur->imin, 0.0, cur->fn};
+            pts[FIT_ITR_PF05] = (struct rig_point){cur->un, cur->itr, 60.0, cur->fn};
             any = true;
         }
         pts[2].amps = fmax(pts[2].amps, cur->imin);
+        pts[FIT_ITR_PF05].amps = fmax(pts[FIT_ITR_PF05].amps, cur->itr);
     }
     return any;
 }
@@ -146,14 +209,18 @@ static void take_errors(struct eol_ctx *c, unsigned pass, unsigned k,
         if (!e->measured) {
             u->cal_active = false;
             eol_fail_unit(u, "calibration: no %u pulses on output %u at %s within %.0f s",
-                          b->gates[i].pulses + 1, b->gates[i].output, eol_cal_point_names[k],
+                          b->gates[i].pulses + 1, b->gates[i].output, fit_point_name(k),
                           b->gates[i].timeout_s);
             continue;
         }
-        u->cal_error[pass][k] = e->error;
-        u->cal_error_valid[pass][k] = true;
+        if (k < EOL_CAL_POINTS) {
+            u->cal_error[pass][k] = e->error;
+            u->cal_error_valid[pass][k] = true;
+        } else {
+            extra[i].err[pass] = e->error;
+        }
         char name[64];
-        snprintf(name, sizeof name, "eol.cal.pass%u.%s", pass + 1, eol_cal_point_names[k]);
+        snprintf(name, sizeof name, "eol.cal.pass%u.%s", pass + 1, fit_point_name(k));
         double t = cal_target(u, pt) * 100.0;
         const char *verdict = pass == 0 ? "INFO" : fabs(e->error) * 100.0 <= t ? "PASS" : "FAIL";
         eol_record(c, u, name, e->error * 100.0, "%", -t, t, verdict);
@@ -164,7 +231,7 @@ static void take_errors(struct eol_ctx *c, unsigned pass, unsigned k,
 static int measure_pass(struct eol_ctx *c, unsigned pass, const struct rig_point *pts,
                         struct eol_point_buf *b)
 {
-    for (unsigned k = 0; k < EOL_CAL_POINTS; k++) {
+    for (unsigned k = 0; k < FIT_POINTS; k++) {
         for (unsigned i = 0; i < c->n; i++) {
             b->gates[i] = (struct rig_gate){0};
             if (eol_pick_active(&c->u[i]))
@@ -173,7 +240,7 @@ static int measure_pass(struct eol_ctx *c, unsigned pass, const struct rig_point
         }
         char label[48];
         snprintf(label, sizeof label, "calibrate %u/%u %s", pass + 1, EOL_CAL_PASSES,
-                 eol_cal_point_names[k]);
+                 fit_point_name(k));
         int rc = eol_measure(c, &pts[k], b->gates, b->k, b->err, label);
         if (rc < 0)
             return rc;
@@ -199,21 +266,21 @@ static void review_pass(struct eol_ctx *c, unsigned pass, const struct rig_point
         if (!eol_pick_active(u))
             continue;
         bool within = pass > 0;
-        for (unsigned k = 0; k < EOL_CAL_POINTS && within; k++)
-            within = fabs(u->cal_error[pass][k]) <= cal_target(u, &pts[k]);
+        for (unsigned k = 0; k < FIT_POINTS && within; k++)
+            within = fabs(point_error(c, u, pass, k)) <= cal_target(u, &pts[k]);
         if (within) {
             u->cal_active = false;
             u->res->calibrated = true;
         } else if (pass == EOL_CAL_PASSES - 1) {
             u->cal_active = false;
             unsigned worst = 0;
-            for (unsigned k = 1; k < EOL_CAL_POINTS; k++)
-                if (fabs(u->cal_error[pass][k]) > fabs(u->cal_error[pass][worst]))
+            for (unsigned k = 1; k < FIT_POINTS; k++)
+                if (fabs(point_error(c, u, pass, k)) > fabs(point_error(c, u, pass, worst)))
                     worst = k;
             eol_fail_unit(u, "not calibrated: %+.3f %% at %s after %u adjustments",
-                          u->cal_error[pass][worst] * 100.0, eol_cal_point_names[worst],
+                          point_error(c, u, pass, worst) * 100.0, fit_point_name(worst),
                           EOL_CAL_PASSES - 1);
-        } else if (adjust(u, u->cal_error[pass], pts, c->src_volts) < 0) {
+        } else if (adjust(c, u, pass, pts, c->src_volts) < 0) {
             u->cal_active = false;
         }
     }
@@ -246,6 +313,9 @@ static void persist(struct eol_ctx *c)
         eol_record(c, u, "eol.cal.phase", r->phase_deg, "deg", -3, 3, "PASS");
         eol_record(c, u, "eol.cal.i_offset", r->i_offset, "A", -0.05, 0.05, "PASS");
         eol_record(c, u, "eol.cal.p_offset", r->p_offset, "W", -2, 2, "PASS");
+        eol_record(c, u, "eol.cal.i_gain_slope", u->cal.i_gain_slope, "1/decade", -0.01, 0.01,
+                   "PASS");
+        eol_record(c, u, "eol.cal.phase_slope", u->cal.phase_slope, "deg/decade", -1, 1, "PASS");
     }
     free(rcs);
 }
@@ -253,8 +323,11 @@ static void persist(struct eol_ctx *c)
 int eol_calibrate_units(struct eol_ctx *c)
 {
     struct eol_point_buf b;
-    struct rig_point pts[EOL_CAL_POINTS];
+    struct rig_point pts[FIT_POINTS];
     int rc = eol_point_buf_alloc(&b, c->n);
+    extra = calloc(c->n ? c->n : 1, sizeof *extra);
+    if (rc == 0 && extra == NULL)
+        rc = -ENOMEM;
     if (rc < 0 || !rack_points(c, pts))
         goto out;
     /* Every unit starts from the identity calibration. */
@@ -278,6 +351,8 @@ int eol_calibrate_units(struct eol_ctx *c)
 out:
     rc = eol_end_phase(c, rc);
     eol_point_buf_free(&b);
+    free(extra);
+    extra = NULL;
     return rc;
 }
 
