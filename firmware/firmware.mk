@@ -72,21 +72,13 @@ $(FW_DOC_TOOL): $(FW_DOC_TOOL_OBJS)
 fw-docs: $(FW_DOC_TOOL)
 	$(FW_DOC_TOOL) --update docs/modbus.md
 
-# ---- energy_week: the energy registers through a simulated week (make bench) ----
-FW_ENERGY_WEEK := $(BUILD)/firmware/tools/energy_week
-BENCH_BINS += $(FW_ENERGY_WEEK)
-
-$(FW_ENERGY_WEEK): $(BUILD)/firmware/tools/energy_week.o $(FW_CORE_LIB)
-	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
-
-$(BUILD)/firmware/tools/energy_week.o: HOST_CFLAGS += -Ifirmware/core
-
 # ---- metrology_cost: host instructions per sample of meter_on_samples,
 # under callgrind (make bench, scripts/bench.sh) ----
 FW_METROLOGY_COST := $(BUILD)/firmware/tools/metrology_cost
 BENCH_BINS += $(FW_METROLOGY_COST)
 
-$(FW_METROLOGY_COST): $(BUILD)/firmware/tools/metrology_cost.o $(FW_CORE_LIB)
+$(FW_METROLOGY_COST): $(BUILD)/firmware/tools/metrology_cost.o $(BUILD)/firmware/tools/hal_null.o \
+                      $(FW_CORE_LIB)
 	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
 
 $(BUILD)/firmware/tools/metrology_cost.o: HOST_CFLAGS += -Ifirmware/core

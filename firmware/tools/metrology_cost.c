@@ -17,70 +17,12 @@
 #include <stdlib.h>
 
 #include "afe.h"
-#include "hal.h"
+#include "hal_null.h"
 #include "meter.h"
 
 #define BLOCK 80u
 #define PERIOD_SAMPLES 4000u /* one second: a whole number of 50 Hz cycles */
 #define PI 3.14159265358979323846
-
-void hal_pulse_write(unsigned output, bool active, uint64_t sample_time)
-{
-    (void)output;
-    (void)active;
-    (void)sample_time;
-}
-
-void hal_uart_send(const uint8_t *frame, size_t len)
-{
-    (void)frame;
-    (void)len;
-}
-
-void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits)
-{
-    (void)baud;
-    (void)parity;
-    (void)stop_bits;
-}
-
-static uint8_t nv[HAL_NV_SIZE];
-
-int hal_nv_read(uint32_t offset, void *buf, size_t len)
-{
-    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
-        return -1;
-    }
-    for (size_t k = 0; k < len; k++) {
-        ((uint8_t *)buf)[k] = nv[offset + k];
-    }
-    return 0;
-}
-
-int hal_nv_write(uint32_t offset, const void *buf, size_t len)
-{
-    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
-        return -1;
-    }
-    for (size_t k = 0; k < len; k++) {
-        nv[offset + k] = ((const uint8_t *)buf)[k];
-    }
-    return 0;
-}
-
-uint32_t hal_rtc_get(void)
-{
-    return 0;
-}
-
-void hal_rtc_set(uint32_t seconds_since_2000)
-{
-    (void)seconds_since_2000;
-}
-
-void hal_request_restart(void)
-{
-}
 
 static int32_t v_codes[PERIOD_SAMPLES], i_codes[PERIOD_SAMPLES];
 
@@ -107,9 +49,7 @@ static void make_signal(void)
 int main(int argc, char **argv)
 {
     unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 400000ul;
-    for (size_t k = 0; k < HAL_NV_SIZE; k++) {
-        nv[k] = 0xFF;
-    }
+    hal_null_reset();
     make_signal();
     static struct meter m;
     struct meter_identity id = {.model = MED2_MODEL_C80_1M_V3, .serial = 1};
