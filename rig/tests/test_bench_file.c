@@ -172,6 +172,12 @@ Test(bench_file, missing_file)
     cr_expect(strstr(rig_last_error(), "fixtures/benches/nope.ini"), "%s", rig_last_error());
 }
 
+Test(bench_file, a_bench_without_a_source_is_refused)
+{
+    expect_error("[bench]\nkind = sim\npositions = 1\n" POS(1),
+                 (const char *const[]){"[source] is missing", "port = sim", NULL});
+}
+
 Test(bench_file, defect_is_read_and_passed_on)
 {
     struct rig_bench_config *cfg = NULL;

@@ -370,6 +370,9 @@ static int check(struct parse *p)
 
     if (!cfg->kind)
         return fail(p, 0, "[bench] kind is missing — expected kind = sim or kind = hw");
+    if (!p->source_seen)
+        return fail(p, 0, "[source] is missing — a bench has a source: port = sim on a simulated "
+                          "bench, the source's serial port on a real one");
     for (unsigned i = 0; i < RIG_MAX_POSITIONS; i++)
         if (cfg->pos[i].line)
             highest = i + 1;
