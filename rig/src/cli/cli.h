@@ -85,5 +85,6 @@ int cmd_write(int argc, char **argv);
 int cmd_read(int argc, char **argv);
 int cmd_source(int argc, char **argv);
 int cmd_flash(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

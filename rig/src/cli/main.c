@@ -16,6 +16,7 @@ static const struct {
     {"write", cmd_write, "configure a meter: password, write, save, read back"},
     {"source", cmd_source, "set, switch and query the AC source"},
     {"flash", cmd_flash, "flash a firmware image into one or all positions"},
+    {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
 };
 
 static void usage(FILE *f)
