@@ -48,6 +48,8 @@
 
 static char rig[PATH_MAX];
 static char dir[64];
+/* What a test started, for teardown to end if an assertion cut it short. */
+static pid_t live_server, live_browser;
 
 static double now_s(void)
 {
@@ -75,9 +77,23 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[160];
+    char cmd[PATH_MAX + 256];
+    if (live_browser > 0) {
+        kill(-live_browser, SIGKILL); /* its own process group: it and its helpers */
+        waitpid(live_browser, NULL, 0);
+    }
+    if (live_server > 0) {
+        kill(live_server, SIGKILL);
+        waitpid(live_server, NULL, 0);
+    }
     if (!dir[0])
         return;
+    char bench_json[128];
+    snprintf(bench_json, sizeof bench_json, "%s/bench/bench.json", dir);
+    if (access(bench_json, F_OK) == 0) { /* a test stopped before its sim down */
+        snprintf(cmd, sizeof cmd, "'%s' sim down --dir '%s/bench' >/dev/null 2>&1", rig, dir);
+        (void)!system(cmd);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     (void)!system(cmd);
 }
@@ -152,6 +168,7 @@ static void serve_start(struct server *s, const char *const *args)
         execv(rig, argv);
         _exit(127);
     }
+    live_server = s->pid;
     close(out[1]);
     size_t n = 0;
     double end = now_s() + WAIT_S;
@@ -187,6 +204,7 @@ static void serve_stop(struct server *s)
         }
         sleep_ms(20);
     }
+    live_server = 0;
     cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGTERM,
               "rig serve's exit status on SIGTERM: 0x%x", status);
 }
@@ -432,6 +450,8 @@ static void browser_open(struct browser *b, const char *url)
                "--window-size=1280,900", url, (char *)NULL);
         _exit(127);
     }
+    setpgid(b->pid, b->pid); /* as the child does: whichever runs first */
+    live_browser = b->pid;
     close(to[0]);
     close(from[1]);
     b->to = to[1];
@@ -529,6 +549,7 @@ static void browser_close(struct browser *b)
         }
         sleep_ms(50);
     }
+    live_browser = 0;
     close(b->to);
     close(b->from);
     free(b->buf);
