@@ -39,8 +39,8 @@ struct pos_state {
 struct serve_follow {
     const struct serve_config *cfg;
     struct serve_shared *sh;
-    sqlite3 *db;
-    dev_t dev;
+    sqlite3 *db;          /* open only during a poll */
+    dev_t dev;            /* the file last read, to notice a new one */
     ino_t ino;
     /* the run followed, and how far */
     char run[64], run_bench[64], started[48], last_ts[48];
@@ -319,44 +319,36 @@ static void check_report(struct serve_follow *f)
     copy(f->report_url, sizeof f->report_url, "/report/index.html");
 }
 
-static void read_store(struct serve_follow *f)
+static void read_open_store(struct serve_follow *f)
 {
     const char *path = f->cfg->records_path;
     struct stat st;
     if (stat(path, &st) != 0) {
         /* Not there (yet, or removed for a new run): start over when it is. */
-        close_db(f);
         reset_run(f);
+        f->ino = 0;
         set_status(f, "waiting", "waiting for a run: %s does not exist yet", path);
         return;
     }
-    if (f->db && (st.st_dev != f->dev || st.st_ino != f->ino)) {
-        close_db(f); /* replaced by a new file */
-        reset_run(f);
-    }
-    if (!f->db) {
-        int rc = sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY, NULL);
-        if (rc != SQLITE_OK) {
-            set_status(f, "error", "cannot open %s: %s", path,
-                       f->db ? sqlite3_errmsg(f->db) : sqlite3_errstr(rc));
-            close_db(f);
-            return;
-        }
-        /* Never wait for the writer (see the top of this file). */
-        sqlite3_busy_timeout(f->db, 0);
-        f->dev = st.st_dev;
-        f->ino = st.st_ino;
-    }
-    enum read_rc rc = find_run(f);
-    if (rc == READ_OK)
-        rc = read_rows(f);
-    if (rc == READ_BUSY || rc == READ_WAITING || rc == READ_ERROR) {
-        if (rc == READ_WAITING)
-            reset_run(f);
-        if (rc == READ_ERROR)
-            close_db(f); /* reopen next time: the file may be replaced */
+    if (st.st_dev != f->dev || st.st_ino != f->ino)
+        reset_run(f); /* a new file (a new run's report directory) */
+    f->dev = st.st_dev;
+    f->ino = st.st_ino;
+    int rc = sqlite3_open_v2(path, &f->db, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        set_status(f, "error", "cannot open %s: %s", path,
+                   f->db ? sqlite3_errmsg(f->db) : sqlite3_errstr(rc));
         return;
     }
+    /* Never wait for the writer (see the top of this file). */
+    sqlite3_busy_timeout(f->db, 0);
+    enum read_rc rrc = find_run(f);
+    if (rrc == READ_OK)
+        rrc = read_rows(f);
+    if (rrc == READ_WAITING)
+        reset_run(f);
+    if (rrc != READ_OK)
+        return;
     bool done = f->cfg->positions > 0;
     for (unsigned i = 0; i < f->cfg->positions; i++)
         if (!f->pos[i].verdict[0])
@@ -366,6 +358,17 @@ static void read_store(struct serve_follow *f)
     else
         set_status(f, "running", "run %s running", f->run);
     check_report(f);
+}
+
+/*
+ * Open, read, close, at every poll: between polls serve holds nothing, so
+ * the run's own close is the last one and checkpoints and removes its WAL
+ * as it would without serve (records.sqlite alone then has every record).
+ */
+static void read_store(struct serve_follow *f)
+{
+    read_open_store(f);
+    close_db(f);
 }
 
 /* ---- the state as JSON ---- */
