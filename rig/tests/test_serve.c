@@ -678,6 +678,20 @@ Test(serve, chromium_follows_a_run_to_pass_fail_and_the_report)
     serve_stop(&s);
 }
 
+#define ROWS_TIMED 300
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
 /* Read one SSE event of type state from fd; its data, parsed. */
 static json_t *next_state_event(int fd, char *buf, size_t cap, size_t *len)
 {
@@ -753,21 +767,36 @@ Test(serve, events_push_each_change_and_the_writer_is_not_slowed)
                                            "step")));
     json_decref(ev);
 
-    /* Rows as fast as they come: every one stored, none waits on the reader. */
-    double worst = 0;
-    for (int i = 0; i < 300; i++) {
+    /*
+     * Rows as fast as they come: every one is stored (a writer kept waiting
+     * past its busy timeout would fail, and rec() asserts it does not), and
+     * the typical write takes no longer than one to a file nobody reads.
+     * Medians, since the machine is shared: a slow fsync now and then is
+     * the disk's, a reader in the way would be every time.
+     */
+    static double alone[ROWS_TIMED], beside[ROWS_TIMED];
+    char other[128];
+    snprintf(other, sizeof other, "%s/unwatched.sqlite", dir);
+    struct rig_records *udb;
+    cr_assert_eq(rig_records_open(other, "eol-3", &udb), 0, "%s", rig_last_error());
+    for (int i = 0; i < ROWS_TIMED; i++) {
         double t0 = now_s();
+        rec(udb, 1 + (unsigned)i % 3, "eol.verify.Iref PF 1", 0.01 * i, "%", 1.0, "PASS");
+        alone[i] = now_s() - t0;
+        t0 = now_s();
         rec(db, 1 + (unsigned)i % 3, "eol.verify.Iref PF 1", 0.01 * i, "%", 1.0, "PASS");
-        double dt = now_s() - t0;
-        if (dt > worst)
-            worst = dt;
+        beside[i] = now_s() - t0;
     }
-    cr_expect(worst < 1.0, "a record took %.3f s to write beside rig serve", worst);
+    rig_records_close(udb);
+    double m_alone = median(alone, ROWS_TIMED), m_beside = median(beside, ROWS_TIMED);
+    cr_expect(m_beside <= 2 * m_alone + 0.002,
+              "a record takes %.2f ms to write beside rig serve, %.2f ms alone", m_beside * 1e3,
+              m_alone * 1e3);
     json_t *st = NULL;
     double end = now_s() + WAIT_S;
-    while (json_integer_value(json_object_get(st, "record_count")) != 301) {
+    while (json_integer_value(json_object_get(st, "record_count")) != 1 + ROWS_TIMED) {
         json_decref(st);
-        cr_assert(now_s() < end, "rig serve did not read the 301 records");
+        cr_assert(now_s() < end, "rig serve did not read every record");
         sleep_ms(100);
         st = get_state(s.port);
     }
