@@ -948,3 +948,23 @@ Test(serve, a_sim_up_bench_gives_the_positions)
     serve_stop(&s);
     cr_expect_eq(RUN(err, "sim", "down", "--dir", simdir), 0, "%s", err);
 }
+
+/* --help says what the page shows and where its state and events are. */
+Test(serve, help_names_the_endpoints)
+{
+    char err[2048];
+    cr_expect_eq(RUN(err, "serve", "--help"), 0, "%s", err);
+    char out[PATH_MAX + 128];
+    snprintf(out, sizeof out, "'%s' serve --help > '%s/help.txt'", rig, dir);
+    cr_assert_eq(system(out), 0);
+    snprintf(out, sizeof out, "%s/help.txt", dir);
+    FILE *f = fopen(out, "r");
+    cr_assert(f);
+    static char help[8192];
+    help[fread(help, 1, sizeof help - 1, f)] = '\0';
+    fclose(f);
+    const char *needles[] = {"usage: rig serve", "--bench", "--dir", "--port", "--records",
+                             "--report", "/api/state", "/events", "PASS or FAIL"};
+    for (size_t i = 0; i < sizeof needles / sizeof needles[0]; i++)
+        cr_expect(strstr(help, needles[i]), "--help does not mention %s:\n%s", needles[i], help);
+}
