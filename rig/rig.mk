@@ -15,7 +15,7 @@
 #   RIG_TESTS    += the test binaries under $(BUILD)/rig/tests/
 #   BENCH_BINS   += the figure programs of `make bench` (rig/perf/*.c)
 
-RIG_PKGS := libmodbus inih jansson libserialport libgpiod sqlite3 libpq
+RIG_PKGS := libmodbus inih jansson libserialport libgpiod sqlite3 libpq libmicrohttpd
 RIG_CFLAGS := -Irig/include -Ireports/include $(shell $(PKG_CONFIG) --cflags $(RIG_PKGS))
 RIG_LIBS := $(REPORTS_LIB) $(shell $(PKG_CONFIG) --libs $(RIG_PKGS)) -lpthread -lm
 RIG_LIB := $(BUILD)/rig/librig.a

@@ -7,7 +7,9 @@ set -eu
 # python3-serial-asyncio is only a Recommends of python3-pymodbus, but its
 # serial client imports it; clang + libclang-rt-dev (libFuzzer) build the
 # fuzz target of `make test` and `make fuzz`; valgrind (callgrind) counts
-# the metrology's instructions per sample for `make bench`.
+# the metrology's instructions per sample for `make bench`; libmicrohttpd
+# serves `rig serve`'s operator page, which its test loads in headless
+# chromium to check what an operator sees.
 PACKAGES="make gcc pkg-config libc6-dev
 libmodbus-dev libcriterion-dev libinih-dev libsqlite3-dev libjansson-dev
 libpq-dev postgresql postgresql-common
@@ -15,7 +17,8 @@ libgpiod-dev libserialport-dev
 gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 mbpoll python3 python3-pymodbus python3-serial-asyncio
 clang libclang-rt-dev
-valgrind"
+valgrind
+libmicrohttpd-dev chromium"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -18,6 +18,7 @@ static const struct {
     {"flash", cmd_flash, "flash a firmware image into one or all positions"},
     {"ci", cmd_ci, "one CI job on a bench: lock, health, flash, suites, JUnit, records"},
     {"health", cmd_health, "check the bench before a job: source, lines, pulses, golden unit"},
+    {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
 };
 
 static void usage(FILE *f)
