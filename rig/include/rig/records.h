@@ -84,7 +84,8 @@ const char *rig_records_path(const struct rig_records *db);
 
 /*
  * rig_record_measurement — store r now (UTC timestamp with milliseconds),
- * in its own transaction. Returns 0 or -EIO.
+ * in its own transaction; safe to call from several threads (one record at
+ * a time). Returns 0 or -EIO.
  */
 int rig_record_measurement(struct rig_records *db, const struct rig_record *r);
 

@@ -60,6 +60,7 @@ int rig_records_open(const char *url, const char *bench_name, struct rig_records
         return rig_error_set(-ENOMEM, "records: out of memory");
     }
     r->ops = ops;
+    pthread_mutex_init(&r->lock, NULL);
     records_utc_now(r->since, sizeof r->since, RECORDS_TIME_S);
     rc = ops->open(r, target);
     if (rc < 0) {
@@ -93,6 +94,7 @@ void rig_records_close(struct rig_records *r)
     if (!r)
         return;
     r->ops->close(r);
+    pthread_mutex_destroy(&r->lock);
     free(r->where);
     free(r);
 }
@@ -112,8 +114,13 @@ int rig_record_measurement(struct rig_records *r, const struct rig_record *rec)
     if (!r || !rec || !rec->name)
         return rig_error_set(-EINVAL, "records: no store or no record name");
     char ts[48];
+    /* one connection, one record at a time: a libpq connection must not be
+     * used from two threads at once */
+    pthread_mutex_lock(&r->lock);
     records_utc_now(ts, sizeof ts, RECORDS_TIME_MS);
-    return r->ops->insert(r, ts, rec);
+    int rc = r->ops->insert(r, ts, rec);
+    pthread_mutex_unlock(&r->lock);
+    return rc;
 }
 
 int rig_records_lock_bench(struct rig_records *r, const char *bench_name, double wait_s,

@@ -11,6 +11,7 @@
 #ifndef RIG_RECORDS_INTERNAL_H
 #define RIG_RECORDS_INTERNAL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,7 @@ struct rig_records_ops {
 };
 
 struct rig_records {
+    pthread_mutex_t lock; /* one record at a time: the EOL records from a thread per unit */
     const struct rig_records_ops *ops;
     void *backend;
     char run[48];
