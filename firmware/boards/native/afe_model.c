@@ -51,17 +51,24 @@ static double random_sign(uint64_t *state)
     return uniform_pm1(state) < 0.0 ? -1.0 : 1.0;
 }
 
-/* Approximately normal, unit variance: the sum of four uniforms is close
- * enough for ADC noise and far cheaper than Box-Muller per sample. */
-static double noise_unit(uint64_t *state)
+/* White noise for both channels from one 64-bit draw: each channel gets
+ * the sum of two 16-bit uniforms (a triangular distribution), scaled to
+ * unit variance. For rms, power and spectra only the variance and the
+ * whiteness matter, and one draw per sample instead of two halves the
+ * generator's cost, the largest single item per sample. */
+struct noise_pair {
+    double v, i;
+};
+
+static struct noise_pair noise_pair(uint64_t *state)
 {
     uint64_t r = splitmix64(state);
-    double sum = 0.0;
-    for (int k = 0; k < 4; k++) {
-        sum += (double)((r >> (16 * k)) & 0xFFFF) * (1.0 / 65536.0) - 0.5;
-    }
-    /* variance of one uniform(-0.5, 0.5) is 1/12; four of them: 1/3 */
-    return sum * 1.7320508075688772;
+    const double u = 1.0 / 65536.0;
+    /* variance of one uniform(-0.5, 0.5) is 1/12; two of them: 1/6 */
+    const double scale = 2.449489742783178; /* sqrt(6) */
+    double a = (double)(r & 0xFFFF) * u + (double)((r >> 16) & 0xFFFF) * u - 1.0;
+    double b = (double)((r >> 32) & 0xFFFF) * u + (double)(r >> 48) * u - 1.0;
+    return (struct noise_pair){a * scale, b * scale};
 }
 
 static int32_t to_code(double x)
@@ -318,8 +325,9 @@ void afe_model_generate(struct afe_model *afe, int32_t *v, int32_t *i, size_t n)
                   : i_x < -afe->i_clip_codes ? -afe->i_clip_codes
                                              : i_x;
         }
-        v[k] = to_code(v_x + v_off + noise * noise_unit(&afe->rng));
-        i[k] = to_code(i_x + i_off + noise * noise_unit(&afe->rng));
+        struct noise_pair nz = noise_pair(&afe->rng);
+        v[k] = to_code(v_x + v_off + noise * nz.v);
+        i[k] = to_code(i_x + i_off + noise * nz.i);
 
         afe->rot_c = c * afe->step_c - s * afe->step_s;
         afe->rot_s = s * afe->step_c + c * afe->step_s;
