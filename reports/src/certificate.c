@@ -20,6 +20,8 @@ static void calibration_block(FILE *f, const struct report_eol_unit *u)
     fprintf(f, "  V offset        %+.4f V\n", u->v_offset);
     fprintf(f, "  I offset        %+.5f A\n", u->i_offset);
     fprintf(f, "  P offset        %+.4f W\n", u->p_offset);
+    fprintf(f, "  I gain slope    %+.6f per decade below Iref\n", u->i_gain_slope);
+    fprintf(f, "  phase slope     %+.4f deg per decade below Iref\n", u->phase_slope);
     fprintf(f, "\nCalibration passes (energy error, %%)\n  pass ");
     for (unsigned k = 0; k < REPORT_CAL_POINTS; k++)
         fprintf(f, "  %12s", u->cal_point_names[k] ? u->cal_point_names[k] : "?");

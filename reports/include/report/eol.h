@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define REPORT_CAL_POINTS 3 /* the calibration points of the EOL */
+#define REPORT_CAL_POINTS 4 /* the calibration points of the EOL */
 #define REPORT_CAL_PASSES 3
 
 /* One verification point of a unit. */
@@ -46,6 +46,7 @@ struct report_eol_unit {
     const char *reason;         /* why not pass; "" when pass */
     double worst_error_ratio;
     double v_gain, i_gain, phase_deg, v_offset, i_offset, p_offset; /* written */
+    double i_gain_slope, phase_slope; /* per decade of current below Iref */
     const char *cal_point_names[REPORT_CAL_POINTS];
     bool cal_valid[REPORT_CAL_PASSES];
     double cal_error[REPORT_CAL_PASSES][REPORT_CAL_POINTS]; /* relative */

@@ -9,21 +9,27 @@
  * store (rig_bench_set_records), if any. Progress: one line per point on
  * stderr.
  *
+ * Before calibrating, a precheck rejects units with a factory defect; after
+ * verifying, a soak at Imax rejects a calibration that drifts as the unit
+ * warms, and a unit with a clock has its RTC timed (README, "Catching bad
+ * units").
+ *
  * Calibration (per position, from its factory block's identity values):
- *   1. measure the energy error at Iref PF 1 (e1), Iref PF 0.5L (e2) and at
- *      the rack's lowest Imin, PF 1 (e3), each gated on the unit's pulses;
- *   2. the unit's current sensor is taken to read a fixed amount d low at
- *      every load on top of its gain G and the current's extra lag eps:
- *      1 + e = G (1 - d/I) cos(phi + eps) / cos(phi). e1 and e3 (both PF 1)
- *      give d and G cos(eps); then (1 + e2) / (1 + e1) gives eps
- *      (cos(60 + eps) / (cos 60 cos eps)): FACTORY_PHASE_DEG += eps;
+ *   1. measure the energy error at Iref PF 1, Iref PF 0.5L, the rack's
+ *      highest Imin at PF 1 and its highest Itr at PF 0.5L, each gated on
+ *      the unit's pulses, every position at once;
+ *   2. fit 1 + e = G (1 + sg L) cos(phi + eps + sp L) / cos(phi), with
+ *      L = log10(I / Iref) the decades of current below Iref (the firmware's
+ *      own law, docs/factory.md): Iref at PF 1 and 0.5L give the gain G and
+ *      the current's extra lag eps, Imin PF 1 the gain slope sg, Itr PF 0.5L
+ *      the phase slope sp (a CT's ratio and phase errors grow towards low
+ *      current);
  *   3. the gain correction 1/G is split: V gain from the voltage register
  *      against the source's voltage (models with RS485), I gain the rest;
- *      FACTORY_I_OFFSET removes d — the firmware applies it to the current's
- *      amplitude and so to active and reactive power at every power factor
- *      (docs/factory.md), where a power offset would only be right at PF 1;
- *   4. write, measure the three points again; if a residual exceeds a fifth
- *      of the class limit there, correct once more and measure again.
+ *      the phase and the two slopes go to the factory block, composed with
+ *      what is already written;
+ *   4. write, measure the points again; if a residual exceeds a fifth of
+ *      the class limit there, correct once more and measure again.
  *   Pulse output 2's constant is chosen per point so that the gate lasts
  *   long enough for the resolution the point needs (one meter sample,
  *   250 us, at each end of the gate) at no more than 4 pulses a second;
@@ -48,6 +54,7 @@ struct rig_eol_result {
     bool calibrated, verified, identified, sealed, pass;
     char reason[160];       /* why not pass, one line; "" when pass */
     double v_gain, i_gain, phase_deg, v_offset, i_offset, p_offset; /* what was written */
+    double i_gain_slope, phase_slope; /* per decade of current below Iref (rig/factory.h) */
     double worst_error_ratio; /* max |error| / class limit over the verification points */
 };
 

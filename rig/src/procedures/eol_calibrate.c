@@ -29,9 +29,10 @@
 #define EOL_CAL_TARGET_FRACTION 0.2
 /* The class C limit at Iref PF 1 (EN 50470-3), when a table has no row. */
 #define EOL_CAL_FALLBACK_MPE 0.005
-/* The points fitted: eol_internal.h's three and Itr PF 0.5L. */
-#define FIT_POINTS (EOL_CAL_POINTS + 1)
-#define FIT_ITR_PF05 EOL_CAL_POINTS
+/* The points fitted (eol_internal.h): Iref PF 1, Iref PF 0.5L, Ilow PF 1,
+ * Itr PF 0.5L. */
+#define FIT_POINTS EOL_CAL_POINTS
+#define FIT_ITR_PF05 3u
 /* The firmware's slopes count decades of current below this (metrology.h,
  * METRO_SLOPE_REF_A: Iref of both connections, at the terminals). */
 #define SLOPE_REF_A 5.0
@@ -42,20 +43,14 @@
 
 static const char *fit_point_name(unsigned k)
 {
-    return k < EOL_CAL_POINTS ? eol_cal_point_names[k] : "Itr PF 0.5L";
+    return eol_cal_point_names[k];
 }
-
-/* The errors of the fourth point, per unit and pass (the first three are
- * in struct eol_unit). */
-struct fit_extra {
-    double err[EOL_CAL_PASSES];
-};
-static struct fit_extra *extra;
 
 static double point_error(const struct eol_ctx *c, const struct eol_unit *u, unsigned pass,
                           unsigned k)
 {
-    return k < EOL_CAL_POINTS ? u->cal_error[pass][k] : extra[u - c->u].err[pass];
+    (void)c;
+    return u->cal_error[pass][k];
 }
 
 /* Decades below Iref, as the firmware counts them. */
@@ -213,12 +208,8 @@ static void take_errors(struct eol_ctx *c, unsigned pass, unsigned k,
                           b->gates[i].timeout_s);
             continue;
         }
-        if (k < EOL_CAL_POINTS) {
-            u->cal_error[pass][k] = e->error;
-            u->cal_error_valid[pass][k] = true;
-        } else {
-            extra[i].err[pass] = e->error;
-        }
+        u->cal_error[pass][k] = e->error;
+        u->cal_error_valid[pass][k] = true;
         char name[64];
         snprintf(name, sizeof name, "eol.cal.pass%u.%s", pass + 1, fit_point_name(k));
         double t = cal_target(u, pt) * 100.0;
@@ -306,6 +297,8 @@ static void persist(struct eol_ctx *c)
         r->v_offset = u->cal.v_offset;
         r->i_offset = u->cal.i_offset;
         r->p_offset = u->cal.p_offset;
+        r->i_gain_slope = u->cal.i_gain_slope;
+        r->phase_slope = u->cal.phase_slope;
         if (!r->calibrated)
             continue;
         eol_record(c, u, "eol.cal.v_gain", r->v_gain, "", 0.85, 1.15, "PASS");
@@ -325,9 +318,6 @@ int eol_calibrate_units(struct eol_ctx *c)
     struct eol_point_buf b;
     struct rig_point pts[FIT_POINTS];
     int rc = eol_point_buf_alloc(&b, c->n);
-    extra = calloc(c->n ? c->n : 1, sizeof *extra);
-    if (rc == 0 && extra == NULL)
-        rc = -ENOMEM;
     if (rc < 0 || !rack_points(c, pts))
         goto out;
     /* Every unit starts from the identity calibration. */
@@ -351,8 +341,6 @@ int eol_calibrate_units(struct eol_ctx *c)
 out:
     rc = eol_end_phase(c, rc);
     eol_point_buf_free(&b);
-    free(extra);
-    extra = NULL;
     return rc;
 }
 

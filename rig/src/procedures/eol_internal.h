@@ -24,7 +24,7 @@ struct rig_meter;
 struct rig_position;
 struct rig_records;
 
-#define EOL_CAL_POINTS 3 /* Iref PF 1, Iref PF 0.5L, low current PF 1 */
+#define EOL_CAL_POINTS 4 /* Iref PF 1, Iref PF 0.5L, low current PF 1, Itr PF 0.5L */
 #define EOL_CAL_PASSES 3 /* measure, adjust, check [, adjust, check] */
 
 /* Time after applying a point before the gate opens: the meter publishes a

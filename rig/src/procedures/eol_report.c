@@ -44,6 +44,8 @@ static void fill_unit(const struct eol_unit *u, struct report_eol_unit *r, struc
         .v_offset = res->v_offset,
         .i_offset = res->i_offset,
         .p_offset = res->p_offset,
+        .i_gain_slope = res->i_gain_slope,
+        .phase_slope = res->phase_slope,
         .id_serial = u->id_read.serial,
         .id_hw_version = u->id_read.hw_version,
         .id_cal_date = u->id_read.cal_date,

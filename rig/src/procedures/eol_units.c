@@ -22,7 +22,7 @@
 #include "rig/source.h"
 
 const char *const eol_cal_point_names[EOL_CAL_POINTS] = {"Iref PF 1", "Iref PF 0.5L",
-                                                         "Ilow PF 1"};
+                                                         "Ilow PF 1", "Itr PF 0.5L"};
 
 int eol_ctx_init(struct eol_ctx *c, struct rig_bench *bench, struct rig_eol_result *results)
 {
@@ -232,6 +232,8 @@ static void keep_sealed_cal(struct eol_unit *u)
     u->res->v_offset = cal.v_offset;
     u->res->i_offset = cal.i_offset;
     u->res->p_offset = cal.p_offset;
+    u->res->i_gain_slope = cal.i_gain_slope;
+    u->res->phase_slope = cal.phase_slope;
 }
 
 void eol_find_sealed(struct eol_ctx *c)
