@@ -392,17 +392,19 @@ Test(native_defects, unstable_cal_drifts_with_self_heating_and_ambient)
     both(V_NOMINAL, I_MAX, 0.0, 600.0);
     double g1 = read_float(&good, MED2_ADDR_CURRENT), b1 = read_float(&bad, MED2_ADDR_CURRENT);
     double drift_good = g1 / g0 - 1.0, drift_bad = b1 / b0 - 1.0;
-    /* 10 min at Imax: the inside warms by 20 K x (1 - e^(-600/900)) = 9.7 K,
-     * x 2000 ppm/K = +1.9 % (defects.h) */
+    /* 10 min at Imax: the sensor warms by tens of kelvin (the AFE model's
+     * self-heating, afe_model.h), x 2000 ppm/K: several percent */
     cr_assert_gt(drift_bad, 0.012, "defective unit drifted %f", drift_bad);
     cr_assert_lt(fabs(drift_good), 0.001, "good unit drifted %f", drift_good);
-    /* the ambient reaches it too: 20 K colder is 4 % lower, at once */
+    /* the ambient reaches it too, through the unit's thermal time constant:
+     * 20 K colder for 10 min is about 4 % lower (2000 ppm/K x 20 K, of a
+     * reading already a few percent high) */
     unit_terminals(&good, V_NOMINAL, I_MAX, 0.0, SIM_AMBIENT_DEFAULT_C - 20.0);
     unit_terminals(&bad, V_NOMINAL, I_MAX, 0.0, SIM_AMBIENT_DEFAULT_C - 20.0);
-    unit_run_to(&good, 600.0 + SETTLE_S);
-    unit_run_to(&bad, 600.0 + SETTLE_S);
+    unit_run_to(&good, 1200.0 + SETTLE_S);
+    unit_run_to(&bad, 1200.0 + SETTLE_S);
     double b2 = read_float(&bad, MED2_ADDR_CURRENT);
-    cr_assert_float_eq(b2 / b1, 1.0 - 0.04, 0.003, "after -20 K: %f", b2 / b1);
+    cr_assert(b2 / b1 > 0.95 && b2 / b1 < 0.975, "after -20 K: %f", b2 / b1);
     cr_assert_float_eq(read_float(&good, MED2_ADDR_CURRENT) / g1, 1.0, 0.001);
 }
 

@@ -48,8 +48,6 @@ void defects_init(struct defects *df, const struct sim_defect *d, uint32_t seria
     memset(df, 0, sizeof(*df));
     df->d = *d;
     df->is_ct = is_ct;
-    df->applied.freq_hz = 50.0;
-    df->applied.ambient_c = SIM_AMBIENT_DEFAULT_C;
     df->rng = 0x44454654ull ^ ((uint64_t)serial << 24) ^ serial; /* "DEFT" */
     if (d->kind == SIM_DEFECT_INTERMITTENT_CONTACT) {
         /* The schedule starts at virtual time 0 with a closed stretch of
@@ -61,64 +59,35 @@ void defects_init(struct defects *df, const struct sim_defect *d, uint32_t seria
     }
 }
 
-bool defects_analog(const struct defects *df)
-{
-    switch (df->d.kind) {
-    case SIM_DEFECT_WRONG_SHUNT:
-    case SIM_DEFECT_REVERSED_POLARITY:
-    case SIM_DEFECT_BROKEN_DIVIDER:
-    case SIM_DEFECT_INTERMITTENT_CONTACT:
-    case SIM_DEFECT_AFE_SATURATION:
-    case SIM_DEFECT_UNSTABLE_CAL:
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool defects_time_varying(const struct defects *df)
 {
-    return df->d.kind == SIM_DEFECT_INTERMITTENT_CONTACT || df->d.kind == SIM_DEFECT_UNSTABLE_CAL;
+    return df->d.kind == SIM_DEFECT_INTERMITTENT_CONTACT;
 }
 
-static double imax_a(const struct defects *df)
+void defects_knobs(const struct defects *df, struct afe_defect_knobs *k)
 {
-    return df->is_ct ? DEFECTS_IMAX_CT_A : DEFECTS_IMAX_DIRECT_A;
-}
-
-void defects_terminals(const struct defects *df, struct sim_terminals *out)
-{
-    *out = df->applied;
+    *k = (struct afe_defect_knobs){.i_gain_factor = 1.0, .v_gain_factor = 1.0};
     switch (df->d.kind) {
     case SIM_DEFECT_WRONG_SHUNT:
-        out->i_rms *= df->d.param;
+        k->i_gain_factor = df->d.param;
         break;
     case SIM_DEFECT_BROKEN_DIVIDER:
-        out->v_rms *= df->d.param;
+        k->v_gain_factor = df->d.param;
         break;
     case SIM_DEFECT_REVERSED_POLARITY:
-        /* -i(t): half a turn on the fundamental; a harmonic of order n is
-         * referred to the (now turned) fundamental, which moved it by n half
-         * turns, so it needs n + 1 more to come out inverted too. */
-        out->phase_deg += DEG_PER_HALF_TURN;
-        for (unsigned k = 0; k < SIM_MAX_HARMONICS; k++) {
-            struct sim_harmonic *h = &out->i_harm[k];
-            if (h->order >= 2) {
-                h->phase_deg = (float)fmod(h->phase_deg + (h->order + 1.0) * DEG_PER_HALF_TURN,
-                                           2.0 * DEG_PER_HALF_TURN);
-            }
-        }
+        k->i_gain_factor = -1.0; /* the whole current waveform, harmonics too */
         break;
     case SIM_DEFECT_INTERMITTENT_CONTACT:
-        if (df->open) {
-            out->i_rms = 0.0;
-        }
+        k->i_open = df->open;
         break;
-    case SIM_DEFECT_UNSTABLE_CAL: {
-        double inside_c = df->applied.ambient_c + df->rise_k;
-        out->i_rms *= 1.0 + df->d.param * 1e-6 * (inside_c - DEFECTS_REFERENCE_C);
+    case SIM_DEFECT_AFE_SATURATION:
+        k->i_clip_amps_peak =
+            sqrt(2.0) * (df->is_ct ? df->d.param / DEFECTS_CT_CLIP_DIVISOR : df->d.param);
         break;
-    }
+    case SIM_DEFECT_UNSTABLE_CAL:
+        /* on the AFE's own internal temperature (ambient and self-heating) */
+        k->i_drift_ppm_per_k_extra = df->d.param;
+        break;
     default:
         break;
     }
@@ -141,37 +110,7 @@ size_t defects_step(struct defects *df, uint64_t sample, size_t max)
         uint64_t left = df->seg_end - sample;
         return left < max ? (size_t)left : max;
     }
-    if (df->d.kind == SIM_DEFECT_UNSTABLE_CAL) {
-        if (!df->heat_started) {
-            df->heat_started = true;
-            df->heat_sample = sample;
-        }
-        double dt = (double)(sample - df->heat_sample) / HAL_SAMPLE_RATE_HZ;
-        double ratio = df->applied.i_rms / imax_a(df);
-        double target = DEFECTS_SELF_HEAT_K_AT_IMAX * ratio * ratio;
-        df->rise_k += (target - df->rise_k) * -expm1(-dt / DEFECTS_SELF_HEAT_TAU_S);
-        df->heat_sample = sample;
-    }
     return max;
-}
-
-void defects_codes(const struct defects *df, int32_t *v, int32_t *i, size_t n)
-{
-    (void)v;
-    if (df->d.kind != SIM_DEFECT_AFE_SATURATION) {
-        return;
-    }
-    double amps = df->is_ct ? df->d.param / DEFECTS_CT_CLIP_DIVISOR : df->d.param;
-    double fs_amps = df->is_ct ? AFE_I_PEAK_AT_FULL_SCALE_CT : AFE_I_PEAK_AT_FULL_SCALE_DIRECT;
-    double lim = nearbyint(sqrt(2.0) * amps / fs_amps * AFE_CODE_FULL_SCALE);
-    int32_t limit = lim >= AFE_CODE_FULL_SCALE ? AFE_CODE_FULL_SCALE : (int32_t)lim;
-    for (size_t k = 0; k < n; k++) {
-        if (i[k] > limit) {
-            i[k] = limit;
-        } else if (i[k] < -limit) {
-            i[k] = -limit;
-        }
-    }
 }
 
 uint64_t defects_rtc_ns(const struct defects *df, uint64_t t_ns)

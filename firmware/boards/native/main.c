@@ -483,45 +483,30 @@ static int64_t t35_ns(void)
 
 /* ---- bench wires ---- */
 
-/* The AFE gets the terminal conditions benchd applies, through the unit's
- * analog defect if it has one. */
+/* The AFE gets the terminal conditions benchd applies; a defect acts inside
+ * the unit, on its AFE's knobs. */
 static void apply_terminals(const struct sim_terminals *t)
 {
-    if (!defects_analog(&board.defects)) {
-        afe_model_set_terminals(&board.afe, t);
-        return;
-    }
-    board.defects.applied = *t;
-    struct sim_terminals seen;
-    defects_terminals(&board.defects, &seen);
-    afe_model_set_terminals(&board.afe, &seen);
+    afe_model_set_terminals(&board.afe, t);
 }
 
-/* The next n samples of the ADC. A unit without an analog defect gets them
- * in one call, exactly as before defects existed. */
+/* The next n samples of the ADC. A unit whose defect varies in time
+ * (an intermittent contact) gets them in pieces of one state; the AFE's mains
+ * phase and noise run on across them. */
 static void generate(int32_t *v, int32_t *i, size_t n)
 {
-    if (!defects_analog(&board.defects)) {
+    if (!defects_time_varying(&board.defects)) {
         afe_model_generate(&board.afe, v, i, n);
         return;
     }
-    if (!defects_time_varying(&board.defects)) {
-        afe_model_generate(&board.afe, v, i, n);
-    } else {
-        /* in pieces of constant conditions; the AFE's mains phase and
-         * noise run on across them */
-        uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
-        size_t done = 0;
-        while (done < n) {
-            size_t run = defects_step(&board.defects, first + done, n - done);
-            struct sim_terminals seen;
-            defects_terminals(&board.defects, &seen);
-            afe_model_set_terminals(&board.afe, &seen);
-            afe_model_generate(&board.afe, v + done, i + done, run);
-            done += run;
-        }
+    uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
+    size_t done = 0;
+    while (done < n) {
+        size_t run = defects_step(&board.defects, first + done, n - done);
+        defects_knobs(&board.defects, &board.afe.defect);
+        afe_model_generate(&board.afe, v + done, i + done, run);
+        done += run;
     }
-    defects_codes(&board.defects, v, i, n);
 }
 
 /*
@@ -711,6 +696,7 @@ int main(int argc, char **argv)
     board.uart_is_tty = board.uart_fd >= 0 && tcgetattr(board.uart_fd, &probe) == 0;
     nv_open(nv_path);
     afe_model_init(&board.afe, board.id.serial, med2_model_info(board.id.model)->is_ct);
+    defects_knobs(&board.defects, &board.afe.defect);
     board.powered = true;
     core_start();
 
