@@ -106,7 +106,7 @@ Test(afe_model, deterministic_and_within_the_spread)
             cr_assert(fabs(a.imp.v_gain_error) <= AFE_MODEL_GAIN_SPREAD);
             cr_assert(fabs(a.imp.i_gain_error) <= AFE_MODEL_GAIN_SPREAD);
             cr_assert(fabs(a.imp.i_phase_error_deg) <= AFE_MODEL_PHASE_SPREAD_DEG);
-            /* contract: a good unit's current channel drifts <= 25 ppm/K */
+            /* a good unit's current channel drifts <= 25 ppm/K (defect_spec.h: below unstable_cal) */
             cr_assert(fabs(a.imp.drift_i_ppm_k) <= 25.0, "serial %u: %f ppm/K", serial,
                       a.imp.drift_i_ppm_k);
             /* at Iref, 50 Hz the declared phase error is what the channel lags

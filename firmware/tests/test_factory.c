@@ -469,7 +469,7 @@ Test(factory, first_layout_record_still_loads)
     cr_assert_eq(read_u32(MED2_ADDR_FACTORY_SERIAL), 24110001u);
 }
 
-/* NV verify (contract C4): a write the part acknowledges but does not keep
+/* NV verify (docs/factory.md): a write the part acknowledges but does not keep
  * fails the save with exception 04 and sets the NV fault bit; the older
  * record is still there. */
 Test(factory, lost_write_is_04_and_nv_fault)
@@ -518,7 +518,7 @@ static void samples(unsigned n)
     }
 }
 
-/* RTC test (contract C4): pulse output 1 gives a 100 ms pulse whose rising
+/* RTC test (docs/factory.md): pulse output 1 gives a 100 ms pulse whose rising
  * edge is on the first sample with a new RTC second, until command 5. */
 Test(factory, rtc_test_on_pulse_output_1)
 {

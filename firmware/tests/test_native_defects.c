@@ -1,6 +1,6 @@
 /*
- * test_native_defects.c — the factory defects of the native board (issue
- * 11, contract C1), each seen where a rig sees it: the pulse edges the unit
+ * test_native_defects.c — the factory defects of the native board, each
+ * seen where a rig sees it: the pulse edges the unit
  * sends its bench, and its Modbus replies on a real pty. Every defective
  * unit is compared with a good unit of the same serial number, which has
  * the same AFE imperfections and the same noise, so a ratio between the two

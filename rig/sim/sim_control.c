@@ -39,8 +39,7 @@
 
 #define MAX_ADVANCE_S (366.0 * 24 * 3600) /* a year of metering per request */
 #define ADVANCE_STEP_NS 60000000000ull    /* a minute of virtual time per step */
-/* The bench's temperature range (issue 11's contract, C3): a climatic
- * chamber's span, wider than the meter's operating range (manual §6:
+/* The bench's temperature range: a climatic chamber's span, wider than the meter's operating range (manual §6:
  * -25..+55 degC) so a test can also go beyond it. */
 #define TEMP_MIN_C (-40.0)
 #define TEMP_MAX_C 85.0

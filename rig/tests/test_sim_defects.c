@@ -1,6 +1,6 @@
 /*
  * test_sim_defects.c — benchd's factory defects and bench temperature
- * (issue 11, contracts C1-C3), through the rig library's clients: a bad
+ * through the rig library's clients: a bad
  * --defect refused before anything exists, a defect reaching its position's
  * unit (and only it) and staying there across a flash, bench.json naming
  * it, and TEMP / TEMP?.
@@ -35,7 +35,7 @@
 #define MAX_ARGS 32
 /* Uncalibrated simulated units read within +-5 % (firmware/boards/native/afe_model.h). */
 #define UNCAL_TOLERANCE 0.10
-#define UNSTABLE_CAL_PPM_PER_K 2000.0 /* unstable_cal's default (contract C1) */
+#define UNSTABLE_CAL_PPM_PER_K 2000.0 /* unstable_cal's default (defect_spec.h) */
 
 static struct {
     char dir[64];

@@ -118,7 +118,7 @@
  * winding (CT models) 10 ppm/K; the divider's tracking 10 ppm/K; [ADS]
  * the internal reference, common to both channels (codes scale by 1/Vref),
  * 8 ppm/K, and the PGA's gain drift 1 ppm/K. The current channel of a good
- * unit so stays within 24 ppm/K (contract: good units <= 25 ppm/K). */
+ * unit so stays within 24 ppm/K (the defect classes' line between good and unstable_cal: <= 25 ppm/K, defect_spec.h). */
 #define AFE_MODEL_TCR_SHUNT_PPM 15.0
 /* Manganin's R(T) is a parabola with its top near room temperature: a
  * second-order coefficient of about -0.3..-0.6 ppm/K^2 [SH] (the "TCR" of
@@ -157,7 +157,7 @@
 
 /*
  * Defect knobs: what a bench file's `defect =` does to this unit's hardware
- * (the contract's defect classes). boards/native sets them after
+ * (the defect classes of defect_spec.h). boards/native sets them after
  * afe_model_init, at any time; the generator honours a change from its next
  * call of afe_model_generate on. Defaults (afe_model_init): no effect.
  */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Parameter bounds. The defaults are the contract's (issue 11, C1); the
+/* Parameter bounds. The defaults are the defect classes' own; the
  * bounds only keep a parameter physical and the simulation meaningful. */
 #define FACTOR_MAX 10.0          /* a gain 10x off is already a unit that reads nothing sensible */
 #define DUTY_MAX 0.95            /* open 95 % of the time: any more is an open circuit */

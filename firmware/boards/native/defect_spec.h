@@ -1,7 +1,6 @@
 /*
  * defect_spec.h — the names and parameters of the factory defects a
- * simulated unit can be given (issue 11's contract, C1), and their one
- * parser.
+ * simulated unit can be given, and their one parser.
  *
  * A defect is written NAME[,PARAM]: "wrong_shunt", "wrong_shunt,1.3". benchd
  * parses it to refuse a bad one before it starts anything (`--defect

@@ -1,5 +1,5 @@
 /*
- * defects.h — the factory defect of one simulated unit (issue 11, C1), as
+ * defects.h — the factory defect of one simulated unit as
  * the board applies it.
  *
  * The analog defects act inside the unit, on its AFE model's defect knobs
@@ -30,11 +30,11 @@
 #include "defect_spec.h"
 #include "sim_wire.h"
 
-/* intermittent_contact's bursts (contract C1) */
+/* intermittent_contact's bursts (defect_spec.h) */
 #define DEFECTS_BURST_MIN_S 0.020
 #define DEFECTS_BURST_MAX_S 0.200
 /* afe_saturation on CT models: the clip is AMPS / 16 on the secondary
- * (contract C1: default 40 A -> 2.5 A). */
+ * (defect_spec.h: default 40 A -> 2.5 A). */
 #define DEFECTS_CT_CLIP_DIVISOR 16.0
 
 struct defects {
