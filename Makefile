@@ -95,7 +95,7 @@ bench: setup
 # 50 racks of 20 good units, each its own serial (rig/perf/false_rejects.c).
 false-rejects: setup
 	$(MAKE) --no-print-directory all $(BUILD)/rig/perf/false_rejects
-	@$(TEST_ENV) $(BUILD)/rig/perf/false_rejects --racks $${RACKS:-50} 2>&1 | grep -v '^eol:'
+	@$(TEST_ENV) $(BUILD)/rig/perf/false_rejects --racks $${RACKS:-50} 2>&1 | grep --line-buffered -v '^eol:'
 
 clean:
 	rm -rf build reports/latest
