@@ -45,6 +45,13 @@ int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse
                     size_t max, size_t *n);
 
 /*
+ * rig_pulse_edges_discard — forget the edges of position timestamped so far,
+ * so that what is taken next starts from now (a gate's start).
+ * Returns as rig_pulse_edges.
+ */
+int rig_pulse_edges_discard(struct rig_bench *bench, unsigned position);
+
+/*
  * rig_pulse_level — whether pulse output (1 or 2) of position is active now
  * (*active 1) or released (0): a stuck output shows here and not in counts.
  * Returns 0, -EINVAL (no such position/output), -ENOTSUP (a real bench's

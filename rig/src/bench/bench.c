@@ -308,6 +308,13 @@ int rig_pulse_edges(struct rig_bench *bench, unsigned position, struct rig_pulse
     return bench->drv->pulse_edges(bench, position, edges, max, n);
 }
 
+int rig_pulse_edges_discard(struct rig_bench *bench, unsigned position)
+{
+    struct rig_pulse_edge one;
+    size_t n;
+    return rig_pulse_edges(bench, position, &one, 1, &n); /* the rest are dropped */
+}
+
 int rig_pulse_level(struct rig_bench *bench, unsigned position, unsigned output,
                     unsigned *active)
 {

@@ -5,7 +5,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -159,15 +158,7 @@ static bool leftover(const char *dir)
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || time(NULL) - st.st_mtime < LEFTOVER_AGE_S)
         return false;
-    snprintf(path, sizeof path, "%s/benchd.pid", dir);
-    FILE *f = fopen(path, "r");
-    long pid = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    if (pid > 1 && (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+    if (rig_simbench_running(dir))
         return false;
     int fd;
     snprintf(path, sizeof path, "%s/bench.lock", dir);

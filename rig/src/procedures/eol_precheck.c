@@ -178,14 +178,9 @@ static int load_rack(struct eol_ctx *c, struct precheck *pc0)
     if ((rc = rig_source_set(src, pc0->volts, pc0->amps, 0.0, fn)) < 0 ||
         (rc = rig_source_output(src, true)) < 0 || (rc = rig_sleep(c->bench, PRECHECK_SETTLE_S)) < 0)
         return rc;
-    for (unsigned i = 0; i < c->n; i++) { /* nothing before the gate counts */
-        struct rig_pulse_edge e[64];
-        size_t n;
-        if (c->u[i].usable)
-            do
-                rc = rig_pulse_edges(c->bench, i + 1, e, 64, &n);
-            while (rc == 0 && n == 64);
-    }
+    for (unsigned i = 0; i < c->n; i++) /* nothing before the gate counts */
+        if (c->u[i].usable && (rc = rig_pulse_edges_discard(c->bench, i + 1)) < 0)
+            return rc;
     if ((rc = rig_source_measure(src, "MEAS:POW?", &watts)) < 0 ||
         (rc = rig_sleep(c->bench, PRECHECK_GATE_S)) < 0)
         return rc;

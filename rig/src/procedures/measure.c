@@ -78,8 +78,6 @@ static int drain(struct rig_bench *bench, unsigned position, const struct rig_ga
     int rc = rig_pulse_edges(bench, position, edges, EDGE_BUF, &n);
     if (rc < 0)
         return rig_error_prefix(rc, "measure: position %u", position);
-    if (!st)
-        return 0;
     for (size_t k = 0; k < n && !st->done; k++) {
         if (edges[k].output != g->output || edges[k].level != 1)
             continue;
@@ -205,8 +203,8 @@ static int measure(struct rig_bench *bench, const struct rig_point *pt,
     for (unsigned i = 0; i < n; i++) {
         if (!st[i].active)
             continue;
-        if ((rc = drain(bench, i + 1, &gate[i], NULL)) < 0)
-            return rc;
+        if ((rc = rig_pulse_edges_discard(bench, i + 1)) < 0)
+            return rig_error_prefix(rc, "measure: position %u", i + 1);
         double pw = gate[i].kind == RIG_ENERGY_REACTIVE ? q_var : fabs(p_w);
         st[i].rate = pw / 3600.0 / gate[i].wh_per_pulse;
     }

@@ -62,6 +62,13 @@ int rig_simbench_start(const struct rig_simbench_options *opt, pid_t *pid);
 int rig_simbench_stop(const char *dir, pid_t pid);
 
 /*
+ * rig_simbench_running — does the benchd of dir run? Its benchd.pid names a
+ * live process that is benchd started with --dir dir (a pid file that
+ * outlived its benchd, or whose number went to another process, is not).
+ */
+bool rig_simbench_running(const char *dir);
+
+/*
  * rig_simbench_down — rig_simbench_stop(dir, 0) holding DIR/bench.lock
  * (waiting up to wait_s for a client using the bench): a bench is not
  * stopped under a client. A benchd.pid that names a process other than

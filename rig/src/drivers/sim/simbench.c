@@ -212,7 +212,7 @@ static int start(const struct rig_simbench_options *opt, pid_t *pid_out)
         return rc;
 
     pid_t old = read_pid(dir);
-    if (old > 0 && !gone(old) && is_benchd_of(old, dir))
+    if (rig_simbench_running(dir))
         return rig_error_set(-EALREADY, "a simulated bench (benchd pid %ld) is already running in "
                                         "%s — stop it with rig sim down --dir %s",
                              (long)old, dir, dir);
@@ -369,6 +369,12 @@ static int control_path(const char *dir, char *buf, size_t len)
     int rc = control && (size_t)snprintf(buf, len, "%s", control) < len ? 0 : -1;
     json_decref(root);
     return rc;
+}
+
+bool rig_simbench_running(const char *dir)
+{
+    pid_t pid = read_pid(dir);
+    return pid > 0 && !gone(pid) && is_benchd_of(pid, dir);
 }
 
 int rig_simbench_stop(const char *dir, pid_t pid)
