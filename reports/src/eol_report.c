@@ -1,7 +1,7 @@
 /*
  * eol_report.c — report_eol_write: the files of an EOL report, each written
- * whole or not at all (a temporary file renamed into place), so a reader
- * never sees half a certificate.
+ * whole or not at all (report_file.h), so a reader never sees half a
+ * certificate.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report_file.h"
 #include "report_internal.h"
 
 const char *report_serial(const struct report_eol_unit *u)
@@ -34,51 +35,25 @@ int report_mkdir_p(const char *dir)
     return 0;
 }
 
-typedef int (*writer_fn)(FILE *f, const struct report_eol_run *run, const void *arg, char *err,
-                         size_t errlen);
+struct certificate_job {
+    const struct report_eol_run *run;
+    const struct report_eol_unit *unit;
+};
 
-static int write_file(const char *path, writer_fn fn, const struct report_eol_run *run,
-                      const void *arg, char *err, size_t errlen)
+static int certificate(FILE *f, const void *arg, char *err, size_t errlen)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int e = errno;
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(e));
-        return -e;
-    }
-    int rc = fn(f, run, arg, err, errlen);
-    if (fclose(f) != 0 && rc == 0) {
-        rc = -errno;
-        snprintf(err, errlen, "cannot write %s: %s", path, strerror(-rc));
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        rc = -errno;
-        snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(-rc));
-    }
-    if (rc < 0)
-        unlink(tmp);
-    return rc;
+    const struct certificate_job *job = arg;
+    return report_certificate_write(f, job->run, job->unit, err, errlen);
 }
 
-static int certificate(FILE *f, const struct report_eol_run *run, const void *arg, char *err,
-                       size_t errlen)
+static int index_page(FILE *f, const void *run, char *err, size_t errlen)
 {
-    return report_certificate_write(f, run, arg, err, errlen);
-}
-
-static int index_page(FILE *f, const struct report_eol_run *run, const void *arg, char *err,
-                      size_t errlen)
-{
-    (void)arg;
     return report_index_write(f, run, err, errlen);
 }
 
-static int summary(FILE *f, const struct report_eol_run *run, const void *arg, char *err,
-                   size_t errlen)
+static int summary(FILE *f, const void *run, char *err, size_t errlen)
 {
-    (void)arg, (void)err, (void)errlen;
+    (void)err, (void)errlen;
     report_summary_write(f, run);
     return 0;
 }
@@ -97,12 +72,13 @@ int report_eol_write(const char *dir, const struct report_eol_run *run, char *er
         if (!u->serial || !u->serial[0])
             continue;
         snprintf(path, sizeof path, "%s/certificates/%s.txt", dir, u->serial);
-        if ((rc = write_file(path, certificate, run, u, err, errlen)) < 0)
+        const struct certificate_job job = {run, u};
+        if ((rc = report_write_file(path, certificate, &job, err, errlen)) < 0)
             return rc;
     }
     snprintf(path, sizeof path, "%s/index.html", dir);
-    if ((rc = write_file(path, index_page, run, NULL, err, errlen)) < 0)
+    if ((rc = report_write_file(path, index_page, run, err, errlen)) < 0)
         return rc;
     snprintf(path, sizeof path, "%s/summary.txt", dir);
-    return write_file(path, summary, run, NULL, err, errlen);
+    return report_write_file(path, summary, run, err, errlen);
 }

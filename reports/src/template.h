@@ -25,7 +25,8 @@ struct report_var {
 int report_template_write(FILE *f, const char *tpl, const struct report_var *vars, size_t n,
                           char *err, size_t errlen);
 
-/* report_html_escape — s with < > & " escaped. */
+/* report_html_escape — s with < > & " escaped: safe in HTML and XML text
+ * and in double-quoted attributes (the report page, JUnit). */
 void report_html_escape(FILE *f, const char *s);
 
 /* The templates, one string per file of reports/templates/. */
