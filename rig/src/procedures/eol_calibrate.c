@@ -291,14 +291,7 @@ static void persist(struct eol_ctx *c)
             r->calibrated = false;
         if (!u->pos || u->sealed_before)
             continue;
-        r->v_gain = u->cal.v_gain;
-        r->i_gain = u->cal.i_gain;
-        r->phase_deg = u->cal.phase_deg;
-        r->v_offset = u->cal.v_offset;
-        r->i_offset = u->cal.i_offset;
-        r->p_offset = u->cal.p_offset;
-        r->i_gain_slope = u->cal.i_gain_slope;
-        r->phase_slope = u->cal.phase_slope;
+        eol_result_take_cal(r, &u->cal);
         if (!r->calibrated)
             continue;
         eol_record(c, u, "eol.cal.v_gain", r->v_gain, "", 0.85, 1.15, "PASS");

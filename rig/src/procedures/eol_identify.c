@@ -53,13 +53,14 @@ static int check_read_back(struct eol_unit *u)
                              u->position, u->id_read.serial, u->id_read.hw_version,
                              u->id_read.cal_date, u->id_written.serial, u->id_written.hw_version,
                              u->id_written.cal_date);
-    const double w[6] = {u->cal.v_gain,   u->cal.i_gain,   u->cal.phase_deg,
-                         u->cal.v_offset, u->cal.i_offset, u->cal.p_offset};
-    const double r[6] = {u->cal_read.v_gain,   u->cal_read.i_gain,   u->cal_read.phase_deg,
-                         u->cal_read.v_offset, u->cal_read.i_offset, u->cal_read.p_offset};
-    for (int k = 0; k < 6; k++)
+    const struct rig_factory_cal *cw = &u->cal, *cr = &u->cal_read;
+    const double w[] = {cw->v_gain,   cw->i_gain,   cw->phase_deg,    cw->v_offset,
+                        cw->i_offset, cw->p_offset, cw->i_gain_slope, cw->phase_slope};
+    const double r[] = {cr->v_gain,   cr->i_gain,   cr->phase_deg,    cr->v_offset,
+                        cr->i_offset, cr->p_offset, cr->i_gain_slope, cr->phase_slope};
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
         if ((float)w[k] != (float)r[k])
-            return rig_error_set(-EIO, "position %u: calibration value %d reads back %g, written %g",
+            return rig_error_set(-EIO, "position %u: calibration value %zu reads back %g, written %g",
                                  u->position, k, r[k], w[k]);
     return 0;
 }

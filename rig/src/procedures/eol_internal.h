@@ -101,6 +101,9 @@ void eol_ctx_free(struct eol_ctx *c);
 void eol_record(struct eol_ctx *c, const struct eol_unit *u, const char *name, double value,
                 const char *unit, double lo, double hi, const char *verdict);
 
+/* The calibration values of cal into a unit's result. */
+void eol_result_take_cal(struct rig_eol_result *r, const struct rig_factory_cal *cal);
+
 /* Keep the first reason a unit fails for: it is the cause. */
 void eol_fail_unit(struct eol_unit *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

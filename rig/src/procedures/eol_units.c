@@ -220,20 +220,25 @@ void eol_detect_endians(struct eol_ctx *c)
     eol_for_units(c, eol_pick_usable, detect_endian, NULL, "reading the byte order (708)", NULL);
 }
 
+void eol_result_take_cal(struct rig_eol_result *r, const struct rig_factory_cal *cal)
+{
+    r->v_gain = cal->v_gain;
+    r->i_gain = cal->i_gain;
+    r->phase_deg = cal->phase_deg;
+    r->v_offset = cal->v_offset;
+    r->i_offset = cal->i_offset;
+    r->p_offset = cal->p_offset;
+    r->i_gain_slope = cal->i_gain_slope;
+    r->phase_slope = cal->phase_slope;
+}
+
 /* What a sealed unit carries goes into its result (reads stay allowed). */
 static void keep_sealed_cal(struct eol_unit *u)
 {
     struct rig_factory_cal cal;
     if (rig_factory_read_cal(u->m, &cal) != 0)
         return;
-    u->res->v_gain = cal.v_gain;
-    u->res->i_gain = cal.i_gain;
-    u->res->phase_deg = cal.phase_deg;
-    u->res->v_offset = cal.v_offset;
-    u->res->i_offset = cal.i_offset;
-    u->res->p_offset = cal.p_offset;
-    u->res->i_gain_slope = cal.i_gain_slope;
-    u->res->phase_slope = cal.phase_slope;
+    eol_result_take_cal(u->res, &cal);
 }
 
 void eol_find_sealed(struct eol_ctx *c)
