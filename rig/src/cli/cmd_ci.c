@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/exe_dir.h"
 #include "cli/cli.h"
 #include "report/eol.h"
 #include "report/junit.h"
@@ -121,15 +121,17 @@ static int suite_path(const char *name, char *buf, size_t len)
 {
     const char *dir = getenv("RIG_SUITES_DIR");
     char exe[PATH_MAX];
+    int n;
     if (dir && *dir) {
-        snprintf(buf, len, "%s/%s", dir, name);
+        n = snprintf(buf, len, "%s/%s", dir, name);
     } else {
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n < 0)
-            return -errno;
-        exe[n] = '\0';
-        snprintf(buf, len, "%s/../suites/%s", dirname(exe), name);
+        int rc = rig_exe_dir(exe, sizeof exe);
+        if (rc < 0)
+            return rc;
+        n = snprintf(buf, len, "%s/../suites/%s", exe, name);
     }
+    if (n < 0 || (size_t)n >= len)
+        return -ENAMETOOLONG;
     return access(buf, X_OK) == 0 ? 0 : -ENOENT;
 }
 

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "base/error_internal.h"
+#include "base/exe_dir.h"
 #include "base/lock.h"
 #include "rig/sim/simbench.h"
 #include "rig/sim/simctl.h"
@@ -27,18 +27,6 @@ static void nap(void)
 {
     struct timespec ts = {0, POLL_INTERVAL_NS};
     nanosleep(&ts, NULL);
-}
-
-static int exe_dir(char *buf, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n < 0)
-        return -errno;
-    exe[n] = '\0';
-    if ((size_t)snprintf(buf, len, "%s", dirname(exe)) >= len)
-        return -ENAMETOOLONG;
-    return 0;
 }
 
 static int absolute(const char *path, char *buf, size_t len, const char *what, const char *how)
@@ -63,7 +51,7 @@ static int find_file(const char *env_var, const char *beside, const char *what,
     if (env && *env) {
         snprintf(path, sizeof path, "%s", env);
         snprintf(how, sizeof how, "check %s", env_var);
-    } else if (exe_dir(dir, sizeof dir) == 0) {
+    } else if (rig_exe_dir(dir, sizeof dir) == 0) {
         snprintf(path, sizeof path, "%s/%s", dir, beside);
         snprintf(how, sizeof how, "%s, or set %s", build_hint, env_var);
     } else {
