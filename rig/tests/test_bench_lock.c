@@ -27,20 +27,12 @@ static const struct rig_sim_unit unit = {"C80-1M-V3", "24110001", 1, 38400, NULL
 
 static void up(void)
 {
-    require_sim();
-    snprintf(dir, sizeof dir, "/tmp/rig-test-lock-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    struct rig_simbench_options opt = {.dir = dir, .speed = "0", .units = &unit, .unit_count = 1};
-    cr_assert_eq(rig_simbench_start(&opt, &benchd), 0, "%s", rig_last_error());
+    benchd = sim_dir_up(dir, "rig-test-lock", &unit, 1);
 }
 
 static void down(void)
 {
-    char cmd[128];
-    if (benchd > 0)
-        rig_simbench_stop(dir, benchd);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    (void)!system(cmd);
+    sim_dir_down(dir, benchd);
 }
 
 TestSuite(bench_lock, .init = up, .fini = down, .timeout = 60);

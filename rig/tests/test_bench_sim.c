@@ -129,21 +129,13 @@ static pid_t benchd;
 
 static void up(void)
 {
-    require_sim();
     static const struct rig_sim_unit unit = {"C80-1M-V3", "24110001", 1, 38400, NULL};
-    snprintf(dir, sizeof dir, "/tmp/rig-test-sim-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    struct rig_simbench_options opt = {.dir = dir, .speed = "0", .units = &unit, .unit_count = 1};
-    cr_assert_eq(rig_simbench_start(&opt, &benchd), 0, "%s", rig_last_error());
+    benchd = sim_dir_up(dir, "rig-test-sim", &unit, 1);
 }
 
 static void down(void)
 {
-    char cmd[128];
-    if (benchd > 0)
-        rig_simbench_stop(dir, benchd);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    (void)!system(cmd);
+    sim_dir_down(dir, benchd);
 }
 
 static void output_state(char *reply, size_t len)

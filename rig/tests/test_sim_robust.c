@@ -29,22 +29,14 @@ static const struct rig_sim_unit units[2] = {{"C80-1M-V3", "24110031", 1, 38400,
 
 static void up(void)
 {
-    require_sim();
-    snprintf(dir, sizeof dir, "/tmp/rig-test-robust-XXXXXX");
-    cr_assert(mkdtemp(dir));
-    struct rig_simbench_options opt = {.dir = dir, .speed = "0", .units = units, .unit_count = 2};
-    cr_assert_eq(rig_simbench_start(&opt, &benchd), 0, "%s", rig_last_error());
+    benchd = sim_dir_up(dir, "rig-test-robust", units, 2);
     cr_assert_eq(rig_bench_attach(dir, &bench), 0, "%s", rig_last_error());
 }
 
 static void down(void)
 {
-    char cmd[128];
     rig_bench_close(bench);
-    if (benchd > 0)
-        rig_simbench_stop(dir, benchd);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    (void)!system(cmd);
+    sim_dir_down(dir, benchd);
 }
 
 TestSuite(sim_robust, .init = up, .fini = down, .timeout = 60);
