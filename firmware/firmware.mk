@@ -22,6 +22,8 @@ FW_CORE_SRCS := \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
 	firmware/core/tariff.c
+# power cuts, NV, the event log, the software id (docs/power.md)
+FW_CORE_SRCS += firmware/core/demand_nv.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)

