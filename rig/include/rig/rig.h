@@ -17,6 +17,7 @@
 #include "rig/measure.h"
 #include "rig/modbus.h"
 #include "rig/models.h"
+#include "rig/power.h"
 #include "rig/records.h"
 #include "rig/source.h"
 #include "rig/transport.h"

@@ -12,6 +12,7 @@
 #include "bench/bench_internal.h"
 #include "drivers/flash/flash_internal.h"
 #include "drivers/lines/lines_internal.h"
+#include "drivers/relays/supply.h"
 #include "rig/source.h"
 
 static int64_t mono_ns(void)
@@ -85,7 +86,31 @@ static int hw_default_image(struct rig_bench *b, char *buf, size_t len)
 
 static void hw_release(struct rig_bench *b)
 {
-    (void)b;
+    for (unsigned k = 0; k < RIG_MAX_POSITIONS; k++) {
+        rig_supply_relay_close(b->supply[k]); /* released: the units are powered */
+        b->supply[k] = NULL;
+    }
+}
+
+/* The position's supply relay, opened on first use (docs/power.md). */
+static int hw_supply(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s)
+{
+    const struct rig_position *pos = &b->cfg->pos[position - 1].pub;
+    if (holdup_used_s != NULL) {
+        *holdup_used_s = 0.0; /* a real unit does not tell */
+    }
+    if (pos->supply == NULL) {
+        return rig_error_set(-ENODEV, "position %u has no supply relay — add supply = CHIP:LINE "
+                                      "to [position %u] of %s",
+                             position, position, b->cfg->file);
+    }
+    if (b->supply[position - 1] == NULL) {
+        int rc = rig_supply_relay_open(pos->supply, position, &b->supply[position - 1]);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return rig_supply_relay_set(b->supply[position - 1], on);
 }
 
 static const struct rig_bench_driver hw_driver = {
@@ -98,6 +123,7 @@ static const struct rig_bench_driver hw_driver = {
     .unit_running = hw_unit_running,
     .default_image = hw_default_image,
     .release = hw_release,
+    .supply = hw_supply,
 };
 
 int rig_bench_hw_open(struct rig_bench *b)

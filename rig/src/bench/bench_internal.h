@@ -8,6 +8,7 @@
 #ifndef RIG_BENCH_INTERNAL_H
 #define RIG_BENCH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -19,6 +20,7 @@
 struct rig_bench;
 struct rig_pulse_input;
 struct rig_records;
+struct rig_supply_relay;
 
 /* What differs between a simulated and a real bench. */
 struct rig_bench_driver {
@@ -43,6 +45,8 @@ struct rig_bench_driver {
     int (*default_image)(struct rig_bench *b, char *buf, size_t len);
     /* Free what the driver holds (after meters, lines and source are closed). */
     void (*release)(struct rig_bench *b);
+    /* rig_power_set: position's supply on, or a warned cut (rig/power.h). */
+    int (*supply)(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s);
 };
 
 struct rig_bench {
@@ -62,6 +66,7 @@ struct rig_bench {
     int64_t t0_ns;               /* CLOCK_MONOTONIC at open */
     int lock_fd;                 /* the bench's lock (bench_lock.c), -1 if none */
     char *lock_path;             /* its file */
+    struct rig_supply_relay *supply[RIG_MAX_POSITIONS]; /* opened on first use (bench_hw.c) */
 };
 
 /* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's

@@ -115,6 +115,22 @@ static void sim_release(struct rig_bench *b)
     free(b->sim_dir);
 }
 
+/* The supply relay is benchd's SUPPLY; a warned cut answers with the
+ * hold-up time the unit's save used (docs/power.md). */
+static int sim_supply(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s)
+{
+    char reply[128];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof(reply), "SUPPLY %u %s",
+                                position, on ? "ON" : "OFF WARNED");
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: supply %s", position, on ? "on" : "off");
+    unsigned long used = 0, holdup = 0;
+    if (holdup_used_s != NULL) {
+        *holdup_used_s = sscanf(reply, "off warned %lu %lu", &used, &holdup) == 2 ? (double)used * 1e-9 : 0.0;
+    }
+    return 0;
+}
+
 static const struct rig_bench_driver sim_driver = {
     .sleep = sim_sleep,
     .time = sim_time,
@@ -125,6 +141,7 @@ static const struct rig_bench_driver sim_driver = {
     .unit_running = sim_unit_running,
     .default_image = sim_default_image,
     .release = sim_release,
+    .supply = sim_supply,
 };
 
 int rig_bench_sim_attach(struct rig_bench *b, const char *dir)

@@ -19,6 +19,7 @@ static const struct {
     {"ci", cmd_ci, "one CI job on a bench: lock, health, flash, suites, JUnit, records"},
     {"health", cmd_health, "check the bench before a job: source, lines, pulses, golden unit"},
     {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
+    {"power", cmd_power, "switch a position's supply: on, a warned cut, or a hard cut (simulated)"},
 };
 
 static void usage(FILE *f)
