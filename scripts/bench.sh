@@ -139,3 +139,10 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 # (rig/perf/db_writers.c) ---
 "$build/rig/perf/db_writers" --writers 8 --records 5000 ||
     echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2
+
+# --- power_cuts_corrupt, hard_cut_max_loss_wh, warned_cut_loss_wh,
+# holdup_used_ratio: 1000 random hard cuts and 50 warned cuts of one unit's
+# supply at Imax, against the reference energy and what was written
+# (rig/perf/power_cuts.c, docs/power.md) ---
+"$build/rig/perf/power_cuts" --bench fixtures/benches/power.ini ||
+    echo "bench: power_cuts: a record was corrupted or lost, or the bench failed (the lines above say which)" >&2

@@ -68,6 +68,58 @@ struct rig_power_status {
  */
 int rig_power_status(struct rig_bench *bench, unsigned position, struct rig_power_status *st);
 
+/* The firmware saves its energy registers every 10 s of uptime (docs/power.md):
+ * a hard cut loses at most that much metering. */
+#define RIG_POWER_SAVE_PERIOD_S 10.0
+
+/* What a campaign of hard cuts found (rig_power_cut_campaign). */
+struct rig_power_campaign {
+    unsigned cuts;         /* hard cuts made (each one happened: the bench reported it) */
+    unsigned in_writes;    /* of them, cuts aimed inside an NV write */
+    unsigned torn;         /* NV writes the cuts tore (the bench's count) */
+    unsigned corrupt;      /* records that came back neither as before nor as written,
+                              or a calibration record the unit reports corrupt */
+    unsigned unanswered;   /* power-ups after which the unit did not answer */
+    unsigned decreases;    /* power-ups whose energy was below the previous power-up's: what
+                              was saved was lost */
+    double max_loss_wh;    /* worst energy lost by a cut, against the reference */
+    double min_loss_wh;    /* most negative loss (a gain), should be ~0 */
+    double bound_wh;       /* the stated bound at the campaign's load:
+                              P x RIG_POWER_SAVE_PERIOD_S */
+    double load_w;         /* the reference power of the load */
+};
+
+/*
+ * rig_power_cut_campaign — simulated bench only: `cuts` hard cuts of
+ * position's supply at random (seeded) instants while it meters 230 V,
+ * 80 A (Imax), PF 1: at random times, inside the NV writes of its energy
+ * saves, of a settings save and of a factory record save; after each the
+ * supply comes back and the unit is read: its energy against the source's
+ * reference energy, the setting and the factory value against what was
+ * written before and during the cut. Leaves the source on. Returns 0 (the
+ * findings in *out, whatever they are), or -errno if the bench failed.
+ */
+int rig_power_cut_campaign(struct rig_bench *bench, unsigned position, unsigned cuts,
+                           unsigned seed, struct rig_power_campaign *out);
+
+/* What a series of warned cuts found (rig_power_warned_campaign). */
+struct rig_power_warned {
+    unsigned cuts;
+    double max_loss_wh;       /* worst |energy lost| by a warned cut, against the reference */
+    double max_holdup_used_s; /* the longest power-fail save, virtual time */
+    double holdup_s;          /* the unit's hold-up time */
+};
+
+/*
+ * rig_power_warned_campaign — simulated bench only: `cuts` warned cuts of
+ * position's supply at random (seeded) points of its save period while it
+ * meters 230 V, 80 A, PF 1; after each the supply comes back and the energy
+ * register is compared with the source's reference energy. Leaves the
+ * source on. Returns 0 (findings in *out) or -errno if the bench failed.
+ */
+int rig_power_warned_campaign(struct rig_bench *bench, unsigned position, unsigned cuts,
+                              unsigned seed, struct rig_power_warned *out);
+
 #ifdef __cplusplus
 }
 #endif
