@@ -23,7 +23,8 @@ FW_CORE_SRCS := \
 	firmware/core/settings.c \
 	firmware/core/tariff.c
 # power cuts, NV, the event log, the software id (docs/power.md)
-FW_CORE_SRCS += firmware/core/demand_nv.c
+FW_CORE_SRCS += firmware/core/demand_nv.c firmware/core/eventlog.c firmware/core/meter_events.c \
+	firmware/core/swid.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)
@@ -31,7 +32,34 @@ FW_TARGETS += $(FW_CORE_LIB)
 $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FW_CORE_LIB): $(FW_CORE_OBJS)
+# ---- the legally relevant part (docs/power.md "Software id", swid.h) ----
+# Its units are linked into one relocatable object whose code is the
+# section med2_legal (the image's swid_crc() covers exactly it), and the
+# relocation sites in it are listed for swid.c to count as zeros. The
+# display of the registers joins the list where the UI exists.
+FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
+	firmware/core/pulse.c firmware/core/pulse_source.c
+FW_LEGAL_OBJS := $(FW_LEGAL_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
+FW_LEGAL_OBJ := $(BUILD)/firmware/core/legal.o
+FW_SWID_MASK_OBJ := $(BUILD)/firmware/core/swid_mask.o
+FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OBJ) $(FW_SWID_MASK_OBJ)
+# one code section per unit: no hot/cold split into .text.unlikely
+$(FW_LEGAL_OBJS): CORE_CFLAGS += -fno-reorder-blocks-and-partition
+
+$(FW_LEGAL_OBJ): $(FW_LEGAL_OBJS)
+	$(LD) -r -o $@.tmp $^
+	objcopy --rename-section .text=med2_legal $@.tmp $@
+	rm -f $@.tmp
+	@if readelf -SW $@ | grep -E ' \.text' | grep -q ' AX '; then \
+	    echo "$@: code outside med2_legal (swid.h)" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/firmware/core/swid_mask.c: $(FW_LEGAL_OBJ) firmware/tools/swid_mask.sh
+	firmware/tools/swid_mask.sh $< > $@.tmp && mv $@.tmp $@
+
+$(FW_SWID_MASK_OBJ): $(BUILD)/firmware/core/swid_mask.c
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(FW_CORE_LIB): $(FW_CORE_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 

@@ -9,6 +9,7 @@
 
 #include "afe.h"
 #include "demand_nv.h"
+#include "meter_events.h"
 #include "hal.h"
 #include "version.h"
 
@@ -24,6 +25,7 @@
 #define DEVID_PRODUCT_NAME 0x04u
 #define DEVID_MODEL_NAME 0x05u
 #define DEVID_SERIAL_NUMBER 0x80u /* first private (extended) object */
+#define DEVID_LEGAL_SOFTWARE 0x81u /* the legal part's id, swid.h */
 /* Manual, back cover. */
 #define VENDOR_NAME "Klemsan"
 #define VENDOR_URL "www.klemsan.com.tr"
@@ -52,6 +54,7 @@ static void init_device_id(struct meter *m)
 {
     format_decimal(m->info->order_number, m->order_number_text);
     format_decimal(m->factory.saved_serial, m->serial_text);
+    swid_text(m->swid_text);
     const struct mb_devid_object objects[METER_DEVID_OBJECTS] = {
         {DEVID_VENDOR_NAME, VENDOR_NAME},
         {DEVID_PRODUCT_CODE, m->order_number_text},
@@ -60,6 +63,7 @@ static void init_device_id(struct meter *m)
         {DEVID_PRODUCT_NAME, PRODUCT_NAME},
         {DEVID_MODEL_NAME, m->info->name},
         {DEVID_SERIAL_NUMBER, m->serial_text},
+        {DEVID_LEGAL_SOFTWARE, m->swid_text},
     };
     memcpy(m->devid, objects, sizeof(objects));
     mb_slave_set_device_id(&m->modbus, m->devid, METER_DEVID_OBJECTS);
@@ -198,6 +202,7 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     if (m->info->has_demand) {
         demand_nv_load(&m->nv, &m->demand); /* maximum demand survives restarts */
     }
+    meter_events_power_up(m);
 }
 
 /* The RTC test on pulse output 1 (energy is still counted, its pulses are
@@ -319,6 +324,7 @@ void meter_on_power_fail(struct meter *m)
     if (m->info->has_demand) {
         demand_nv_save(&m->nv, &m->demand, false);
     }
+    meter_events_power_down(m);
 }
 
 int meter_save_energy(struct meter *m)
@@ -334,6 +340,7 @@ int meter_save_configuration(struct meter *m)
         return err;
     }
     struct settings previous = m->applied;
+    meter_events_settings(m, &previous, &m->staged);
     m->applied = m->staged;
     apply_settings(m, &previous);
     m->session.line_pending = true;

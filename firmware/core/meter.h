@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "demand.h"
+#include "eventlog.h"
 #include "energy.h"
 #include "factory.h"
 #include "metrology.h"
@@ -24,6 +25,7 @@
 #include "pulse.h"
 #include "pulse_source.h"
 #include "settings.h"
+#include "swid.h"
 #include "tariff.h"
 
 /* Energy counters (and demand, demand_nv.h) are saved to NV every 10 s of
@@ -71,7 +73,7 @@ struct meter_session {
 };
 
 /* Strings of Read Device Identification (2B/0E). */
-#define METER_DEVID_OBJECTS 7u
+#define METER_DEVID_OBJECTS 8u /* the 7 of the manual's product, then the legal software id */
 #define METER_DECIMAL_U32_LEN 11u /* "4294967295" + NUL */
 
 struct meter {
@@ -105,6 +107,9 @@ struct meter {
     char order_number_text[METER_DECIMAL_U32_LEN];
     char serial_text[METER_DECIMAL_U32_LEN];
     struct mb_devid_object devid[METER_DEVID_OBJECTS];
+    /* the audit trail and the legal software's id (docs/power.md) */
+    struct eventlog log;
+    char swid_text[SWID_TEXT_LEN];
 };
 
 /* Power-up (or reset): settings and energy from NV, or the defaults. */

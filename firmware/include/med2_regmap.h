@@ -274,4 +274,41 @@ enum med2_factory_addr {
 #undef MED2_FACTORY_ADDR
 };
 
+/*
+ * The event log and software id block (docs/power.md): a private extension
+ * (not in the manual), WELMEC 7.2's audit trail and the legally relevant
+ * software's identification. Always big-endian (ABCD) like the factory
+ * block. Reads need no password; the one writable register, EVENT_SELECT,
+ * only chooses which event 9506..9515 show (0: the newest) and needs none.
+ * Every value is a uint32 (2 registers) but EVENT_KIND/EVENT_ITEM (one each).
+ */
+#define MED2_EVENTLOG_FIRST_ADDR 9500u
+#define MED2_EVENT_COUNT_ADDR 9500u    /* events recorded since manufacture */
+#define MED2_EVENT_CAPACITY_ADDR 9502u /* events the ring holds; older ones are overwritten */
+#define MED2_EVENT_SELECT_ADDR 9504u   /* rw: sequence number to show, 0 = the newest */
+#define MED2_EVENT_SEQ_ADDR 9506u      /* the shown event's sequence number (0: none) */
+#define MED2_EVENT_TIME_ADDR 9508u     /* its RTC time, seconds since 2000-01-01 00:00 */
+#define MED2_EVENT_KIND_ADDR 9510u     /* enum med2_event_kind */
+#define MED2_EVENT_ITEM_ADDR 9511u     /* which: a setting's register address, a command, ... */
+#define MED2_EVENT_OLD_ADDR 9512u      /* the value before */
+#define MED2_EVENT_NEW_ADDR 9514u      /* the value after */
+#define MED2_SWID_VERSION_ADDR 9520u   /* legal software version, major << 16 | minor */
+#define MED2_SWID_CRC_ADDR 9522u       /* CRC-32 of the legal software's code, computed at run time */
+#define MED2_EVENTLOG_END_ADDR 9524u   /* exclusive */
+
+enum med2_event_kind {
+    MED2_EVENT_NONE = 0,
+    MED2_EVENT_POWER_DOWN = 1,   /* the power-fail warning (old: 0, new: 0) */
+    MED2_EVENT_POWER_UP = 2,     /* the core started (new: the legal software's CRC) */
+    MED2_EVENT_SETTING = 3,      /* item: register address; old, new: raw values */
+    MED2_EVENT_PASSWORD = 4,     /* the password was changed (values never logged) */
+    MED2_EVENT_CLEAR = 5,        /* item: the command (200 partial reset, 110 defaults, ...) */
+    MED2_EVENT_TIME_SET = 6,     /* old, new: RTC seconds since 2000 */
+    MED2_EVENT_CALIBRATION = 7,  /* a factory record saved; new: CRC-32 of its calibration */
+    MED2_EVENT_SEAL = 8,         /* the unit was sealed */
+    MED2_EVENT_FIRMWARE = 9,     /* the legal software changed: old, new: its CRC-32 */
+    MED2_EVENT_CTVT = 10,        /* CT/VT ratios entered; item: register address; old, new */
+    MED2_EVENT_KIND_COUNT
+};
+
 #endif /* MED2_REGMAP_H */

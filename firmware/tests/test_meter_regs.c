@@ -595,10 +595,13 @@ Test(regs, device_identification)
     cr_assert_eq(r->data[4], 0x83, "conformity: extended, stream and individual");
     cr_assert_eq(r->data[5], 0x00);
     unsigned n = r->data[7];
-    cr_assert_eq(n, 7u);
+    cr_assert_eq(n, 8u);
+    char legal[SWID_TEXT_LEN];
+    swid_text(legal);
+    cr_assert_eq(strncmp(legal, "L1.0-", 5), 0, "the legal software's id: %s", legal);
     const char *want[] = {"Klemsan", "606365", MED2_FW_VERSION, "www.klemsan.com.tr",
-                          "MED2", "C80-1M-V3", "12345678"};
-    const uint8_t ids[] = {0, 1, 2, 3, 4, 5, 0x80};
+                          "MED2", "C80-1M-V3", "12345678", legal};
+    const uint8_t ids[] = {0, 1, 2, 3, 4, 5, 0x80, 0x81};
     size_t p = 8;
     for (unsigned k = 0; k < n; k++) {
         cr_assert_eq(r->data[p], ids[k]);

@@ -1,0 +1,84 @@
+/*
+ * swid.c — the legal part's CRC-32 over its own code; see swid.h.
+ */
+#include "swid.h"
+
+#include "crc32.h"
+
+/* Bounds of the legal section (the linker defines them for a section named
+ * like a C identifier) and the build's list of relocation sites in it.
+ * Weak: an image that does not separate the legal part links without them
+ * and reports 0. */
+extern const uint8_t __start_med2_legal[] __attribute__((weak));
+extern const uint8_t __stop_med2_legal[] __attribute__((weak));
+extern const struct swid_mask swid_masks[] __attribute__((weak));
+extern const uint32_t swid_mask_count __attribute__((weak));
+
+static uint32_t cached;
+static int computed;
+
+size_t swid_size(void)
+{
+    if (__start_med2_legal == NULL || __stop_med2_legal == NULL) {
+        return 0;
+    }
+    return (size_t)(__stop_med2_legal - __start_med2_legal);
+}
+
+static uint32_t compute(void)
+{
+    size_t size = swid_size();
+    if (size == 0u) {
+        return 0u;
+    }
+    uint32_t n = &swid_mask_count != NULL && swid_masks != NULL ? swid_mask_count : 0u;
+    static const uint8_t zeros[16];
+    uint32_t crc = CRC32_INIT;
+    size_t at = 0;
+    /* the masks are sorted by offset and do not overlap */
+    for (uint32_t k = 0; k <= n; k++) {
+        size_t end = k < n ? swid_masks[k].offset : size;
+        if (end > size) {
+            end = size;
+        }
+        if (end > at) {
+            crc = crc32_update(crc, __start_med2_legal + at, end - at);
+            at = end;
+        }
+        if (k < n) {
+            size_t mend = (size_t)swid_masks[k].offset + swid_masks[k].len;
+            while (at < mend && at < size) {
+                size_t len = mend - at;
+                len = len < sizeof(zeros) ? len : sizeof(zeros);
+                len = len < size - at ? len : size - at;
+                crc = crc32_update(crc, zeros, len);
+                at += len;
+            }
+        }
+    }
+    return crc32_final(crc);
+}
+
+uint32_t swid_crc(void)
+{
+    if (!computed) {
+        cached = compute();
+        computed = 1;
+    }
+    return cached;
+}
+
+void swid_text(char out[SWID_TEXT_LEN])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    uint32_t crc = swid_crc();
+    out[0] = 'L';
+    out[1] = (char)('0' + SWID_VERSION_MAJOR % 10u);
+    out[2] = '.';
+    out[3] = (char)('0' + SWID_VERSION_MINOR % 10u);
+    out[4] = '-';
+    for (unsigned k = 0; k < 8u; k++) {
+        out[5u + k] = hex[(crc >> (28u - 4u * k)) & 0xFu];
+    }
+    out[13] = '\0';
+}
