@@ -40,24 +40,31 @@ $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
 	firmware/core/pulse.c firmware/core/pulse_source.c
 FW_LEGAL_OBJS := $(FW_LEGAL_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
-FW_LEGAL_OBJ := $(BUILD)/firmware/core/legal.o
+FW_LEGAL_CODE_OBJ := $(BUILD)/firmware/core/legal_code.o
 FW_SWID_MASK_OBJ := $(BUILD)/firmware/core/swid_mask.o
-FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OBJ) $(FW_SWID_MASK_OBJ)
+# legal.o = the code and its mask table, so an image that links the legal
+# part always has the table (swid.c refers to it weakly: an archive member
+# is not pulled in for a weak reference alone)
+FW_LEGAL_OBJ := $(BUILD)/firmware/core/legal.o
+FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OBJ)
 # one code section per unit: no hot/cold split into .text.unlikely
 $(FW_LEGAL_OBJS): CORE_CFLAGS += -fno-reorder-blocks-and-partition
 
-$(FW_LEGAL_OBJ): $(FW_LEGAL_OBJS)
+$(FW_LEGAL_CODE_OBJ): $(FW_LEGAL_OBJS)
 	$(LD) -r -o $@.tmp $^
 	objcopy --rename-section .text=med2_legal $@.tmp $@
 	rm -f $@.tmp
 	@if readelf -SW $@ | grep -E ' \.text' | grep -q ' AX '; then \
 	    echo "$@: code outside med2_legal (swid.h)" >&2; rm -f $@; exit 1; fi
 
-$(BUILD)/firmware/core/swid_mask.c: $(FW_LEGAL_OBJ) firmware/tools/swid_mask.sh
+$(BUILD)/firmware/core/swid_mask.c: $(FW_LEGAL_CODE_OBJ) firmware/tools/swid_mask.sh
 	firmware/tools/swid_mask.sh $< > $@.tmp && mv $@.tmp $@
 
 $(FW_SWID_MASK_OBJ): $(BUILD)/firmware/core/swid_mask.c
 	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(FW_LEGAL_OBJ): $(FW_LEGAL_CODE_OBJ) $(FW_SWID_MASK_OBJ)
+	$(LD) -r -o $@ $^
 
 $(FW_CORE_LIB): $(FW_CORE_LIB_OBJS)
 	rm -f $@
@@ -67,6 +74,8 @@ $(FW_CORE_LIB): $(FW_CORE_LIB_OBJS)
 FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
 	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
+# the software id over the legal part (docs/power.md): builds copies of the firmware
+FW_TEST_NAMES += test_swid
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o

@@ -11,6 +11,7 @@
  *
  *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS
  *               [--t0-ns T] [--nv PATH] [--no-line-pacing] [--defect NAME[,PARAM]]
+ *   med2-native --swid     print the legal software's id and its code size, exit
  *
  * --nv PATH         NV memory as a file (benchd passes <slot dir>/nv.bin);
  *                   without it NV is RAM that starts blank and lives as long
@@ -59,6 +60,7 @@
 #include "power.h"
 #include "power_rtc.h"
 #include "sim_wire.h"
+#include "swid.h"
 
 #define NS_PER_SAMPLE (1000000000ull / HAL_SAMPLE_RATE_HZ)
 #define NS_PER_S 1000000000ll
@@ -668,6 +670,13 @@ static int64_t ns_until(struct timespec t)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--swid") == 0) {
+        /* the legal part's id as this image computes it (swid.h) */
+        char id[SWID_TEXT_LEN];
+        swid_text(id);
+        printf("%s %zu\n", id, swid_size());
+        return 0;
+    }
     const char *nv_path;
     if (parse_args(argc, argv, &nv_path) != 0) {
         return 2;
