@@ -44,7 +44,8 @@ struct eventlog {
 void eventlog_init(struct eventlog *log);
 
 /* Record an event now; 0 or the NV write's negative error (the event is
- * then lost, the sequence number stays used). */
+ * then lost; no entry carries its number, so after a power-up the next
+ * event may take it: numbers seen in the trail are never reused). */
 int eventlog_record(struct eventlog *log, enum med2_event_kind kind, uint16_t item,
                     uint32_t old_value, uint32_t new_value);
 
