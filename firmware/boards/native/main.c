@@ -576,8 +576,10 @@ static void handle_uart(void)
     uint8_t buf[512];
     uint8_t rx[1024];
     ssize_t n = read(board.uart_fd, buf, sizeof(buf));
-    if (n <= 0 || !power_core_runs()) {
-        return; /* an unpowered UART hears nothing */
+    if (n <= 0 || power_state() != POWER_ON) {
+        /* an unpowered UART hears nothing; after the power-fail warning the
+         * RS485 transceiver's rail is falling and the core is saving */
+        return;
     }
     size_t m = uart_receive(buf, (size_t)n, rx, sizeof(rx));
     if (m > 0u) {
@@ -727,7 +729,7 @@ int main(int argc, char **argv)
         tx_pump();
         if (board.uart_frame_open && ns_until(board.frame_deadline) == 0) {
             board.uart_frame_open = false;
-            if (power_core_runs()) {
+            if (power_state() == POWER_ON) {
                 power_before_core();
                 meter_on_uart_idle(&board.meter);
                 after_core_call();

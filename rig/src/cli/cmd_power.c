@@ -36,7 +36,7 @@ int cmd_power(int argc, char **argv)
     struct cli_target t = {0};
     unsigned position = 0;
     bool hard = false;
-    double after = -1.0, hold = -1.0;
+    double after = NAN, hold = NAN; /* not given */
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -57,11 +57,12 @@ int cmd_power(int argc, char **argv)
     if (argc - optind != 1 || (strcmp(argv[optind], "on") != 0 && strcmp(argv[optind], "off") != 0))
         cli_usage("power", "say on or off");
     bool on = strcmp(argv[optind], "on") == 0;
-    if (on && (hard || after >= 0.0 || hold >= 0.0))
+    bool has_after = !isnan(after), has_hold = !isnan(hold);
+    if (on && (hard || has_after || has_hold))
         cli_usage("power", "--hard, --after and --hold go with off");
-    if (after >= 0.0 && !hard)
+    if (has_after && !hard)
         cli_usage("power", "--after goes with --hard");
-    if ((after != -1.0 && !(after >= 0.0 && isfinite(after))) || (hold != -1.0 && !(hold >= 0.0 && isfinite(hold))))
+    if ((has_after && !(after >= 0.0 && isfinite(after))) || (has_hold && !(hold >= 0.0 && isfinite(hold))))
         cli_usage("power", "--after and --hold want seconds >= 0");
 
     struct rig_bench *bench = cli_open("power", &t);
@@ -69,13 +70,13 @@ int cmd_power(int argc, char **argv)
         cli_fail("power", bench, "no position %u (the bench has %u)", position,
                  rig_bench_position_count(bench));
     bool sim = rig_bench_is_simulated(bench);
-    if (!on && !sim && hold < 0.0)
+    if (!on && !sim && !has_hold)
         cli_fail("power", bench, "position %u: a real bench's supply relay holds a cut only while "
                                  "rig runs — give --hold SECONDS", position);
     if (hard) {
-        if (rig_power_hard_cut(bench, position, after > 0.0 ? after : 0.0) < 0)
+        if (rig_power_hard_cut(bench, position, has_after ? after : 0.0) < 0)
             cli_fail("power", bench, "%s", rig_last_error());
-        if (after > 0.0)
+        if (has_after && after > 0.0)
             printf("position %u: hard cut armed %.9g s from now\n", position, after);
         else
             printf("position %u: supply off (hard cut)\n", position);
@@ -91,7 +92,7 @@ int cmd_power(int argc, char **argv)
         else
             printf("position %u: supply off (warned cut)\n", position);
     }
-    if (!on && hold >= 0.0) {
+    if (!on && has_hold) {
         if (rig_sleep(bench, hold) < 0 || rig_power_set(bench, position, true, NULL) < 0)
             cli_fail("power", bench, "%s", rig_last_error());
         printf("position %u: supply on again after %.9g s\n", position, hold);
