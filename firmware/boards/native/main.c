@@ -502,6 +502,12 @@ static void run_until(uint64_t t_ns)
     int32_t i[BLOCK_SAMPLES];
     while (virtual_now_ns() < t_ns) {
         uint64_t left = (t_ns - virtual_now_ns() + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
+        if (power_state() == POWER_OFF) {
+            /* an unpowered board computes nothing: its time just passes
+             * (months of storage take no longer than a second) */
+            board.samples += left;
+            break;
+        }
         size_t n = left < BLOCK_SAMPLES ? (size_t)left : BLOCK_SAMPLES;
         n = samples_before_next_second(n);
         n = power_clip_samples(n, NS_PER_SAMPLE);
