@@ -236,3 +236,28 @@ Test(power, four_months_without_supply_keep_registers_settings_and_the_log)
     cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_DAY, &day1), 0, "%s", rig_last_error());
     cr_assert_neq(day1, day0, "the date moved on");
 }
+
+Test(power, a_unit_off_across_a_tariff_boundary_counts_in_the_right_tariff)
+{
+    /* T1-1 from 00:00, T1-2 from 06:00 */
+    struct rig_setting s[] = {{MED2_REG_TARIFF_1, 1}, {MED2_REG_TARIFF_2, 2}, {MED2_REG_HOUR_2, 6}};
+    cr_assert_eq(rig_meter_configure(meter, NULL, s, 3, true, NULL), 0, "%s", rig_last_error());
+    struct tm t = {.tm_year = 126, .tm_mon = 2, .tm_mday = 2, .tm_hour = 5, .tm_min = 58};
+    cr_assert_eq(rig_meter_unlock(meter, NULL), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_meter_set_clock(meter, &t), 0, "%s", rig_last_error());
+    load(230.0, 10.0);
+    sleep_s(30.0); /* counting in T1-1 */
+    cr_assert_eq(rig_power_set(bench, 1, false, NULL), 0, "%s", rig_last_error());
+    double t11, t12;
+    sleep_s(300.0); /* off across 06:00 */
+    cr_assert_eq(rig_power_set(bench, 1, true, NULL), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_T1_1_IMPORT_ACTIVE_ENERGY, &t11), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_T1_2_IMPORT_ACTIVE_ENERGY, &t12), 0, "%s", rig_last_error());
+    cr_assert_gt(t11, 0.0, "the minutes before the cut went to T1-1");
+    sleep_s(30.0);
+    double t11b, t12b;
+    cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_T1_1_IMPORT_ACTIVE_ENERGY, &t11b), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_meter_read_reg(meter, MED2_REG_T1_2_IMPORT_ACTIVE_ENERGY, &t12b), 0, "%s", rig_last_error());
+    cr_assert_eq(t11b, t11, "nothing more in T1-1 after 06:00");
+    cr_assert_gt(t12b - t12, 10.0, "the energy after power-up counts in T1-2");
+}
