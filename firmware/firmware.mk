@@ -75,7 +75,8 @@ FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology t
 	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
 # the software id over the legal part (docs/power.md): builds copies of the firmware
-FW_TEST_NAMES += test_swid test_eventlog
+FW_TEST_NAMES += test_swid test_eventlog test_nv_fram
+$(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
