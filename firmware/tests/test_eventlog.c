@@ -156,3 +156,20 @@ Test(eventlog, a_new_legal_software_is_a_firmware_event)
     cr_assert(eventlog_get(&m.log, e.seq - 1u, &e));
     cr_assert_eq(e.kind, MED2_EVENT_POWER_UP);
 }
+
+Test(eventlog, ct_vt_entry_is_its_own_kind)
+{
+    struct meter_identity id = {.model = MED2_MODEL_C80_1M_V3CT, .serial = 1};
+    meter_init(&m, &id);
+    struct settings s = m.staged;
+    uint32_t before = settings_get(&s, MED2_REG_CT_SECONDARY);
+    settings_set(&s, MED2_REG_CT_SECONDARY, before ^ 1u);
+    m.staged = s;
+    cr_assert_eq(meter_save_configuration(&m), 0);
+    struct eventlog_entry e;
+    cr_assert(eventlog_get(&m.log, 0, &e));
+    cr_assert_eq(e.kind, MED2_EVENT_CTVT);
+    cr_assert_eq(e.item, 826);
+    cr_assert_eq(e.old_value, before);
+    cr_assert_eq(e.new_value, before ^ 1u);
+}
