@@ -96,6 +96,10 @@ static int warned(struct sim_unit *unit, char *reply, size_t reply_len, char *er
 static int hard(struct sim_bench *bench, struct sim_unit *unit, const struct sim_cut *cut,
                 char *reply, size_t reply_len)
 {
+    if (unit->supply.off && !unit->supply.armed) {
+        snprintf(reply, reply_len, "off already");
+        return 0;
+    }
     struct sim_msg m = {.type = SIM_MSG_SUPPLY_CUT, .value = 1u};
     if (cut->in_write > 0u) {
         m.level = cut->in_write;
