@@ -27,7 +27,10 @@ static void sh(const char *fmt, const char *arg)
 /* Build the copy's native image and read its id. */
 static void build_and_read(char *id, size_t len)
 {
-    sh("make -s -C %s -j2 build/firmware/native/med2-native >%s/make.log 2>&1 || (tail -20 %s/make.log >&2; false)",
+    /* a make of its own: none of the calling make's flags or variables
+     * (make test runs this from a SAN=1 build in another BUILD) */
+    sh("env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C %s -j2 BUILD=build SAN=0 "
+       "build/firmware/native/med2-native >%s/make.log 2>&1 || (tail -20 %s/make.log >&2; false)",
        tree);
     char cmd[SH_MAX];
     snprintf(cmd, sizeof(cmd), "%s/build/firmware/native/med2-native --swid", tree);
