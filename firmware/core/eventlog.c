@@ -127,18 +127,19 @@ enum mb_status eventlog_block_read(const struct eventlog *log, uint32_t swid_ver
     if (!eventlog_get(log, log->select, &e)) {
         memset(&e, 0, sizeof(e)); /* gone from the ring, or never recorded: all zero */
     }
-    uint16_t *b = all - MED2_EVENTLOG_FIRST_ADDR;
-    put_u32(&b[MED2_EVENT_COUNT_ADDR], log->last_seq);
-    put_u32(&b[MED2_EVENT_CAPACITY_ADDR], EVENTLOG_CAPACITY);
-    put_u32(&b[MED2_EVENT_SELECT_ADDR], log->select);
-    put_u32(&b[MED2_EVENT_SEQ_ADDR], e.seq);
-    put_u32(&b[MED2_EVENT_TIME_ADDR], e.time);
-    b[MED2_EVENT_KIND_ADDR] = e.kind;
-    b[MED2_EVENT_ITEM_ADDR] = e.item;
-    put_u32(&b[MED2_EVENT_OLD_ADDR], e.old_value);
-    put_u32(&b[MED2_EVENT_NEW_ADDR], e.new_value);
-    put_u32(&b[MED2_SWID_VERSION_ADDR], swid_version);
-    put_u32(&b[MED2_SWID_CRC_ADDR], swid_crc);
+#define AT(addr) ((addr) - MED2_EVENTLOG_FIRST_ADDR)
+    put_u32(&all[AT(MED2_EVENT_COUNT_ADDR)], log->last_seq);
+    put_u32(&all[AT(MED2_EVENT_CAPACITY_ADDR)], EVENTLOG_CAPACITY);
+    put_u32(&all[AT(MED2_EVENT_SELECT_ADDR)], log->select);
+    put_u32(&all[AT(MED2_EVENT_SEQ_ADDR)], e.seq);
+    put_u32(&all[AT(MED2_EVENT_TIME_ADDR)], e.time);
+    all[AT(MED2_EVENT_KIND_ADDR)] = e.kind;
+    all[AT(MED2_EVENT_ITEM_ADDR)] = e.item;
+    put_u32(&all[AT(MED2_EVENT_OLD_ADDR)], e.old_value);
+    put_u32(&all[AT(MED2_EVENT_NEW_ADDR)], e.new_value);
+    put_u32(&all[AT(MED2_SWID_VERSION_ADDR)], swid_version);
+    put_u32(&all[AT(MED2_SWID_CRC_ADDR)], swid_crc);
+#undef AT
     memcpy(words, &all[start - MED2_EVENTLOG_FIRST_ADDR], quantity * sizeof(uint16_t));
     return MB_OK;
 }

@@ -22,7 +22,8 @@ size_t swid_size(void)
     if (__start_med2_legal == NULL || __stop_med2_legal == NULL) {
         return 0;
     }
-    return (size_t)(__stop_med2_legal - __start_med2_legal);
+    /* two linker symbols, not one object: compare them as addresses */
+    return (size_t)((uintptr_t)__stop_med2_legal - (uintptr_t)__start_med2_legal);
 }
 
 static uint32_t compute(void)

@@ -84,13 +84,13 @@ Test(eventlog, modbus_block_select_and_read)
     cr_assert_eq(eventlog_block_write(&log_, MED2_EVENT_SELECT_ADDR, 2, sel), MB_OK);
     cr_assert_eq(eventlog_block_read(&log_, SWID_VERSION, 0x12345678u, MED2_EVENTLOG_FIRST_ADDR,
                                      sizeof(w) / sizeof(w[0]), w), MB_OK);
-    const uint16_t *b = w - MED2_EVENTLOG_FIRST_ADDR;
-    cr_assert_eq(mb_words_to_u32(&b[MED2_EVENT_COUNT_ADDR]), 2u);
-    cr_assert_eq(mb_words_to_u32(&b[MED2_EVENT_SEQ_ADDR]), 1u);
-    cr_assert_eq(b[MED2_EVENT_KIND_ADDR], MED2_EVENT_SETTING);
-    cr_assert_eq(b[MED2_EVENT_ITEM_ADDR], 712);
-    cr_assert_eq(mb_words_to_u32(&b[MED2_EVENT_NEW_ADDR]), 30u);
-    cr_assert_eq(mb_words_to_u32(&b[MED2_SWID_CRC_ADDR]), 0x12345678u);
+#define AT(addr) ((addr) - MED2_EVENTLOG_FIRST_ADDR)
+    cr_assert_eq(mb_words_to_u32(&w[AT(MED2_EVENT_COUNT_ADDR)]), 2u);
+    cr_assert_eq(mb_words_to_u32(&w[AT(MED2_EVENT_SEQ_ADDR)]), 1u);
+    cr_assert_eq(w[AT(MED2_EVENT_KIND_ADDR)], MED2_EVENT_SETTING);
+    cr_assert_eq(w[AT(MED2_EVENT_ITEM_ADDR)], 712);
+    cr_assert_eq(mb_words_to_u32(&w[AT(MED2_EVENT_NEW_ADDR)]), 30u);
+    cr_assert_eq(mb_words_to_u32(&w[AT(MED2_SWID_CRC_ADDR)]), 0x12345678u);
     cr_assert_eq(eventlog_block_write(&log_, MED2_EVENT_SEQ_ADDR, 2, sel), MB_EX_ILLEGAL_FUNCTION,
                  "the trail cannot be edited");
 }
