@@ -33,8 +33,8 @@ $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
 # ---- the legally relevant part (docs/power.md "Software id", swid.h) ----
-# Its units are linked into one relocatable object whose code is the
-# section med2_legal (the image's swid_crc() covers exactly it), and the
+# Its units are linked into one relocatable object whose code and constants
+# are the section med2_legal (firmware/tools/legal.ld) (the image's swid_crc() covers exactly it), and the
 # relocation sites in it are listed for swid.c to count as zeros. The
 # display of the registers joins the list where the UI exists.
 FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
@@ -50,10 +50,8 @@ FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OB
 # one code section per unit: no hot/cold split into .text.unlikely
 $(FW_LEGAL_OBJS): CORE_CFLAGS += -fno-reorder-blocks-and-partition
 
-$(FW_LEGAL_CODE_OBJ): $(FW_LEGAL_OBJS)
-	$(LD) -r -o $@.tmp $^
-	objcopy --rename-section .text=med2_legal $@.tmp $@
-	rm -f $@.tmp
+$(FW_LEGAL_CODE_OBJ): $(FW_LEGAL_OBJS) firmware/tools/legal.ld
+	$(LD) -r -T firmware/tools/legal.ld -o $@ $(FW_LEGAL_OBJS)
 	@if readelf -SW $@ | grep -E ' \.text' | grep -q ' AX '; then \
 	    echo "$@: code outside med2_legal (swid.h)" >&2; rm -f $@; exit 1; fi
 

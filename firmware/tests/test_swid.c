@@ -4,7 +4,8 @@
  * line added to a unit outside the legal part, with a line added to a unit
  * of it — and each image says its id (med2-native --swid). The line added
  * elsewhere moves the code around the legal part, so an id computed over
- * plain linked bytes would change there too.
+ * plain linked bytes would change there too. A fourth build adds only a
+ * constant to the legal part: its constants count as much as its code.
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, popen */
 #include <criterion/criterion.h>
@@ -68,7 +69,7 @@ Test(swid, changes_with_the_legal_part_only, .fini = cleanup, .timeout = 300)
     cr_assert_not_null(mkdtemp(tree));
     /* the sources the native image is built from, without any build tree */
     sh("cp -r Makefile firmware reports rig suites %s/ && rm -rf %s/build", tree);
-    char base[64], elsewhere[64], legal[64];
+    char base[64], elsewhere[64], legal[64], constant[64];
     build_and_read(base, sizeof(base));
     cr_assert_eq(strncmp(base, "L1.0-", 5), 0, "id: %s", base);
 
@@ -81,4 +82,9 @@ Test(swid, changes_with_the_legal_part_only, .fini = cleanup, .timeout = 300)
            "int swid_test_legal(int x);\nint swid_test_legal(int x) { return x * 5 + 2; }");
     build_and_read(legal, sizeof(legal));
     cr_assert_str_neq(legal, base, "a line in the legal part did not change the id");
+
+    /* a constant alone: the legal part's constants are in its section too */
+    append("firmware/core/pulse.c", "const float swid_test_table[2] = {1.5f, 2.5f};");
+    build_and_read(constant, sizeof(constant));
+    cr_assert_str_neq(constant, legal, "a constant in the legal part did not change the id");
 }

@@ -16,7 +16,6 @@ readelf -rW "$obj" | awk '
         for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
         return v
     }
-    # objcopy names the relocations of the renamed section .relamed2_legal
     /^Relocation section/ { inside = index($0, "med2_legal\047") > 0; next }
     inside && $1 ~ /^[0-9a-f]+$/ {
         off = hex($1); type = $3; len = 4
