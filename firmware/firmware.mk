@@ -21,7 +21,13 @@ FW_CORE_SRCS := \
 	firmware/core/pulse_source.c \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
-	firmware/core/tariff.c
+	firmware/core/tariff.c \
+	firmware/core/ui.c \
+	firmware/core/ui_ctvt.c \
+	firmware/core/ui_draw.c \
+	firmware/core/ui_edit.c \
+	firmware/core/ui_lcd.c \
+	firmware/core/ui_menu.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)

@@ -194,6 +194,7 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     init_device_id(m);
     apply_settings(m, NULL);
     apply_line(m);
+    ui_init(m);
 }
 
 /* The RTC test on pulse output 1 (energy is still counted, its pulses are
@@ -295,12 +296,23 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
     m->uptime_ms += elapsed_ms;
     select_sub_tariff(m);
     integrate_demand(m, elapsed_ms);
+    ui_on_tick(m, elapsed_ms);
     if (elapsed_ms >= m->energy_save_countdown_ms) {
         m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
         meter_save_energy(m);
     } else {
         m->energy_save_countdown_ms -= elapsed_ms;
     }
+}
+
+void meter_on_button(struct meter *m, unsigned button, bool pressed)
+{
+    ui_on_button(m, (enum ui_button)button, pressed);
+}
+
+void meter_clear_demand(struct meter *m)
+{
+    demand_clear(&m->demand);
 }
 
 void meter_on_power_fail(struct meter *m)
