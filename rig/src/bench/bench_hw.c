@@ -88,6 +88,33 @@ static void hw_release(struct rig_bench *b)
     (void)b;
 }
 
+/* A real bench presses through relays on GPIO output lines (bench file
+ * keys button_next / button_enter); none is wired in this bench file's
+ * schema yet, so a press names what is missing. */
+static int hw_press(struct rig_bench *b, unsigned position, unsigned button, unsigned ms)
+{
+    (void)ms;
+    const char *name = button == 1 ? "next" : "enter";
+    return rig_error_set(-ENODEV, "position %u of bench %s has no relay for button %s — wire one "
+                                  "and name its line in the bench file (button_%s = CHIP:LINE)",
+                         position, b->cfg->name, name, name);
+}
+
+static int hw_frame(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out)
+{
+    (void)out;
+    return rig_error_set(-ENOTSUP, "position %u of bench %s: a real display is read by its camera "
+                                   "(rig display --ocr)", position, b->cfg->name);
+}
+
+static int hw_picture(struct rig_bench *b, unsigned position, const char *path)
+{
+    (void)path;
+    return rig_error_set(-ENODEV, "position %u of bench %s has no camera on its display — wire "
+                                  "one and name it in the bench file (camera = /dev/videoN)",
+                         position, b->cfg->name);
+}
+
 static const struct rig_bench_driver hw_driver = {
     .sleep = hw_sleep,
     .time = hw_time,
@@ -98,6 +125,9 @@ static const struct rig_bench_driver hw_driver = {
     .unit_running = hw_unit_running,
     .default_image = hw_default_image,
     .release = hw_release,
+    .press = hw_press,
+    .frame = hw_frame,
+    .picture = hw_picture,
 };
 
 int rig_bench_hw_open(struct rig_bench *b)

@@ -19,6 +19,8 @@ static const struct {
     {"ci", cmd_ci, "one CI job on a bench: lock, health, flash, suites, JUnit, records"},
     {"health", cmd_health, "check the bench before a job: source, lines, pulses, golden unit"},
     {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
+    {"press", cmd_press, "press a meter's button (next, enter), short or held"},
+    {"display", cmd_display, "read what a meter's display shows (frame or OCR), or save its picture"},
 };
 
 static void usage(FILE *f)

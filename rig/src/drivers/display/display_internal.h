@@ -1,0 +1,17 @@
+/*
+ * display_internal.h — between the display drivers and the bench.
+ */
+#ifndef RIG_DISPLAY_INTERNAL_H
+#define RIG_DISPLAY_INTERNAL_H
+
+#include "rig/display.h"
+
+/* The digit strip of benchd's picture (rig/sim/sim_display.c): what ssocr
+ * is given, so the mark row below it is not read as digits. */
+#define RIG_DISPLAY_DIGITS_W 460
+#define RIG_DISPLAY_DIGITS_H 125
+
+/* Parse benchd's FRAME reply ("SSSSSSSSSSSSSS PP BB L MMMMMMMMMMMMMMMM", hex). 0 or -EPROTO. */
+int rig_display_parse_frame(const char *reply, struct med2_lcd_frame *out);
+
+#endif
