@@ -126,10 +126,10 @@ static void draw_show(const struct meter *m, struct med2_lcd_frame *f, enum ui_s
     }
     case UI_SHOW_ORDER: ui_lcd_fixed(f, m->info->order_number, 0); break;
     case UI_SHOW_SERIAL: {
-        /* two halves of 4 digits, high ("Sn-") then low ("Sn_") */
+        /* two halves of 4 digits, high ("SnH") then low ("SnL") */
         bool low = m->ui.now_ms / SERIAL_HALF_MS % 2u == 1u;
         uint32_t half = low ? serial % SERIAL_HALF : serial / SERIAL_HALF % SERIAL_HALF;
-        memcpy(text, low ? "Sn_0000" : "Sn-0000", 8);
+        memcpy(text, low ? "SnL0000" : "SnH0000", 8);
         for (unsigned k = 0; k < 4u; k++) {
             text[6u - k] = (char)('0' + half % 10u);
             half /= 10u;

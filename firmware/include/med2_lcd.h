@@ -96,16 +96,20 @@ struct med2_lcd_frame {
 /*
  * The font: a character's segments, 0 for a blank or a character a seven
  * segment digit cannot show. Letters as such displays draw them (upper and
- * lower case alike); M and W borrow from n and u, as on most meters.
+ * lower case alike), every one full height, so a camera reads exactly what
+ * is lit (an OCR such as ssocr scales a half-height character up to the
+ * digit's height): n is drawn as M, o as 0, I as 1, r as a Γ, v as U.
+ * Some letters therefore look like digits or other letters — S and 5, O and
+ * 0, I and 1, n and M — as on any seven-segment display.
  */
 static inline uint8_t med2_lcd_glyph(char c)
 {
     static const uint8_t digits[10] = {0x3F, 0x06, 0x5B, 0x4F, 0x66, 0x6D, 0x7D, 0x07, 0x7F, 0x6F};
     static const uint8_t letters[26] = {
         0x77, /* A */ 0x7C, /* b */ 0x39, /* C */ 0x5E, /* d */ 0x79, /* E */ 0x71, /* F */
-        0x3D, /* G */ 0x76, /* H */ 0x30, /* I */ 0x1E, /* J */ 0x75, /* K */ 0x38, /* L */
-        0x37, /* M */ 0x54, /* n */ 0x5C, /* o */ 0x73, /* P */ 0x67, /* q */ 0x50, /* r */
-        0x6D, /* S */ 0x78, /* t */ 0x3E, /* U */ 0x1C, /* v */ 0x7E, /* W */ 0x49, /* X */
+        0x3D, /* G */ 0x76, /* H */ 0x06, /* I */ 0x1E, /* J */ 0x75, /* K */ 0x38, /* L */
+        0x37, /* M */ 0x37, /* n */ 0x3F, /* o */ 0x73, /* P */ 0x67, /* q */ 0x31, /* r */
+        0x6D, /* S */ 0x78, /* t */ 0x3E, /* U */ 0x3E, /* v */ 0x7E, /* W */ 0x49, /* X */
         0x6E, /* y */ 0x5B, /* Z */
     };
     if (c >= '0' && c <= '9') {

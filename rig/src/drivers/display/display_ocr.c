@@ -8,6 +8,10 @@
  * ssocr's bits: 1 a, 2 f, 4 b, 8 g, 16 e, 32 c, 64 d; a decimal point is a
  * digit of its own, 0x80. A blank digit leaves no trace in a picture, so
  * blanks are not read.
+ * ssocr measures each digit's own height and scales a character drawn in
+ * the lower half only up to it; the meter's font has none (med2_lcd.h), so
+ * what ssocr reads is what is lit. A lone bar at the bottom (_) reads as a
+ * minus: the bar's place is not kept.
  */
 #include <errno.h>
 #include <fcntl.h>
