@@ -192,6 +192,10 @@ enum mb_status meter_local_save(struct meter *m, const struct settings *next);
 enum mb_status meter_local_commission(struct meter *m, float ct_primary, uint32_t ct_secondary,
                                       float vt_primary, float vt_secondary);
 
+/* The value of a runtime (0..18) or demand (500..522) register, as Modbus
+ * reads it: what the display shows of the same quantity. */
+float meter_measurement(const struct meter *m, enum med2_reg_id id);
+
 /* Clear > Demand: demand and maximum demand start again. */
 void meter_clear_demand(struct meter *m);
 

@@ -92,6 +92,14 @@ static float runtime_value(const struct meter *m, enum med2_reg_id id)
     }
 }
 
+float meter_measurement(const struct meter *m, enum med2_reg_id id)
+{
+    if (in_range(MED2_REG_CURRENT_DEMAND, id, MED2_REG_MAX_APPARENT_POWER_DEMAND)) {
+        return meter_demand_register(m, id);
+    }
+    return runtime_value(m, id);
+}
+
 static uint32_t clock_field(const struct calendar_time *t, enum med2_reg_id id)
 {
     switch (id) {

@@ -54,20 +54,6 @@ static unsigned decimals_of(enum med2_reg_id id)
     }
 }
 
-static float runtime(const struct meter *m, enum med2_reg_id id)
-{
-    const struct metrology_values *v = meter_values(m);
-    switch (id) {
-    case MED2_REG_VOLTAGE: return v->v_rms;
-    case MED2_REG_CURRENT: return v->i_rms;
-    case MED2_REG_ACTIVE_POWER: return v->p_w;
-    case MED2_REG_REACTIVE_POWER: return v->q_var;
-    case MED2_REG_APPARENT_POWER: return v->s_va;
-    case MED2_REG_POWER_FACTOR: return v->pf;
-    default: return v->freq_hz;
-    }
-}
-
 static void draw_value(const struct meter *m, struct med2_lcd_frame *f, enum med2_reg_id id)
 {
     if (id >= MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY && id <= MED2_REG_PARTIAL_EXPORT_REACTIVE_ENERGY) {
@@ -78,14 +64,8 @@ static void draw_value(const struct meter *m, struct med2_lcd_frame *f, enum med
     } else if (id == MED2_REG_BALANCE_ACTIVE_ENERGY || id == MED2_REG_BALANCE_REACTIVE_ENERGY) {
         int64_t mwh = energy_balance_mwh(&m->energy, id == MED2_REG_BALANCE_REACTIVE_ENERGY);
         ui_lcd_fixed(f, mwh / (int64_t)ENERGY_MWH_PER_WH, 3);
-    } else if (id >= MED2_REG_CURRENT_DEMAND && id <= MED2_REG_MAX_APPARENT_POWER_DEMAND) {
-        unsigned k = (unsigned)(id - MED2_REG_CURRENT_DEMAND);
-        float v = k < DEMAND_QUANTITY_COUNT
-                      ? demand_value(&m->demand, (enum demand_quantity)k)
-                      : demand_max(&m->demand, (enum demand_quantity)(k - DEMAND_QUANTITY_COUNT));
-        ui_lcd_fixed(f, scaled(v, decimals_of(id)), decimals_of(id));
     } else {
-        ui_lcd_fixed(f, scaled(runtime(m, id), decimals_of(id)), decimals_of(id));
+        ui_lcd_fixed(f, scaled(meter_measurement(m, id), decimals_of(id)), decimals_of(id));
     }
 }
 

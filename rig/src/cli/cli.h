@@ -26,6 +26,10 @@ struct cli_target {
     "at once, naming who has it)\n"
 double cli_wait(const char *verb, const char *text);
 
+/* The target options every bench verb takes (--dir 'd', --bench 'b', --wait
+ * 'W'): true when c was one of them (t is set). */
+bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t);
+
 /*
  * Open the target's bench and arm the safety net: from here until
  * cli_done(), SIGINT/SIGTERM/SIGHUP and cli_fail() switch the source off.

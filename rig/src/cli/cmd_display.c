@@ -34,10 +34,9 @@ int cmd_display(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (cli_target_option("display", c, optarg, &t))
+            continue;
         switch (c) {
-        case 'd': t.dir = optarg; break;
-        case 'b': t.bench_file = optarg; break;
-        case 'W': t.wait_s = cli_wait("display", optarg); break;
         case 'p': position = cli_unsigned("display", "--position", optarg, 1, 64); break;
         case 'P': png = optarg; break;
         case 'o': ocr = true; break;

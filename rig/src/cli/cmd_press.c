@@ -32,10 +32,9 @@ int cmd_press(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (cli_target_option("press", c, optarg, &t))
+            continue;
         switch (c) {
-        case 'd': t.dir = optarg; break;
-        case 'b': t.bench_file = optarg; break;
-        case 'W': t.wait_s = cli_wait("press", optarg); break;
         case 'p': position = cli_unsigned("press", "--position", optarg, 1, 64); break;
         case 'H': hold = cli_unsigned("press", "--hold", optarg, 1, 60000); break;
         case 'h': help(); return 0;
