@@ -30,7 +30,9 @@ int rig_press(struct rig_bench *bench, unsigned position, enum rig_button button
         return rc;
     if (button != RIG_BUTTON_NEXT && button != RIG_BUTTON_ENTER)
         return rig_error_set(-EINVAL, "position %u: no button %d (next or enter)", position, (int)button);
-    return bench->drv->press(bench, position, (unsigned)button, hold_ms ? hold_ms : RIG_PRESS_SHORT_MS);
+    unsigned bench_ms = rig_bench_position(bench, position)->press_ms;
+    unsigned ms = hold_ms ? hold_ms : bench_ms ? bench_ms : RIG_PRESS_SHORT_MS;
+    return bench->drv->press(bench, position, (unsigned)button, ms);
 }
 
 int rig_display_read(struct rig_bench *bench, unsigned position, struct rig_display *out)
@@ -59,8 +61,10 @@ int rig_display_ocr(struct rig_bench *bench, unsigned position, struct rig_displ
         return rig_error_set(-errno, "cannot make a file for the display's picture (%s)", path);
     close(fd);
     int rc = rig_display_picture(bench, position, path);
-    if (rc == 0)
-        rc = rig_display_ocr_file(path, out);
+    if (rc == 0 && rig_bench_is_simulated(bench))
+        rc = rig_display_ocr_file(path, out); /* benchd's picture: the digit strip is known */
+    else if (rc == 0)
+        rc = rig_display_ocr_crop(path, rig_bench_position(bench, position)->camera_crop, out);
     unlink(path);
     return rc;
 }

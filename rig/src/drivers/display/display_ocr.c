@@ -40,15 +40,15 @@ static uint8_t from_ssocr(unsigned v)
     return s;
 }
 
-/* Run ssocr, its stdout into out. 0, -ENOENT (not installed), -EIO. */
-static int run_ssocr(const char *png, char *out, size_t len)
+/* Run ssocr on crop of png, its stdout into out. 0, -ENOENT (not installed), -EIO. */
+static int run_ssocr(const char *png, const int crop[4], char *out, size_t len)
 {
     int fds[2];
     if (pipe(fds) < 0)
         return rig_error_set(-errno, "pipe: %s", strerror(errno));
-    char w[16], h[16];
-    snprintf(w, sizeof w, "%d", RIG_DISPLAY_DIGITS_W);
-    snprintf(h, sizeof h, "%d", RIG_DISPLAY_DIGITS_H);
+    char c[4][16];
+    for (int k = 0; k < 4; k++)
+        snprintf(c[k], sizeof c[k], "%d", crop[k]);
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]), close(fds[1]);
@@ -60,7 +60,10 @@ static int run_ssocr(const char *png, char *out, size_t len)
         if (null >= 0)
             dup2(null, 2);
         close(fds[0]);
-        execlp("ssocr", "ssocr", "-d", "-1", "-X", "crop", "0", "0", w, h, png, (char *)NULL);
+        if (crop[2] > 0)
+            execlp("ssocr", "ssocr", "-d", "-1", "-X", "crop", c[0], c[1], c[2], c[3], png, (char *)NULL);
+        else
+            execlp("ssocr", "ssocr", "-d", "-1", "-X", png, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -87,8 +90,14 @@ static int run_ssocr(const char *png, char *out, size_t len)
 
 int rig_display_ocr_file(const char *png, struct rig_display *out)
 {
+    static const int strip[4] = {0, 0, RIG_DISPLAY_DIGITS_W, RIG_DISPLAY_DIGITS_H};
+    return rig_display_ocr_crop(png, strip, out);
+}
+
+int rig_display_ocr_crop(const char *png, const int crop[4], struct rig_display *out)
+{
     char text[OCR_OUT_MAX];
-    int rc = run_ssocr(png, text, sizeof text);
+    int rc = run_ssocr(png, crop, text, sizeof text);
     if (rc < 0)
         return rc;
     struct med2_lcd_frame f = {0};
