@@ -133,9 +133,32 @@ static void apply_line(struct meter *m)
     hal_uart_configure(l.baud, l.parity, l.stop_bits);
 }
 
-static void load_settings(struct meter *m)
+/* Settings saved before the display's own settings existed (struct
+ * settings without `ui`): their registers and password are kept, the
+ * display's settings start at their defaults (a CT model then asks CT/VT,
+ * which it could not be given before). A firmware update loses nothing. */
+#define SETTINGS_WITHOUT_UI_LEN offsetof(struct settings, ui)
+
+static enum nvstore_status load_settings_record(struct meter *m)
 {
     enum nvstore_status st = nvstore_load(&m->nv, NVSTORE_SETTINGS, &m->applied, sizeof(m->applied));
+    if (st != NVSTORE_CORRUPT) {
+        return st;
+    }
+    struct settings older;
+    settings_defaults(&older);
+    enum nvstore_status old = nvstore_load(&m->nv, NVSTORE_SETTINGS, &older, SETTINGS_WITHOUT_UI_LEN);
+    if (old == NVSTORE_OK || old == NVSTORE_RECOVERED) {
+        m->applied = older;
+        return old;
+    }
+    m->nv.status[NVSTORE_SETTINGS] = st; /* neither layout: as the first load said */
+    return st;
+}
+
+static void load_settings(struct meter *m)
+{
+    enum nvstore_status st = load_settings_record(m);
     if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
         if (settings_valid(&m->applied)) {
             return;

@@ -6,6 +6,7 @@
  * backlight, the 5-minute return, and the CT/VT entry at first power-up.
  */
 #include <criterion/criterion.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "hal_record.h"
@@ -314,4 +315,22 @@ Test(ui, a_direct_unit_has_no_ct_vt_entry)
 {
     boot(MED2_MODEL_B80_1M_V2);
     cr_expect_eq(meter_local_commission(&m, 100.0f, 1u, 100.0f, 100.0f), MB_EX_ILLEGAL_FUNCTION);
+}
+
+Test(ui, settings_saved_before_the_display_settings_existed_are_kept)
+{
+    boot(MED2_MODEL_C80_1M_V3CT);
+    struct settings old;
+    settings_defaults(&old);
+    settings_set(&old, MED2_REG_DEMAND_PERIOD, 30u);
+    memcpy(old.password, "7654321", 8);
+    /* the record as a firmware without the display wrote it: no `ui` part */
+    cr_assert_eq(nvstore_save(&m.nv, NVSTORE_SETTINGS, &old, offsetof(struct settings, ui)), 0);
+    hal_record_reset_calls();
+    meter_init(&m, &ident);
+    cr_expect_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 30u);
+    cr_expect_str_eq(m.applied.password, "7654321");
+    cr_expect_eq(m.applied.ui.backlight_s, SETTINGS_BACKLIGHT_DEFAULT_S);
+    cr_expect_eq(m.nv.status[NVSTORE_SETTINGS], NVSTORE_OK);
+    cr_expect(shows("CT-PRI"), "a CT unit is then asked CT/VT, which it could not be given before");
 }
