@@ -9,7 +9,11 @@
  * capability table's order number, the factory block.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
+#include <modbus.h>
+#include <poll.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +222,47 @@ static void check_action(struct ui_walk *w, const struct leafdef *def, const str
     w->checked++;
 }
 
+/* Read Device Identification (2B/0E, basic objects) object `id` of the
+ * position's unit, with a client of its own on the unit's line: the
+ * firmware's own report of its revision, outside the display. */
+#define DEVID_REQUEST_LEN 5
+#define DEVID_HEADER_LEN 8 /* slave, 2B, 0E, code, conformity, more, next id, count */
+static bool read_devid(struct ui_walk *w, unsigned id, char *out, size_t len)
+{
+    const struct rig_position *p = rig_bench_position(ui_bench, w->pos);
+    if (!w->rs485)
+        return false;
+    modbus_t *ctx = modbus_new_rtu(p->rs485, p->baud, p->parity, 8, p->stop_bits);
+    cr_assert_not_null(ctx);
+    cr_assert_eq(modbus_connect(ctx), 0, "%s: %s", p->rs485, modbus_strerror(errno));
+    uint8_t req[DEVID_REQUEST_LEN] = {(uint8_t)p->slave, 0x2B, 0x0E, 0x01, 0x00};
+    uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+    cr_assert_gt(modbus_send_raw_request(ctx, req, DEVID_REQUEST_LEN), 0, "%s", modbus_strerror(errno));
+    /* libmodbus cannot size a 2B reply: the bytes until the line is silent */
+    int fd = modbus_get_socket(ctx), n = 0;
+    struct pollfd pf = {.fd = fd, .events = POLLIN};
+    while (n < (int)sizeof rsp && poll(&pf, 1, n == 0 ? 1000 : 50) > 0) {
+        ssize_t r = read(fd, rsp + n, sizeof rsp - (size_t)n);
+        if (r <= 0)
+            break;
+        n += (int)r;
+    }
+    n -= 2; /* the CRC */
+    modbus_close(ctx);
+    modbus_free(ctx);
+    cr_assert_gt(n, DEVID_HEADER_LEN, "no device identification: %s", modbus_strerror(errno));
+    for (int k = DEVID_HEADER_LEN; k + 2 <= n;) {
+        unsigned obj = rsp[k], olen = rsp[k + 1];
+        if (obj == id && (size_t)olen < len) {
+            memcpy(out, &rsp[k + 2], olen);
+            out[olen] = '\0';
+            return true;
+        }
+        k += 2 + (int)olen;
+    }
+    return false;
+}
+
 /* The pages that only show: date, time, Info, Network. */
 static bool check_show(struct ui_walk *w, const struct rig_display *d)
 {
@@ -263,6 +308,16 @@ static bool check_show(struct ui_walk *w, const struct rig_display *d)
         double hw;
         cr_assert_eq(rig_factory_read(m, MED2_FACTORY_HW_VERSION, &hw), 0, "%s", rig_last_error());
         cr_expect_eq(atof(t + 1), hw, "position %u: '%s' vs hardware version %g", w->pos, t, hw);
+    } else if (t[0] == 'F') {
+        char rev[32];
+        if (!read_devid(w, 0x02 /* MajorMinorRevision */, rev, sizeof rev)) {
+            w->reached++; /* no RS485: nothing outside the unit to hold it to */
+            return true;
+        }
+        const char *shown = t + 1;
+        while (*shown == ' ')
+            shown++;
+        cr_expect_str_eq(shown, rev, "position %u: '%s' vs device identification %s", w->pos, t, rev);
     } else if (rig_display_value(d, &v)) { /* the order number */
         long order = 0;
 #define ORDER_OF(id, name, ord, ...) if (strcmp(w->model, name) == 0) order = ord;
@@ -270,7 +325,7 @@ static bool check_show(struct ui_walk *w, const struct rig_display *d)
 #undef ORDER_OF
         cr_expect_eq((long)v, order, "position %u: order number '%s'", w->pos, t);
     } else {
-        w->reached++; /* firmware and Modbus versions: nothing outside the unit to hold them to */
+        w->reached++; /* the Modbus version: nothing outside the unit to hold it to */
         return true;
     }
     w->checked++;
