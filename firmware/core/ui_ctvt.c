@@ -75,11 +75,9 @@ void ui_ctvt_edited(struct meter *m, uint32_t value)
 static void edit_field(struct meter *m)
 {
     struct ui *u = &m->ui;
-    ui_edit_begin(m, UI_EDIT_CTVT, 0, u->ctvt[u->ctvt_field], field_width[u->ctvt_field]);
-    if (u->ctvt_field == FIELD_CT_SECONDARY) {
-        /* a choice of 1 A (0) or 5 A (1), as register 826 */
-        u->setting = UI_SET_STOPBIT; /* steps like a two-value choice; ui_draw.c shows 1 A / 5 A */
-    }
+    /* CT secondary is a choice, 1 A or 5 A (register 826: 0, 1); the others digits */
+    ui_edit_begin(m, UI_EDIT_CTVT, UI_SET_CT_SECONDARY, u->ctvt[u->ctvt_field],
+                  field_width[u->ctvt_field]);
 }
 
 static void finish(struct meter *m)

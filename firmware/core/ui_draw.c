@@ -169,12 +169,6 @@ static void draw_edit(const struct meter *m, struct med2_lcd_frame *f)
 {
     const struct ui *u = &m->ui;
     f->marks |= M(INPUT) | M(BTN_NEXT) | M(BTN_ENTER) | M(BTN_BACK);
-    if (u->purpose == UI_EDIT_CTVT && u->width == 0u) {
-        ui_lcd_fixed(f, u->value ? 5 : 1, 0); /* CT secondary, register 826 */
-        f->marks |= M(A);
-        f->blink = 1u << (MED2_LCD_DIGITS - 1u);
-        return;
-    }
     if (u->purpose == UI_EDIT_CTVT) {
         f->marks |= u->ctvt_field < 2u ? M(A) : M(V);
     } else if (u->purpose == UI_EDIT_SETTING) {

@@ -56,6 +56,7 @@ static const struct ui_setting_info settings_table[UI_SET_COUNT] = {
     [UI_SET_SECOND] = {MED2_REG_SECOND, 2, 0, 0, NULL, 0, 0, 0},
     [UI_SET_PROTECTION] = {UI_NO_REG, 0, CHOICES(W(OFF), W(ON)), 0, 0, 1},
     [UI_SET_PASSWORD] = {UI_NO_REG, 7, 0, 0, NULL, 0, 0, PASSWORD_MAX},
+    [UI_SET_CT_SECONDARY] = {UI_NO_REG, 0, CHOICES(W(ONE), W(FIVE)), M(A), 0, 1},
 };
 
 const struct ui_setting_info *ui_setting_info(enum ui_setting s)

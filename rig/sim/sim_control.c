@@ -345,16 +345,29 @@ static void cmd_press(struct sim_bench *bench, struct sim_client *client, char *
     say(client, "OK %" PRIu64, bench->now_ns);
 }
 
+/* Is there a frame to give? A unit whose process is not running has no display. */
+static bool frame_of(struct sim_bench *bench, struct sim_client *client, struct sim_unit *unit)
+{
+    sim_unit_drain(bench, unit);
+    if (unit->ctrl_fd < 0) {
+        say(client, "ERR position %u is not running (%s): its display is dark", unit->position,
+            unit->stopped_why[0] ? unit->stopped_why : "not started");
+        return false;
+    }
+    if (!unit->has_frame) {
+        say(client, "ERR position %u has shown no frame yet", unit->position);
+        return false;
+    }
+    return true;
+}
+
 static void cmd_frame(struct sim_bench *bench, struct sim_client *client, char *pos)
 {
     struct sim_unit *unit = unit_arg(bench, client, pos);
     if (unit == NULL)
         return;
-    sim_unit_drain(bench, unit);
-    if (!unit->has_frame) {
-        say(client, "ERR position %u has shown no frame yet (is its unit running?)", unit->position);
+    if (!frame_of(bench, client, unit))
         return;
-    }
     char text[96];
     sim_display_format(&unit->frame, text, sizeof text);
     say(client, "OK %s", text);
@@ -369,11 +382,8 @@ static void cmd_png(struct sim_bench *bench, struct sim_client *client, char *po
         say(client, "ERR PNG wants an absolute path for the picture");
         return;
     }
-    sim_unit_drain(bench, unit);
-    if (!unit->has_frame) {
-        say(client, "ERR position %u has shown no frame yet (is its unit running?)", unit->position);
+    if (!frame_of(bench, client, unit))
         return;
-    }
     char err[PATH_MAX + 128];
     if (sim_display_png(&unit->frame, path, err, sizeof err) != 0) {
         say(client, "ERR %s", err);
