@@ -12,46 +12,24 @@
 
 #include "ui_walk.h"
 
-#define MAX_PAGES 12
-
 TestSuite(ui_settings, .init = ui_open, .fini = ui_close, .timeout = 300);
 
 /* From any page to the main menu showing word. */
 static void to_main(unsigned pos, const char *word)
 {
-    struct rig_display d;
     for (int k = 0; k < 4; k++)
         ui_back(pos); /* a main menu has no parent: it stays */
-    for (int k = 0; k < MAX_PAGES; k++) {
-        ui_read(pos, &d);
-        if (rig_display_shows(&d, word))
-            break;
-        ui_next(pos);
-    }
-    ui_expect_shows(pos, word);
+    ui_next_until(pos, word);
 }
 
 /* From any page to SET > group > leaf (English words). */
 static void goto_setting(unsigned pos, const char *group, const char *leaf)
 {
-    struct rig_display d;
     to_main(pos, "SET");
     ui_enter(pos);
-    for (int k = 0; k < MAX_PAGES; k++) {
-        ui_read(pos, &d);
-        if (rig_display_shows(&d, group))
-            break;
-        ui_next(pos);
-    }
-    ui_expect_shows(pos, group);
+    ui_next_until(pos, group);
     ui_enter(pos);
-    for (int k = 0; k < MAX_PAGES; k++) {
-        ui_read(pos, &d);
-        if (rig_display_shows(&d, leaf))
-            break;
-        ui_next(pos);
-    }
-    ui_expect_shows(pos, leaf);
+    ui_next_until(pos, leaf);
 }
 
 /* In an edit of width digits: type value, confirm. */
@@ -72,14 +50,7 @@ static void type_number(unsigned pos, unsigned width, unsigned value)
 /* In a choice: step to word, confirm. */
 static void choose(unsigned pos, const char *word)
 {
-    struct rig_display d;
-    for (int k = 0; k < MAX_PAGES; k++) {
-        ui_read(pos, &d);
-        if (rig_display_shows(&d, word))
-            break;
-        ui_next(pos);
-    }
-    ui_expect_shows(pos, word);
+    ui_next_until(pos, word);
     ui_enter(pos);
 }
 
@@ -290,13 +261,7 @@ Test(ui_settings, partial_counter_start_stop_reset_by_buttons)
     cr_assert_eq(rig_source_output(src, true), 0, "%s", rig_last_error());
     to_main(pos, "MEASURE");
     ui_enter(pos);
-    for (int k = 0; k < MAX_PAGES; k++) {
-        struct rig_display d;
-        ui_read(pos, &d);
-        if (rig_display_shows(&d, "PARTIAL"))
-            break;
-        ui_next(pos);
-    }
+    ui_next_until(pos, "PARTIAL");
     ui_enter(pos);
     for (int k = 0; k < 4; k++)
         ui_next(pos); /* past the four partial energies */

@@ -47,3 +47,17 @@ uint64_t ui_page_marks(const struct rig_display *d)
 {
     return d->frame.marks & ~(M(BTN_NEXT) | M(BTN_ENTER) | M(BTN_BACK));
 }
+
+#define MAX_PAGES 12 /* more than any menu level has */
+
+void ui_next_until(unsigned pos, const char *word)
+{
+    struct rig_display d;
+    for (int k = 0; k < MAX_PAGES; k++) {
+        ui_read(pos, &d);
+        if (rig_display_shows(&d, word))
+            return;
+        ui_next(pos);
+    }
+    cr_assert_fail("position %u: no page %s in this menu (it shows '%s')", pos, word, d.text);
+}

@@ -28,6 +28,8 @@ void ui_next(unsigned pos);
 void ui_enter(unsigned pos);
 void ui_back(unsigned pos);
 void ui_read(unsigned pos, struct rig_display *d);
+/* Press next until the page shows word (English); asserts it is there. */
+void ui_next_until(unsigned pos, const char *word);
 /* The display's marks without the button-function icons. */
 uint64_t ui_page_marks(const struct rig_display *d);
 
