@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ static void up(void)
 {
     static const struct rig_sim_unit units[] = {{"C80-1M-V3", "24110501", 1, 38400, NULL}};
     benchd = sim_dir_up(dir, "rig-test-display", units, 1);
+    /* the hw benches below lock in this test's own directory, not the host's */
+    setenv("RIG_LOCK_DIR", dir, 1);
     cr_assert_eq(rig_bench_attach(dir, &bench), 0, "%s", rig_last_error());
 }
 
@@ -103,15 +106,17 @@ Test(display, bad_requests_name_what_is_wrong)
 }
 
 /* A real bench whose source is this simulated bench's (the only instrument
- * a hw bench opens at once), with position keys of the test's choice. */
+ * a hw bench opens at once), with position keys of the test's choice; a
+ * name of its own, so tests running at once do not wait for each other. */
 static int open_hw(const char *keys, struct rig_bench **out)
 {
+    static unsigned opened;
     char ini[128], text[1024];
     snprintf(ini, sizeof ini, "%s/hw.ini", dir);
     snprintf(text, sizeof text,
-             "[bench]\nname = hw-display\nkind = hw\npositions = 1\n[source]\nport = %s\n"
+             "[bench]\nname = hw-display-%d-%u\nkind = hw\npositions = 1\n[source]\nport = %s\n"
              "transport = termios\n[position 1]\nmodel = C80-1M-V3\nrs485 = /dev/null\n%s",
-             rig_source_port(rig_bench_source(bench)), keys);
+             (int)getpid(), opened++, rig_source_port(rig_bench_source(bench)), keys);
     FILE *f = fopen(ini, "w");
     cr_assert(f);
     fputs(text, f);
@@ -142,13 +147,15 @@ Test(display, a_camera_needs_its_capture_tool)
 {
     struct rig_bench *hw;
     struct rig_display d;
-    if (access("/usr/bin/fswebcam", X_OK) == 0)
-        cr_skip_test("fswebcam is installed: this checks the message when it is not");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    setenv("PATH", dir, 1); /* no fswebcam on this PATH, whatever the host has */
     cr_assert_eq(open_hw("camera = /dev/video7\ncamera_crop = 10,20,300,90\n", &hw), 0, "%s",
                  rig_last_error());
     cr_expect_eq(rig_display_ocr(hw, 1, &d), -ENOENT);
     cr_expect(strstr(rig_last_error(), "fswebcam is not installed"), "%s", rig_last_error());
     cr_expect(strstr(rig_last_error(), "/dev/video7"), "%s", rig_last_error());
+    setenv("PATH", path, 1);
     rig_bench_close(hw);
 }
 
