@@ -218,7 +218,10 @@ void ui_draw(const struct meter *m, struct med2_lcd_frame *f)
     memset(f, 0, sizeof(*f));
     f->backlight = ui_backlight_lit(m) ? 1u : 0u;
     switch (m->ui.mode) {
-    case UI_MESSAGE: word(m, f, m->ui.message_word); break;
+    case UI_MESSAGE:
+        word(m, f, m->ui.message_word);
+        f->marks |= m->ui.message_word == UI_WORD_ERROR ? M(WARNING) : 0u; /* §2.4 */
+        break;
     case UI_EDIT: draw_edit(m, f); break;
     case UI_CTVT: draw_ctvt(m, f); break;
     default: draw_page(m, f); break;

@@ -30,8 +30,8 @@ enum node_id {
 #define SHOW(par, need, w, s, marks, name) {par, UI_SHOW, need, UI_WORD_##w, UI_SHOW_##s, marks, name}
 
 /* The energy registers of one kind: Total, T1, T1-1..T1-4, T2. */
-#define ENERGY_ROWS(par, need, dir, kind, unit)                                                 \
-    VALUE(par, need, TOTAL_##dir##_##kind##_ENERGY, M(ENERGY) | M(dir) | M(TOTAL) | M(unit), "Total"), \
+#define ENERGY_ROWS(par, need, dir, kind, unit, main)                                           \
+    VALUE(par, need, TOTAL_##dir##_##kind##_ENERGY, M(ENERGY) | M(dir) | M(TOTAL) | M(unit) | main, "Total"), \
     VALUE(par, need | UI_NEED_TARIFF2, T1_##dir##_##kind##_ENERGY, M(ENERGY) | M(dir) | M(T1) | M(unit), "T1"), \
     VALUE(par, need | UI_NEED_TARIFF4, T1_1_##dir##_##kind##_ENERGY,                          \
           M(ENERGY) | M(dir) | M(T1) | M(SUB1) | M(unit), "T1-1"),                             \
@@ -84,10 +84,11 @@ static const struct ui_node nodes[] = {
     [N_LOGIN] = {UI_ROOT, UI_ACTION, 0, UI_WORD_LOGIN, UI_ACT_LOGIN, M(INPUT), "Login"},
 
     /* §3.1 Measurement */
-    ENERGY_ROWS(N_IMP_ACT, 0, IMPORT, ACTIVE, KWH),
-    ENERGY_ROWS(N_EXP_ACT, 0, EXPORT, ACTIVE, KWH),
-    ENERGY_ROWS(N_IMP_REACT, UI_NEED_ALL, IMPORT, REACTIVE, KVARH),
-    ENERGY_ROWS(N_EXP_REACT, UI_NEED_ALL, EXPORT, REACTIVE, KVARH),
+    /* the start page carries the main page icon (§2.4) */
+    ENERGY_ROWS(N_IMP_ACT, 0, IMPORT, ACTIVE, KWH, M(MAIN)),
+    ENERGY_ROWS(N_EXP_ACT, 0, EXPORT, ACTIVE, KWH, 0),
+    ENERGY_ROWS(N_IMP_REACT, UI_NEED_ALL, IMPORT, REACTIVE, KVARH, 0),
+    ENERGY_ROWS(N_EXP_REACT, UI_NEED_ALL, EXPORT, REACTIVE, KVARH, 0),
     VALUE(N_PARTIAL, UI_NEED_PARTIAL, PARTIAL_IMPORT_ACTIVE_ENERGY,
           M(ENERGY) | M(PARTIAL) | M(IMPORT) | M(KWH), "Import Active Energy"),
     VALUE(N_PARTIAL, UI_NEED_PARTIAL, PARTIAL_EXPORT_ACTIVE_ENERGY,

@@ -55,7 +55,7 @@ static uint64_t page_marks(void)
     return hal_rec.lcd.marks & ~(M(BTN_NEXT) | M(BTN_ENTER) | M(BTN_BACK));
 }
 
-#define START_MARKS (M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH))
+#define START_MARKS (M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH) | M(MAIN))
 
 Test(ui, a_direct_unit_starts_on_total_import_active_energy)
 {
@@ -152,6 +152,7 @@ Test(ui, an_out_of_range_edit_is_refused_like_a_modbus_write)
     }
     enter(), enter();
     cr_expect(shows("ERROR"));
+    cr_expect(hal_rec.lcd.marks & M(WARNING), "the warning icon with ERROR");
     cr_expect_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 15u);
     cr_expect_eq(settings_get(&m.staged, MED2_REG_DEMAND_PERIOD), 15u);
     cr_expect_eq(meter_local_write(&m, MED2_REG_DEMAND_PERIOD, 95u), MB_EX_ILLEGAL_VALUE);

@@ -360,7 +360,7 @@ Test(cli, press_and_display)
     char png[128];
     cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
     cr_assert_eq(RUN("display", "--dir", dir), 0, "%s", err);
-    cr_expect(strstr(out, "kWh energy btn-next btn-back import total\nbacklight on\n"), "%s", out);
+    cr_expect(strstr(out, "kWh main energy btn-next btn-back import total\nbacklight on\n"), "%s", out);
     cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
     cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
     cr_assert_eq(RUN("press", "--dir", dir, "next"), 0, "%s", err);

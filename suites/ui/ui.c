@@ -39,7 +39,7 @@ Test(ui, every_page_of_every_model_against_modbus_and_ocr)
             ui_ctvt_accept(pos, NULL);
         struct rig_display d;
         ui_read(pos, &d);
-        cr_assert_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH),
+        cr_assert_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH) | M(MAIN),
                      "position %u (%s) does not start on Total Import Active Energy: '%s'", pos,
                      w.model, d.text);
         ui_walk_all(&w);
@@ -152,7 +152,7 @@ Test(ui, five_minutes_without_a_button_return_to_the_start_page)
     cr_assert_eq(rig_sleep(ui_bench, 2.0), 0, "%s", rig_last_error());
     struct rig_display d;
     ui_read(pos, &d);
-    cr_expect_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH), "after 5 min: '%s'",
+    cr_expect_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH) | M(MAIN), "after 5 min: '%s'",
                  d.text);
 }
 
@@ -193,6 +193,6 @@ Test(ui, ct_vt_entry_at_first_power_up_refused_then_confirmed_and_fixed)
     cr_assert_eq(rig_sleep(ui_bench, 1.0), 0, "%s", rig_last_error());
     struct rig_display d;
     ui_read(pos, &d);
-    cr_expect_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH),
+    cr_expect_eq(ui_page_marks(&d), M(ENERGY) | M(IMPORT) | M(TOTAL) | M(KWH) | M(MAIN),
                  "after a restart the CT unit shows '%s', not the start page", d.text);
 }

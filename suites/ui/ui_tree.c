@@ -60,6 +60,8 @@ size_t ui_tree_values(const char *model, struct ui_leaf *out, size_t max)
         return 0;
     size_t n = 0;
     n = energy(&c, out, n, max, M(IMPORT), M(KWH), MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY);
+    if (n > 0 && out)
+        out[0].marks |= M(MAIN); /* the start page: the main page icon (§2.4) */
     n = energy(&c, out, n, max, M(EXPORT), M(KWH), MED2_REG_TOTAL_EXPORT_ACTIVE_ENERGY);
     if (c.all) {
         n = energy(&c, out, n, max, M(IMPORT), M(KVARH), MED2_REG_TOTAL_IMPORT_REACTIVE_ENERGY);
