@@ -304,6 +304,7 @@ static enum mb_status regs_write_commit(void *ctx)
 
 static void regs_end(void *ctx)
 {
+    ui_on_comm(ctx); /* the communication icon (§2.4): a request was answered */
     meter_after_request(ctx);
 }
 
@@ -366,7 +367,7 @@ static enum mb_status local_request(struct meter *m, enum med2_reg_id id, const 
         st = regs_write_commit(m);
     }
     s->unlocked = unlocked;
-    regs_end(m);
+    meter_after_request(m); /* no communication icon: nothing came over the line */
     return st;
 }
 

@@ -190,11 +190,24 @@ void ui_on_button(struct meter *m, enum ui_button b, bool pressed)
     ui_redraw(m);
 }
 
+void ui_on_comm(struct meter *m)
+{
+    bool was_on = m->ui.comm_ms > 0u;
+    m->ui.comm_ms = UI_COMM_MS;
+    if (!was_on) {
+        ui_redraw(m);
+    }
+}
+
 void ui_on_tick(struct meter *m, uint32_t elapsed_ms)
 {
     struct ui *u = ui_of(m);
     bool redraw = false;
     u->now_ms += elapsed_ms;
+    if (u->comm_ms > 0u) {
+        u->comm_ms = elapsed_ms >= u->comm_ms ? 0u : u->comm_ms - elapsed_ms;
+        redraw |= u->comm_ms == 0u;
+    }
     if (u->idle_ms < UI_RETURN_MS) {
         u->idle_ms += elapsed_ms;
         if (u->idle_ms >= UI_RETURN_MS && u->mode != UI_CTVT) {

@@ -30,6 +30,7 @@ struct meter;
 #define UI_MESSAGE_MS 2000u             /* "SUCCESS", "ERROR" stay this long */
 #define UI_RATIO_SHOW_MS 2000u          /* each CT/VT ratio page while they are shown */
 #define UI_CTVT_FIELDS 4u
+#define UI_COMM_MS 1000u                /* the communication icon after a Modbus request */
 
 enum ui_button { UI_BUTTON_NEXT = 1, UI_BUTTON_ENTER = 2 };
 
@@ -48,6 +49,7 @@ struct ui {
     uint32_t idle_ms;            /* since the last button */
     uint32_t refresh_ms;
     uint32_t light_ms;           /* backlight: lit this long since the last button */
+    uint32_t comm_ms;            /* the communication icon: on while > 0 */
     bool held[3];                /* per enum ui_button */
     uint64_t held_since_ms[3];
     uint64_t now_ms;
@@ -79,6 +81,9 @@ void ui_on_button(struct meter *m, enum ui_button b, bool pressed);
 
 /* Time: the 5-minute return, the backlight, messages, redraws. */
 void ui_on_tick(struct meter *m, uint32_t elapsed_ms);
+
+/* A Modbus request was answered: the communication icon for UI_COMM_MS. */
+void ui_on_comm(struct meter *m);
 
 /* The frame the LCD shows now. */
 const struct med2_lcd_frame *ui_frame(const struct meter *m);

@@ -217,6 +217,7 @@ void ui_draw(const struct meter *m, struct med2_lcd_frame *f)
 {
     memset(f, 0, sizeof(*f));
     f->backlight = ui_backlight_lit(m) ? 1u : 0u;
+    f->marks = m->ui.comm_ms > 0u ? M(COMM) : 0u;
     switch (m->ui.mode) {
     case UI_MESSAGE:
         word(m, f, m->ui.message_word);

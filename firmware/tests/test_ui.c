@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "hal_record.h"
+#include "mb_frames.h"
 #include "meter.h"
 #include "ui_menu.h"
 
@@ -334,4 +335,22 @@ Test(ui, settings_saved_before_the_display_settings_existed_are_kept)
     cr_expect_eq(m.applied.ui.backlight_s, SETTINGS_BACKLIGHT_DEFAULT_S);
     cr_expect_eq(m.nv.status[NVSTORE_SETTINGS], NVSTORE_OK);
     cr_expect(shows("CT-PRI"), "a CT unit is then asked CT/VT, which it could not be given before");
+}
+
+Test(ui, the_communication_icon_follows_a_modbus_request)
+{
+    boot(MED2_MODEL_C80_1M_V3);
+    cr_expect(!(hal_rec.lcd.marks & M(COMM)));
+    uint8_t req[16];
+    size_t n = mbf_read(req, 1, 0, 2); /* voltage */
+    meter_on_uart_rx(&m, req, n);
+    meter_on_uart_idle(&m);
+    cr_expect(hal_rec.lcd.marks & M(COMM), "on after the reply");
+    meter_on_tick(&m, UI_COMM_MS - 1u);
+    cr_expect(hal_rec.lcd.marks & M(COMM));
+    meter_on_tick(&m, 1u);
+    cr_expect(!(hal_rec.lcd.marks & M(COMM)), "off a second later");
+    /* a setting edited on the display is no request over the line */
+    cr_assert_eq(meter_local_write(&m, MED2_REG_DEMAND_PERIOD, 20u), MB_OK);
+    cr_expect(!(hal_rec.lcd.marks & M(COMM)));
 }

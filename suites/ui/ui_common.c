@@ -45,7 +45,8 @@ void ui_read(unsigned pos, struct rig_display *d)
 
 uint64_t ui_page_marks(const struct rig_display *d)
 {
-    return d->frame.marks & ~(M(BTN_NEXT) | M(BTN_ENTER) | M(BTN_BACK));
+    /* the communication icon comes and goes with Modbus requests */
+    return d->frame.marks & ~(M(BTN_NEXT) | M(BTN_ENTER) | M(BTN_BACK) | M(COMM));
 }
 
 #define MAX_PAGES 12 /* more than any menu level has */

@@ -30,7 +30,7 @@ void ui_back(unsigned pos);
 void ui_read(unsigned pos, struct rig_display *d);
 /* Press next until the page shows word (English); asserts it is there. */
 void ui_next_until(unsigned pos, const char *word);
-/* The display's marks without the button-function icons. */
+/* The display's marks without the button-function and communication icons. */
 uint64_t ui_page_marks(const struct rig_display *d);
 
 /* A value page of the manual's tree: the marks that name it, its register. */
