@@ -84,7 +84,7 @@ Test(measure, output_2_at_a_finer_constant_agrees_with_output_1)
     g[0].pulses = 400;
     struct rig_error e[2];
     cr_assert_eq(rig_measure_point(bench, &iref_pf1, g, e), 0, "%s", rig_last_error());
-    cr_assert(e[0].measured && e[1].measured);
+    cr_assert(e[0].measured && e[1].measured, "%s / %s", e[0].why, e[1].why);
     cr_expect_eq(e[0].pulses, 400);
     struct rig_gate g1[2] = {gate1(10), gate1(0)};
     struct rig_error e1[2];

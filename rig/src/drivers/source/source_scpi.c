@@ -13,16 +13,25 @@
 #include <strings.h>
 
 #include "base/error_internal.h"
+#include "drivers/source/source_internal.h"
 #include "rig/source.h"
 
-#define SCPI_LINE_MAX 256
 #define SCPI_WRITE_TIMEOUT_MS 1000
 #define SCPI_ERROR_DRAIN_MAX 16 /* SYST:ERR? reads until "0,..." at most this often */
 
-struct rig_source {
-    struct rig_transport *t;
-    int timeout_ms;
-};
+int rig_source_open_dialect(const char *port, int baud, enum rig_transport_kind kind,
+                            enum rig_source_dialect dialect, struct rig_source **out)
+{
+    int rc = rig_source_open(port, baud, kind, out);
+    if (rc == 0)
+        (*out)->dialect = dialect;
+    return rc;
+}
+
+enum rig_source_dialect rig_source_dialect(const struct rig_source *src)
+{
+    return src->dialect;
+}
 
 int rig_source_open(const char *port, int baud, enum rig_transport_kind kind,
                     struct rig_source **out)
@@ -80,7 +89,7 @@ static int send_line(struct rig_source *src, const char *cmd)
 }
 
 /* Send a query and read its one-line reply. */
-static int query(struct rig_source *src, const char *cmd, char *reply, size_t len)
+int rig_scpi_query(struct rig_source *src, const char *cmd, char *reply, size_t len)
 {
     /* Anything unread now is stale (a reply to an earlier, timed-out query). */
     rig_transport_discard_input(src->t);
@@ -109,7 +118,7 @@ static int check_errors(struct rig_source *src, const char *cmd)
     int first_code = 0;
 
     for (int i = 0; i < SCPI_ERROR_DRAIN_MAX; i++) {
-        int rc = query(src, "SYST:ERR?", reply, sizeof reply);
+        int rc = rig_scpi_query(src, "SYST:ERR?", reply, sizeof reply);
         if (rc < 0)
             return rc;
         char *end;
@@ -138,9 +147,7 @@ static int check_errors(struct rig_source *src, const char *cmd)
                          rig_transport_port(src->t), first, cmd, hint);
 }
 
-static int command(struct rig_source *src, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int command(struct rig_source *src, const char *fmt, ...)
+int rig_scpi_command(struct rig_source *src, const char *fmt, ...)
 {
     char cmd[SCPI_LINE_MAX];
     va_list ap;
@@ -170,13 +177,15 @@ int rig_source_set(struct rig_source *src, double volts, double amps, double pha
     if ((rc = check_finite("voltage", volts)) < 0 || (rc = check_finite("current", amps)) < 0 ||
         (rc = check_finite("phase", phase_deg)) < 0 || (rc = check_finite("frequency", freq_hz)) < 0)
         return rc;
-    if ((rc = command(src, "SOUR:VOLT %.9g", volts)) < 0)
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_set(src, volts, amps, phase_deg, freq_hz);
+    if ((rc = rig_scpi_command(src, "SOUR:VOLT %.9g", volts)) < 0)
         return rc;
-    if ((rc = command(src, "SOUR:CURR %.9g", amps)) < 0)
+    if ((rc = rig_scpi_command(src, "SOUR:CURR %.9g", amps)) < 0)
         return rc;
-    if ((rc = command(src, "SOUR:PHAS %.9g", phase_deg)) < 0)
+    if ((rc = rig_scpi_command(src, "SOUR:PHAS %.9g", phase_deg)) < 0)
         return rc;
-    return command(src, "SOUR:FREQ %.9g", freq_hz);
+    return rig_scpi_command(src, "SOUR:FREQ %.9g", freq_hz);
 }
 
 int rig_source_set_harmonic(struct rig_source *src, bool current, unsigned order, double pct,
@@ -186,22 +195,28 @@ int rig_source_set_harmonic(struct rig_source *src, bool current, unsigned order
     if ((rc = check_finite("harmonic amplitude", pct)) < 0 ||
         (rc = check_finite("harmonic phase", deg)) < 0)
         return rc;
-    return command(src, "SOUR:HARM:%s %u,%.9g,%.9g", current ? "CURR" : "VOLT", order, pct, deg);
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_set_harmonic(src, current, order, pct, deg);
+    return rig_scpi_command(src, "SOUR:HARM:%s %u,%.9g,%.9g", current ? "CURR" : "VOLT", order, pct, deg);
 }
 
 int rig_source_clear_harmonics(struct rig_source *src)
 {
-    return command(src, "SOUR:HARM:CLE");
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_clear_harmonics(src);
+    return rig_scpi_command(src, "SOUR:HARM:CLE");
 }
 
 int rig_source_output(struct rig_source *src, bool on)
 {
-    int rc = command(src, "OUTP %s", on ? "ON" : "OFF");
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_output(src, on);
+    int rc = rig_scpi_command(src, "OUTP %s", on ? "ON" : "OFF");
     if (rc < 0 || on)
         return rc;
     /* Off is the safe state: make sure the instrument agrees. */
     char reply[SCPI_LINE_MAX];
-    if ((rc = query(src, "OUTP?", reply, sizeof reply)) < 0)
+    if ((rc = rig_scpi_query(src, "OUTP?", reply, sizeof reply)) < 0)
         return rc;
     if (strcmp(reply, "0") != 0 && strcasecmp(reply, "OFF") != 0)
         return rig_error_set(-EIO,
@@ -214,7 +229,9 @@ int rig_source_output(struct rig_source *src, bool on)
 int rig_source_measure(struct rig_source *src, const char *q, double *value)
 {
     char reply[SCPI_LINE_MAX];
-    int rc = query(src, q, reply, sizeof reply);
+    if (src->dialect == RIG_SOURCE_FLUKE6105 && !(q = rig_fluke_query(q)))
+        return -ENOTSUP;
+    int rc = rig_scpi_query(src, q, reply, sizeof reply);
     if (rc < 0)
         return rc;
     char *end;
@@ -230,17 +247,23 @@ int rig_source_measure(struct rig_source *src, const char *q, double *value)
 
 int rig_source_energy(struct rig_source *src, double *wh)
 {
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_no_energy_register(src);
     return rig_source_measure(src, "MEAS:ENER?", wh);
 }
 
 int rig_source_energy_reactive(struct rig_source *src, double *varh)
 {
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_no_energy_register(src);
     return rig_source_measure(src, "MEAS:ENER:REAC?", varh);
 }
 
 int rig_source_energy_reset(struct rig_source *src)
 {
-    return command(src, "MEAS:ENER:RES");
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_no_energy_register(src);
+    return rig_scpi_command(src, "MEAS:ENER:RES");
 }
 
 int rig_source_query(struct rig_source *src, const char *cmd, char *reply, size_t reply_len)
@@ -248,8 +271,19 @@ int rig_source_query(struct rig_source *src, const char *cmd, char *reply, size_
     if (!cmd || !*cmd || strchr(cmd, '\n'))
         return rig_error_set(-EINVAL, "source: a command is one line of SCPI");
     if (strchr(cmd, '?'))
-        return query(src, cmd, reply, reply_len);
+        return rig_scpi_query(src, cmd, reply, reply_len);
     if (reply_len)
         reply[0] = '\0';
-    return command(src, "%s", cmd);
+    return rig_scpi_command(src, "%s", cmd);
+}
+
+int rig_source_pulse_output(struct rig_source *src, double imp_per_kwh)
+{
+    if (!(imp_per_kwh > 0.0) || !isfinite(imp_per_kwh))
+        return rig_error_set(-EINVAL, "source: pulse constant %g imp/kWh", imp_per_kwh);
+    if (src->dialect == RIG_SOURCE_FLUKE6105)
+        return rig_fluke_pulse_output(src, imp_per_kwh);
+    return rig_error_set(-ENOTSUP, "source on %s: the generic SCPI dialect has no energy pulse "
+                                   "output — the bench's reference standard pulses on its own",
+                         rig_transport_port(src->t));
 }
