@@ -170,7 +170,7 @@ int sim_scpi_parse_number(const char *s, double *out)
     return SCPI_ERR_NONE;
 }
 
-static int set_ranged(const char *arg, double lo, double hi, double *field)
+int sim_scpi_set_ranged(const char *arg, double lo, double hi, double *field)
 {
     double x;
     int err = sim_scpi_parse_number(arg, &x);
@@ -289,25 +289,25 @@ static bool execute(struct sim_source *src, char *cmd)
     } else if (sim_scpi_header_matches("SOURce:VOLTage", cmd)) {
         if (query) {
             sim_scpi_reply(src, "%.6f", t->v_rms);
-        } else if ((err = set_ranged(arg, 0.0, SOURCE_V_MAX, &t->v_rms)) == SCPI_ERR_NONE) {
+        } else if ((err = sim_scpi_set_ranged(arg, 0.0, SOURCE_V_MAX, &t->v_rms)) == SCPI_ERR_NONE) {
             changed = true;
         }
     } else if (sim_scpi_header_matches("SOURce:CURRent", cmd)) {
         if (query) {
             sim_scpi_reply(src, "%.6f", t->i_rms);
-        } else if ((err = set_ranged(arg, 0.0, SOURCE_I_MAX, &t->i_rms)) == SCPI_ERR_NONE) {
+        } else if ((err = sim_scpi_set_ranged(arg, 0.0, SOURCE_I_MAX, &t->i_rms)) == SCPI_ERR_NONE) {
             changed = true;
         }
     } else if (sim_scpi_header_matches("SOURce:PHASe", cmd)) {
         if (query) {
             sim_scpi_reply(src, "%.6f", t->phase_deg);
-        } else if ((err = set_ranged(arg, -360.0, 360.0, &t->phase_deg)) == SCPI_ERR_NONE) {
+        } else if ((err = sim_scpi_set_ranged(arg, -360.0, 360.0, &t->phase_deg)) == SCPI_ERR_NONE) {
             changed = true;
         }
     } else if (sim_scpi_header_matches("SOURce:FREQuency", cmd)) {
         if (query) {
             sim_scpi_reply(src, "%.6f", t->freq_hz);
-        } else if ((err = set_ranged(arg, SOURCE_F_MIN, SOURCE_F_MAX, &t->freq_hz)) ==
+        } else if ((err = sim_scpi_set_ranged(arg, SOURCE_F_MIN, SOURCE_F_MAX, &t->freq_hz)) ==
                    SCPI_ERR_NONE) {
             changed = true;
         }

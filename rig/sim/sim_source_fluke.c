@@ -166,20 +166,6 @@ static int energy_source(struct sim_source *src, unsigned step, char *slot, cons
     return SCPI_ERR_NONE;
 }
 
-static int number_arg(const char *arg, double lo, double hi, double *out)
-{
-    double x;
-    int err = sim_scpi_parse_number(arg, &x);
-    if (err != SCPI_ERR_NONE) {
-        return err;
-    }
-    if (x < lo || x > hi) {
-        return SCPI_ERR_OUT_OF_RANGE;
-    }
-    *out = x;
-    return SCPI_ERR_NONE;
-}
-
 static int pulse_output(struct sim_source *src, bool unit, const char *arg, bool query)
 {
     struct sim_fluke *f = &src->fluke;
@@ -204,7 +190,7 @@ static int pulse_output(struct sim_source *src, bool unit, const char *arg, bool
             return SCPI_ERR_SYNTAX;
         }
     } else {
-        int err = number_arg(arg, 1e-3, SIM_REF_CONSTANT_MAX, &f->out_cons);
+        int err = sim_scpi_set_ranged(arg, 1e-3, SIM_REF_CONSTANT_MAX, &f->out_cons);
         if (err != SCPI_ERR_NONE) {
             return err;
         }
@@ -262,7 +248,7 @@ bool sim_fluke_execute(struct sim_source *src, const char *cmd, const char *arg,
         if (query) {
             sim_scpi_reply(src, "%.9g", f->mut_cons);
         } else {
-            *err = number_arg(arg, 1e-6, 1e9, &f->mut_cons);
+            *err = sim_scpi_set_ranged(arg, 1e-6, 1e9, &f->mut_cons);
         }
     } else if (strcmp(h, "ENER:MUT:SOUR") == 0) {
         *err = energy_source(src, 1, f->mut, arg, query);

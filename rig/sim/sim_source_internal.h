@@ -27,6 +27,8 @@
 bool sim_scpi_header_matches(const char *pattern, const char *header);
 /* One number argument: SCPI_ERR_NONE and *out, or the error number. */
 int sim_scpi_parse_number(const char *s, double *out);
+/* One number argument in lo..hi into *field: SCPI_ERR_NONE or the error number. */
+int sim_scpi_set_ranged(const char *arg, double lo, double hi, double *field);
 /* Set harmonic "n,pct,deg" in table: SCPI_ERR_NONE or the error number. */
 int sim_scpi_set_harmonic(struct sim_harmonic *table, const char *arg);
 /* One reply line to the instrument's client. */

@@ -83,16 +83,15 @@ int cmd_measure(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (cli_target_option("measure", c, optarg, &t))
+            continue;
         switch (c) {
-        case 'd': t.dir = optarg; break;
-        case 'b': t.bench_file = optarg; break;
         case 'p': position = optarg; break;
         case 'V': volts = cli_number("measure", "--volts", optarg); break;
         case 'A': amps = cli_number("measure", "--amps", optarg); break;
         case 'f': phase = parse_pf(optarg); break;
         case 'o': output = cli_unsigned("measure", "--output", optarg, 1, 2); break;
         case 'r': records = optarg; break;
-        case 'W': t.wait_s = cli_wait("measure", optarg); break;
         case 'h': help(); return 0;
         default: cli_usage("measure", "bad option");
         }

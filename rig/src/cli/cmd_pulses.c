@@ -76,13 +76,12 @@ int cmd_pulses(int argc, char **argv)
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        if (cli_target_option("pulses", c, optarg, &t))
+            continue;
         switch (c) {
-        case 'd': t.dir = optarg; break;
-        case 'b': t.bench_file = optarg; break;
         case 'p': position = optarg; break;
         case 'o': w.output = cli_unsigned("pulses", "--output", optarg, 1, 2); break;
         case 'f': seconds = cli_number("pulses", "--for", optarg); break;
-        case 'W': t.wait_s = cli_wait("pulses", optarg); break;
         case 'h': help(); return 0;
         default: cli_usage("pulses", "bad option");
         }

@@ -60,16 +60,7 @@ int rig_fluke_clear_harmonics(struct rig_source *src)
 int rig_fluke_output(struct rig_source *src, bool on)
 {
     int rc = rig_scpi_command(src, "OUTP:STAT %s", on ? "ON" : "OFF");
-    if (rc < 0 || on)
-        return rc;
-    char reply[SCPI_LINE_MAX];
-    if ((rc = rig_scpi_query(src, "OUTP:STAT?", reply, sizeof reply)) < 0)
-        return rc;
-    if (strcmp(reply, "0") != 0 && strcasecmp(reply, "OFF") != 0)
-        return rig_error_set(-EIO, "source: output still on after OUTP:STAT OFF (OUTP:STAT? says "
-                                   "'%s') on %s — switch the instrument off by hand",
-                             reply, rig_transport_port(src->t));
-    return 0;
+    return rc < 0 || on ? rc : rig_scpi_expect_off(src, "OUTP:STAT?", "OUTP:STAT OFF");
 }
 
 /* set one energy-function source and read it back */

@@ -32,6 +32,11 @@ int rig_scpi_command(struct rig_source *src, const char *fmt, ...)
 /* rig_scpi_query — send a query, read its one-line reply. Returns 0, -ETIMEDOUT, -EIO. */
 int rig_scpi_query(struct rig_source *src, const char *cmd, char *reply, size_t len);
 
+/* rig_scpi_expect_off — after command switched the output off, query must
+ * say 0 or OFF. Returns 0, -EIO (still on: the message says to act), or as
+ * rig_scpi_query. */
+int rig_scpi_expect_off(struct rig_source *src, const char *query, const char *command);
+
 /* The Fluke 6100B/6105A dialect of the rig_source_* functions (rig/source.h). */
 int rig_fluke_set(struct rig_source *src, double volts, double amps, double phase_deg,
                   double freq_hz);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/error_internal.h"
 #include "drivers/source/source_internal.h"
@@ -161,3 +162,16 @@ int rig_scpi_command(struct rig_source *src, const char *fmt, ...)
     return check_errors(src, cmd);
 }
 
+
+int rig_scpi_expect_off(struct rig_source *src, const char *query, const char *command)
+{
+    char reply[SCPI_LINE_MAX];
+    int rc = rig_scpi_query(src, query, reply, sizeof reply);
+    if (rc < 0)
+        return rc;
+    if (strcmp(reply, "0") != 0 && strcasecmp(reply, "OFF") != 0)
+        return rig_error_set(-EIO, "source: output still on after %s (%s says '%s') on %s — "
+                                   "switch the instrument off by hand",
+                             command, query, reply, rig_transport_port(src->t));
+    return 0;
+}

@@ -68,15 +68,7 @@ int rig_source_output(struct rig_source *src, bool on)
     if (rc < 0 || on)
         return rc;
     /* Off is the safe state: make sure the instrument agrees. */
-    char reply[SCPI_LINE_MAX];
-    if ((rc = rig_scpi_query(src, "OUTP?", reply, sizeof reply)) < 0)
-        return rc;
-    if (strcmp(reply, "0") != 0 && strcasecmp(reply, "OFF") != 0)
-        return rig_error_set(-EIO,
-                             "source: output still on after OUTP OFF (OUTP? says '%s') on %s — "
-                             "switch the instrument off by hand",
-                             reply, rig_transport_port(src->t));
-    return 0;
+    return rig_scpi_expect_off(src, "OUTP?", "OUTP OFF");
 }
 
 int rig_source_measure(struct rig_source *src, const char *q, double *value)
