@@ -76,7 +76,19 @@ void sim_reference_advance(struct sim_source *src, uint64_t t0_ns, uint64_t t1_n
             continue;
         }
         double end = r->frac + rate * dt; /* in half pulses from the last threshold */
-        for (double k = 1.0; k <= end; k += 1.0) {
+        double k = 1.0;
+        if (end > (double)SIM_REF_QUEUE + 1.0) {
+            /* more than the queue holds: only the last SIM_REF_QUEUE edges
+             * are kept, so the ones before are counted, not computed */
+            uint64_t skip = (uint64_t)floor(end) - SIM_REF_QUEUE;
+            uint64_t h0 = r->halves;
+            r->rising += (h0 + skip + 1) / 2 - (h0 + 1) / 2; /* odd half pulses: rises */
+            r->halves += skip;
+            r->dropped += r->count + skip;
+            r->head = r->count = 0;
+            k += (double)skip;
+        }
+        for (; k <= end; k += 1.0) {
             double t = (double)t0_ns + (k - r->frac) / rate * 1e9;
             uint64_t t_ns = (uint64_t)llround(t);
             if (t_ns <= t0_ns) {

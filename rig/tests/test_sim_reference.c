@@ -100,3 +100,28 @@ Test(sim_reference, bad_requests_are_refused)
     cr_assert_eq(rig_simctl_refconst(ctl, 1, 0.0, &k), 0);
     cr_expect_float_eq(k, 100000.0, 1e-9, "the default constant");
 }
+
+Test(sim_reference, a_full_queue_keeps_the_latest_edges_and_counts_the_rest)
+{
+    struct rig_source *src = rig_bench_source(bench);
+    /* 1150 W at 1e9 imp/kWh: 319444.4 pulses a second, far more than a queue */
+    cr_assert_eq(rig_simctl_refconst(ctl, 1, 1e9, NULL), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_source_set(src, 230.0, 5.0, 0.0, 50.0), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_source_output(src, true), 0, "%s", rig_last_error());
+    uint64_t t_on, t_end;
+    cr_assert_eq(rig_simctl_time(ctl, &t_on), 0);
+    cr_assert_eq(rig_simctl_advance(ctl, 1.0, &t_end), 0);
+    size_t n = 0;
+    uint64_t dropped = 0;
+    cr_assert_eq(rig_simctl_refedges(ctl, 1, e, 65536, &n, &dropped), 0, "%s", rig_last_error());
+    cr_expect_eq(n, 65536);
+    double half_ns = 1e9 / (1150.0 * 1e9 / 3.6e6) / 2.0;
+    uint64_t total = (uint64_t)floor((double)(t_end - t_on) / half_ns);
+    cr_expect_eq(n + dropped, total, "%zu kept + %llu dropped, %llu crossed", n,
+                 (unsigned long long)dropped, (unsigned long long)total);
+    /* the last one kept is the last crossing, exact */
+    double want = (double)t_on + (double)total * half_ns;
+    cr_expect(fabs((double)e[n - 1].t_ns - want) <= 2.0, "last edge %llu, exact %.1f",
+              (unsigned long long)e[n - 1].t_ns, want);
+    cr_expect_eq(e[n - 1].level, total % 2);
+}

@@ -67,6 +67,7 @@ struct reference {
 
 struct point_run {
     struct rig_bench *bench;
+    struct rig_pulse_edge *buf; /* REF_BUF edges taken at a time */
     unsigned n;
     const struct rig_gate *gate;
     struct gate_state *st;
@@ -137,7 +138,7 @@ static int ref_push(struct reference *r, uint64_t t)
 /* Take the reference wires' new edges; lost edges void the point. */
 static int drain_reference(struct point_run *run)
 {
-    static _Thread_local struct rig_pulse_edge edges[REF_BUF];
+    struct rig_pulse_edge *edges = run->buf;
     for (unsigned w = 1; w <= 2; w++) {
         struct reference *r = &run->ref[w];
         if (!r->wanted)
@@ -400,12 +401,13 @@ int rig_measure_point(struct rig_bench *bench, const struct rig_point *pt,
     if (!pt || !isfinite(pt->volts) || !isfinite(pt->amps) || !isfinite(pt->phase_deg))
         return rig_error_set(-EINVAL, "measure: no load point or a non-finite value in it");
     struct point_run run = {.bench = bench, .n = n, .gate = gate, .results = results};
-    if (!(run.st = calloc(n ? n : 1, sizeof *run.st)))
-        return rig_error_set(-ENOMEM, "measure: out of memory");
-    int rc = measure(&run, pt);
+    run.st = calloc(n ? n : 1, sizeof *run.st);
+    run.buf = malloc(REF_BUF * sizeof *run.buf);
+    int rc = run.st && run.buf ? measure(&run, pt) : rig_error_set(-ENOMEM, "measure: out of memory");
     if (rc < 0 && rc != -EINVAL)
         fail_point(&run, rc);
     free(run.st);
+    free(run.buf);
     free(run.ref[1].t);
     free(run.ref[2].t);
     return rc;
