@@ -75,6 +75,14 @@ void rig_bench_config_free(struct rig_bench_config *cfg);
  */
 int rig_bench_check_defect(const char *spec, char *why, size_t len);
 
+/*
+ * rig_bench_line_opt — one of bias, active_low, debounce_us (key) of a
+ * [reference] or [lines] section into o (bench_line_opts.c). Returns 0, or
+ * -EINVAL with "KEY = 'VALUE' — expected ..." in why.
+ */
+int rig_bench_line_opt(struct rig_bench_line_opts *o, const char *key, const char *value,
+                       char *why, size_t len);
+
 /* Point each position's public strings at its owned copies (after loading). */
 void rig_bench_config_finish(struct rig_bench_config *cfg);
 

@@ -289,37 +289,14 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
     }
 }
 
-/* bias, active_low, debounce_us of [reference] or [lines] (k: index in lines_keys) */
+/* bias, active_low, debounce_us of [reference] or [lines] (bench_line_opts.c) */
 static int line_opt_key(struct parse *p, const char *section, struct rig_bench_line_opts *o,
-                        int k, const char *value)
+                        const char *name, const char *value)
 {
-    static const char *const biases[] = {"as-is", "disabled", "pull-up", "pull-down", NULL};
-    long n;
-    switch (k) {
-    case 0:
-        for (int i = 0; biases[i]; i++)
-            if (strcasecmp(value, biases[i]) == 0) {
-                o->bias = i; /* in the order of enum rig_gpiod_bias */
-                return 1;
-            }
-        return fail(p, p->line, "[%s] bias = '%s' — expected as-is, disabled, pull-up or "
-                                "pull-down", section, value);
-    case 1:
-        if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 || strcmp(value, "1") == 0)
-            o->active_low = true;
-        else if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
-                 strcmp(value, "0") == 0)
-            o->active_low = false;
-        else
-            return fail(p, p->line, "[%s] active_low = '%s' — expected yes or no", section, value);
-        return 1;
-    default:
-        if (!parse_int(value, 0, 1000000, &n))
-            return fail(p, p->line, "[%s] debounce_us = '%s' is not 0..1000000 (microseconds)",
-                        section, value);
-        o->debounce_us = (unsigned)n;
-        return 1;
-    }
+    char why[160];
+    if (rig_bench_line_opt(o, name, value, why, sizeof why) < 0)
+        return fail(p, p->line, "[%s] %s", section, why);
+    return 1;
 }
 
 static int reference_key(struct parse *p, int k, const char *name, const char *value)
@@ -344,7 +321,7 @@ static int reference_key(struct parse *p, int k, const char *name, const char *v
         return 1;
     }
     default:
-        return line_opt_key(p, "reference", &cfg->reference_opts, k - 4, value);
+        return line_opt_key(p, "reference", &cfg->reference_opts, name, value);
     }
 }
 
@@ -403,7 +380,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
     case SEC_BENCH: return bench_key(p, k, name, value);
     case SEC_SOURCE: return source_key(p, k, name, value);
     case SEC_REFERENCE: return reference_key(p, k, name, value);
-    case SEC_LINES: return line_opt_key(p, "lines", &p->cfg->pulse_opts, k, value);
+    case SEC_LINES: return line_opt_key(p, "lines", &p->cfg->pulse_opts, name, value);
     default: return position_key(p, position_number(section), k, name, value);
     }
 }
