@@ -72,7 +72,8 @@ struct rig_error {
  * or a negative errno-style code with rig_last_error(): the source reported
  * an error (SYST:ERR?), the reference line gave no pulse under load or
  * lost edges, the bench failed. Then the source output has been switched
- * off, and results hold what was measured before (why says what failed).
+ * off and no position is measured: each gated one's why says what failed
+ * (a bad gate, -EINVAL, is refused before anything is applied).
  */
 int rig_measure_point(struct rig_bench *bench, const struct rig_point *pt,
                       const struct rig_gate *gate, struct rig_error *results);
