@@ -53,6 +53,15 @@ static void teardown(void)
 
 TestSuite(gpiod_bench, .init = setup, .fini = teardown, .timeout = 60);
 
+/* the measuring tests need benchd's source: skip before anything is made */
+static void setup_with_source(void)
+{
+    require_sim();
+    setup();
+}
+
+TestSuite(gpiod_measure, .init = setup_with_source, .fini = teardown, .timeout = 60);
+
 /* A hw bench file in tmp: one position, the reference on line 26 (active
  * low, pulled up), the pulse inputs pulled down. */
 static const char *bench_file(const char *source_port, const char *constant)
@@ -213,7 +222,7 @@ static struct measured measure_on_double(struct feeder *f, double timeout_s)
     return m;
 }
 
-Test(gpiod_bench, error_calculator_measures_on_the_hw_path)
+Test(gpiod_measure, error_calculator_measures_on_the_hw_path)
 {
     struct feeder f = {.meter_error = 0.0042, .reference = true};
     struct measured m = measure_on_double(&f, 10.0);
@@ -227,7 +236,7 @@ Test(gpiod_bench, error_calculator_measures_on_the_hw_path)
     cr_expect_str_eq(m.outp, "1", "a point leaves the source on");
 }
 
-Test(gpiod_bench, a_meter_that_stops_mid_gate_names_its_line)
+Test(gpiod_measure, a_meter_that_stops_mid_gate_names_its_line)
 {
     struct feeder f = {.meter_pulses_max = 12, .reference = true};
     struct measured m = measure_on_double(&f, 1.5);
@@ -237,7 +246,7 @@ Test(gpiod_bench, a_meter_that_stops_mid_gate_names_its_line)
               "%s", m.e.why);
 }
 
-Test(gpiod_bench, a_reference_that_never_pulses_fails_the_point_and_switches_off)
+Test(gpiod_measure, a_reference_that_never_pulses_fails_the_point_and_switches_off)
 {
     struct feeder f = {.reference = false};
     struct measured m = measure_on_double(&f, 10.0);
