@@ -151,3 +151,11 @@ RIG_UI_FIGURES=$ui_figures "$build/suites/ui" --filter 'ui/every_page*' >/dev/nu
     echo "bench: ui: the walk of every page failed (run $build/suites/ui to see why)" >&2
 cat "$ui_figures"
 rm -f "$ui_figures"
+
+# --- error_calc_agreement: the error calculator (meter pulses gated against
+# the reference standard's pulses, interpolated by timestamp) against the
+# exact error from the simulated reference's exact integral over each gate,
+# over the class C active load points, in percent of each point's limit;
+# goal <= 0.02 (rig/perf/error_calc.c) ---
+"$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: error_calc failed (run it alone to see why)" >&2

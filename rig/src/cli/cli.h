@@ -26,8 +26,8 @@ struct cli_target {
     "at once, naming who has it)\n"
 double cli_wait(const char *verb, const char *text);
 
-/* The target options every bench verb takes (--dir 'd', --bench 'b', --wait
- * 'W'): true when c was one of them (t is set). */
+/* The options every verb that opens a bench takes ('d' --dir, 'b' --bench,
+ * 'W' --wait): true if c was one of them (and t took it). */
 bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t);
 
 /*
@@ -107,5 +107,7 @@ int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_press(int argc, char **argv);
 int cmd_display(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_pulses(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static const struct {
     {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
     {"press", cmd_press, "press a meter's button (next, enter), short or held"},
     {"display", cmd_display, "read what a meter's display shows (frame or OCR), or save its picture"},
+    {"measure", cmd_measure, "the error of every position at one load point (error calculator)"},
+    {"pulses", cmd_pulses, "watch a pulse output: each pulse's time, width and implied power"},
 };
 
 static void usage(FILE *f)
