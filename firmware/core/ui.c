@@ -229,8 +229,7 @@ void ui_on_tick(struct meter *m, uint32_t elapsed_ms)
         }
     }
     if (u->mode == UI_CTVT) {
-        ui_ctvt_tick(m, elapsed_ms);
-        redraw = true;
+        redraw |= ui_ctvt_tick(m, elapsed_ms);
     }
     u->refresh_ms += elapsed_ms;
     if (u->refresh_ms >= UI_REFRESH_MS) {

@@ -103,7 +103,7 @@ uint32_t ui_setting_value(const struct meter *m, uint8_t setting);
 /* CT/VT: start, a press, the tick, and what a finished edit of a field gives. */
 void ui_ctvt_start(struct meter *m);
 void ui_ctvt_press(struct meter *m, enum ui_button b, bool long_press);
-void ui_ctvt_tick(struct meter *m, uint32_t elapsed_ms);
+bool ui_ctvt_tick(struct meter *m, uint32_t elapsed_ms); /* true: a new page */
 void ui_ctvt_edited(struct meter *m, uint32_t value);
 /* The CT ratio (vt false) or the VT ratio being entered, x100. */
 uint32_t ui_ctvt_ratio_x100(const struct meter *m, bool vt);

@@ -134,19 +134,22 @@ void ui_ctvt_press(struct meter *m, enum ui_button b, bool long_press)
     }
 }
 
-void ui_ctvt_tick(struct meter *m, uint32_t elapsed_ms)
+bool ui_ctvt_tick(struct meter *m, uint32_t elapsed_ms)
 {
     struct ui *u = &m->ui;
+    bool turned = false;
     if (u->ctvt_step != UI_CTVT_RATIOS) {
-        return;
+        return false;
     }
     u->ctvt_show_ms += elapsed_ms;
     while (u->ctvt_show_ms >= UI_RATIO_SHOW_MS && u->ctvt_step == UI_CTVT_RATIOS) {
         u->ctvt_show_ms -= UI_RATIO_SHOW_MS;
+        turned = true;
         if (++u->ctvt_shown >= RATIO_PAGES) {
             u->ctvt_step = UI_CTVT_FINAL;
         }
     }
+    return turned;
 }
 
 uint32_t ui_ctvt_ratio_x100(const struct meter *m, bool vt)
