@@ -43,18 +43,15 @@ enum node_id {
           M(ENERGY) | M(dir) | M(T1) | M(SUB4) | M(unit), "T1-4"),                             \
     VALUE(par, need | UI_NEED_TARIFF2, T2_##dir##_##kind##_ENERGY, M(ENERGY) | M(dir) | M(T2) | M(unit), "T2")
 
-/* The six demand quantities (manual §3.1 "Demand", "Max Demand"). */
-#define DEMAND_ROWS(par, pre, extra)                                                             \
-    VALUE(par, UI_NEED_DEMAND, pre##CURRENT_DEMAND, M(DEMAND) | extra | M(A), "Current"),     \
-    VALUE(par, UI_NEED_DEMAND, pre##IMPORT_ACTIVE_POWER_DEMAND, M(DEMAND) | extra | M(IMPORT) | M(W), \
-          "Import Active Power"),                                                              \
-    VALUE(par, UI_NEED_DEMAND, pre##EXPORT_ACTIVE_POWER_DEMAND, M(DEMAND) | extra | M(EXPORT) | M(W), \
-          "Export Active Power"),                                                              \
-    VALUE(par, UI_NEED_DEMAND, pre##IMPORT_REACTIVE_POWER_DEMAND,                              \
-          M(DEMAND) | extra | M(IMPORT) | M(VAR), "Import Reactive Power"),                    \
-    VALUE(par, UI_NEED_DEMAND, pre##EXPORT_REACTIVE_POWER_DEMAND,                              \
-          M(DEMAND) | extra | M(EXPORT) | M(VAR), "Export Reactive Power"),                    \
-    VALUE(par, UI_NEED_DEMAND, pre##APPARENT_POWER_DEMAND, M(DEMAND) | extra | M(VA), "Apparent Power")
+/* The six demand quantities (manual §3.1 "Demand", "Max Demand"), their
+ * registers in the map's order. */
+#define DEMAND_ROWS(par, extra, cur, imp, exp, impq, expq, app)                                   \
+    VALUE(par, UI_NEED_DEMAND, cur, M(DEMAND) | extra | M(A), "Current"),                      \
+    VALUE(par, UI_NEED_DEMAND, imp, M(DEMAND) | extra | M(IMPORT) | M(W), "Import Active Power"), \
+    VALUE(par, UI_NEED_DEMAND, exp, M(DEMAND) | extra | M(EXPORT) | M(W), "Export Active Power"), \
+    VALUE(par, UI_NEED_DEMAND, impq, M(DEMAND) | extra | M(IMPORT) | M(VAR), "Import Reactive Power"), \
+    VALUE(par, UI_NEED_DEMAND, expq, M(DEMAND) | extra | M(EXPORT) | M(VAR), "Export Reactive Power"), \
+    VALUE(par, UI_NEED_DEMAND, app, M(DEMAND) | extra | M(VA), "Apparent Power")
 
 static const struct ui_node nodes[] = {
     /* the five main menus and their groups first, so a parent is an index */
@@ -109,8 +106,11 @@ static const struct ui_node nodes[] = {
     VALUE(N_INSTANT, UI_NEED_ALL, APPARENT_POWER, M(INSTANT) | M(VA), "Apparent Power"),
     VALUE(N_INSTANT, UI_NEED_ALL, POWER_FACTOR, M(INSTANT) | M(PF), "PF"),
     VALUE(N_INSTANT, UI_NEED_ALL, FREQUENCY, M(INSTANT) | M(HZ), "Frequency"),
-    DEMAND_ROWS(N_DEMAND, , 0),
-    DEMAND_ROWS(N_MAXDMD, MAX_, M(MAX)),
+    DEMAND_ROWS(N_DEMAND, 0, CURRENT_DEMAND, IMPORT_ACTIVE_POWER_DEMAND, EXPORT_ACTIVE_POWER_DEMAND,
+                IMPORT_REACTIVE_POWER_DEMAND, EXPORT_REACTIVE_POWER_DEMAND, APPARENT_POWER_DEMAND),
+    DEMAND_ROWS(N_MAXDMD, M(MAX), MAX_CURRENT_DEMAND, MAX_IMPORT_ACTIVE_POWER_DEMAND,
+                MAX_EXPORT_ACTIVE_POWER_DEMAND, MAX_IMPORT_REACTIVE_POWER_DEMAND,
+                MAX_EXPORT_REACTIVE_POWER_DEMAND, MAX_APPARENT_POWER_DEMAND),
 
     /* §3.2 Settings */
     SETTING(N_SERIAL, UI_NEED_RS485, ADDR, SLAVE_ID, M(COMM), "Slave ID"),

@@ -236,7 +236,7 @@ static bool read_devid(struct ui_walk *w, unsigned id, char *out, size_t len)
     cr_assert_not_null(ctx);
     cr_assert_eq(modbus_connect(ctx), 0, "%s: %s", p->rs485, modbus_strerror(errno));
     uint8_t req[DEVID_REQUEST_LEN] = {(uint8_t)p->slave, 0x2B, 0x0E, 0x01, 0x00};
-    uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH];
+    uint8_t rsp[MODBUS_RTU_MAX_ADU_LENGTH] = {0};
     cr_assert_gt(modbus_send_raw_request(ctx, req, DEVID_REQUEST_LEN), 0, "%s", modbus_strerror(errno));
     /* libmodbus cannot size a 2B reply: the bytes until the line is silent */
     int fd = modbus_get_socket(ctx), n = 0;
@@ -273,7 +273,7 @@ static bool check_show(struct ui_walk *w, const struct rig_display *d)
         int a = atoi(t + 1), b = atoi(t + 4), c = atoi(t + 7);
         enum med2_reg_id r[3] = {date ? MED2_REG_YEAR : MED2_REG_HOUR, date ? MED2_REG_MONTH : MED2_REG_MINUTE,
                                  date ? MED2_REG_DAY : MED2_REG_SECOND};
-        int got[3] = {a, b, c};
+        const int got[3] = {a, b, c};
         for (int k = 0; k < 3; k++)
             if (read_modbus(w, r[k], &v))
                 cr_expect_leq(fabs(got[k] - v), k == 2 && !date ? CLOCK_SLACK_S : 0.0,
