@@ -22,7 +22,7 @@
 #define MARGIN 20.0
 #define SEG_T 10.0    /* segment thickness */
 #define SEG_GAP 2.0
-#define POINT 9.0     /* the decimal point's side */
+#define POINT 5.0     /* the decimal point's side: at most half a one's width, so OCR takes it for a point */
 #define MARK_ROW_H 40.0
 #define MARK_FONT 13.0
 #define WIDTH ((int)(2 * MARGIN + MED2_LCD_DIGITS * CELL_W))

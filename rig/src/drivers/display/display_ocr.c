@@ -4,7 +4,10 @@
  *
  * ssocr is run on the digit strip only (crop), with -d -1 (find the digits)
  * and -X (print each digit's segments in hex), so every pattern is read, a
- * letter as well as a digit, and mapped to the meter's segments here.
+ * letter as well as a digit, and mapped to the meter's segments here. -W 1:
+ * a blob is a decimal point when it is narrower than the widest digit (and
+ * short); ssocr's default wants it narrower than half of it, which a point
+ * among digits that are all ones (1111.111) is not.
  * ssocr's bits: 1 a, 2 f, 4 b, 8 g, 16 e, 32 c, 64 d; a decimal point is a
  * digit of its own, 0x80. A blank digit leaves no trace in a picture, so
  * blanks are not read.
@@ -61,9 +64,10 @@ static int run_ssocr(const char *png, const int crop[4], char *out, size_t len)
             dup2(null, 2);
         close(fds[0]);
         if (crop[2] > 0)
-            execlp("ssocr", "ssocr", "-d", "-1", "-X", "crop", c[0], c[1], c[2], c[3], png, (char *)NULL);
+            execlp("ssocr", "ssocr", "-d", "-1", "-W", "1", "-X", "crop", c[0], c[1], c[2], c[3], png,
+                   (char *)NULL);
         else
-            execlp("ssocr", "ssocr", "-d", "-1", "-X", png, (char *)NULL);
+            execlp("ssocr", "ssocr", "-d", "-1", "-W", "1", "-X", png, (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
