@@ -354,3 +354,16 @@ Test(ui, the_communication_icon_follows_a_modbus_request)
     cr_assert_eq(meter_local_write(&m, MED2_REG_DEMAND_PERIOD, 20u), MB_OK);
     cr_expect(!(hal_rec.lcd.marks & M(COMM)));
 }
+
+Test(ui, a_display_save_saves_what_modbus_staged_as_a_100_would)
+{
+    boot(MED2_MODEL_C80_1M_V3);
+    /* a Modbus client staged a change and has not saved it */
+    settings_set(&m.staged, MED2_REG_SUB_INTERVAL, 5u);
+    cr_assert_eq(meter_local_write(&m, MED2_REG_DEMAND_PERIOD, 30u), MB_OK);
+    cr_expect_eq(settings_get(&m.applied, MED2_REG_DEMAND_PERIOD), 30u);
+    cr_expect_eq(settings_get(&m.applied, MED2_REG_SUB_INTERVAL), 5u, "docs/ui.md: saved with it");
+    cr_expect_eq(meter_local_write(&m, MED2_REG_VOLTAGE, 1u), MB_EX_ILLEGAL_ADDRESS,
+                 "not a setting: refused as a Modbus write of it is");
+    cr_expect_eq(meter_local_command(&m, MED2_REG_SLAVE_ID, 1u), MB_EX_ILLEGAL_ADDRESS);
+}
