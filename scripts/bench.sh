@@ -140,6 +140,26 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 "$build/rig/perf/db_writers" --writers 8 --records 5000 ||
     echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2
 
+# --- ui_menu_leaves_checked, ui_menu_leaves_total, ocr_agreement: the ui
+# suite's walk of every page of every model (suites/ui, docs/ui.md): leaves
+# reached and checked against Modbus (or the unit's identity, the map's
+# defaults, an action's effect), the leaves of the manual's tree as the suite
+# counts them from the manual and the capability table, and the pages the
+# OCR (ssocr on benchd's picture) read as the frame shows them ---
+ui_figures=$(mktemp /tmp/med2-bench-ui.XXXXXX)
+RIG_UI_FIGURES=$ui_figures "$build/suites/ui" --filter 'ui/every_page*' >/dev/null 2>&1 ||
+    echo "bench: ui: the walk of every page failed (run $build/suites/ui to see why)" >&2
+cat "$ui_figures"
+rm -f "$ui_figures"
+
+# --- error_calc_agreement: the error calculator (meter pulses gated against
+# the reference standard's pulses, interpolated by timestamp) against the
+# exact error from the simulated reference's exact integral over each gate,
+# over the class C active load points, in percent of each point's limit;
+# goal <= 0.02 (rig/perf/error_calc.c) ---
+"$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: error_calc failed (run it alone to see why)" >&2
+
 # --- power_cuts_corrupt, hard_cut_max_loss_wh, warned_cut_loss_wh,
 # holdup_used_ratio: 1000 random hard cuts and 50 warned cuts of one unit's
 # supply at Imax, against the reference energy and what was written

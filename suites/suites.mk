@@ -3,6 +3,8 @@
 SUITE_NAMES := smoke modbus tariff demand pulse partial eol mid
 # power cuts, NV, the event log (docs/power.md)
 SUITE_NAMES += power
+# the display and buttons
+SUITE_NAMES += ui
 SUITE_BINS := $(SUITE_NAMES:%=$(BUILD)/suites/%)
 SUITE_OBJ_DIR := $(BUILD)/suites-obj
 SUITE_SRCS := $(foreach s,$(SUITE_NAMES),$(wildcard suites/$(s)/*.c))

@@ -52,6 +52,10 @@ void meter_events_settings(struct meter *m, const struct settings *before, const
                             a, b);
         }
     }
+    if (before->ui.ct_vt_confirmed != after->ui.ct_vt_confirmed) {
+        /* the first power-up's entry confirmed, even if the values are the defaults */
+        eventlog_record(&m->log, MED2_EVENT_CTVT, 0u, before->ui.ct_vt_confirmed, after->ui.ct_vt_confirmed);
+    }
     if (strcmp(before->password, after->password) != 0) {
         eventlog_record(&m->log, MED2_EVENT_PASSWORD, 0u, 0u, 0u); /* never the password itself */
     }

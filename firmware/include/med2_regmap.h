@@ -302,13 +302,17 @@ enum med2_event_kind {
     MED2_EVENT_POWER_UP = 2,     /* the core started (new: the legal software's CRC) */
     MED2_EVENT_SETTING = 3,      /* item: register address; old, new: raw values */
     MED2_EVENT_PASSWORD = 4,     /* the password was changed (values never logged) */
-    MED2_EVENT_CLEAR = 5,        /* item: the command (200 partial reset, 110 defaults, ...) */
+    MED2_EVENT_CLEAR = 5,        /* item: the command (200 partial reset, 110 defaults), or
+                                    MED2_EVENT_ITEM_CLEAR_DEMAND (the menu's Clear > Demand) */
     MED2_EVENT_TIME_SET = 6,     /* old, new: RTC seconds since 2000 */
     MED2_EVENT_CALIBRATION = 7,  /* a factory record saved; new: CRC-32 of its calibration */
     MED2_EVENT_SEAL = 8,         /* the unit was sealed */
     MED2_EVENT_FIRMWARE = 9,     /* the legal software changed: old, new: its CRC-32 */
-    MED2_EVENT_CTVT = 10,        /* CT/VT ratios entered; item: register address; old, new */
+    MED2_EVENT_CTVT = 10,        /* CT/VT ratios entered; item: register address; old, new
+                                    (item 0: the entry confirmed, as at the first power-up) */
     MED2_EVENT_KIND_COUNT
 };
+/* A clear without a Modbus command: the first address of what it cleared. */
+#define MED2_EVENT_ITEM_CLEAR_DEMAND 500u
 
 #endif /* MED2_REGMAP_H */

@@ -19,7 +19,19 @@
  *                                                from their next sample on
  *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
  *   STATUS <pos>            OK running | OK stopped <why>   is the unit's process running?
+ *   PRESS <pos> <next|enter> <ms>  OK <t_ns>     the button held ms (1..60000) of virtual
+ *                                                time (the clock moves on for every unit),
+ *                                                then released; once the unit has answered
+ *   FRAME <pos>             OK <segments> <points> <blink> <light> <marks>   the latest
+ *                                                frame, hex (sim_display_format)
+ *   PNG <pos> <path>        OK                   the frame drawn as a PNG at an absolute path
  *   SHUTDOWN                OK                   then benchd exits
+ *   REFCONST <wire> [<k>]   OK <k>               the reference standard's pulse constant,
+ *                                                imp/kWh (wire 1, active) or imp/kvarh
+ *                                                (wire 2, reactive); setting it restarts
+ *                                                the wire's pulses (sim_reference.c)
+ *   REFEDGES <wire>         OK <n> <dropped>, then n lines "<t_ns> <wire> <level>": the
+ *                                                wire's edges since the last REFEDGES
  *   SUPPLY <pos> ON         OK on                the supply relay (docs/power.md); a
  *                                                powered-down unit starts from NV
  *   SUPPLY <pos> OFF [WARNED]  OK off warned <used_ns> <holdup_ns>   mains-fail warning
@@ -306,7 +318,7 @@ static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const c
 
 /* SUPPLY <pos> ON|OFF [WARNED|HARD [AT <s> | WRITE <n> <frac>]] */
 static void cmd_supply(struct sim_bench *bench, struct sim_client *client, char *pos, char *state,
-                       char **save)
+                       char *how, char **save)
 {
     struct sim_unit *unit = unit_arg(bench, client, pos);
     if (unit == NULL) {
@@ -319,7 +331,6 @@ static void cmd_supply(struct sim_bench *bench, struct sim_client *client, char 
         return;
     }
     struct sim_cut cut = {0};
-    char *how = strtok_r(NULL, " \t", save);
     char *when = how ? strtok_r(NULL, " \t", save) : NULL;
     char *a = when ? strtok_r(NULL, " \t", save) : NULL;
     char *b = a ? strtok_r(NULL, " \t", save) : NULL;
@@ -369,12 +380,155 @@ static void cmd_power_status(struct sim_bench *bench, struct sim_client *client,
     say(client, "OK %s", reply);
 }
 
+#define PRESS_MAX_MS 60000
+
+/* A button of the unit's display, pressed for ms of virtual time. */
+static void cmd_press(struct sim_bench *bench, struct sim_client *client, char *pos, char *button,
+                      char *ms_arg)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    unsigned which = button == NULL                       ? 0
+                     : strcasecmp(button, "next") == 0  ? 1u
+                     : strcasecmp(button, "enter") == 0 ? 2u
+                                                          : 0;
+    char *end;
+    long ms = ms_arg ? strtol(ms_arg, &end, 10) : -1;
+    if (which == 0) {
+        say(client, "ERR PRESS wants a button next or enter, got '%s'", button ? button : "");
+        return;
+    }
+    if (ms_arg == NULL || *end != '\0' || ms < 1 || ms > PRESS_MAX_MS) {
+        say(client, "ERR PRESS wants the press time in ms, 1..%d, got '%s'", PRESS_MAX_MS,
+            ms_arg ? ms_arg : "");
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    struct sim_msg msg = {.type = SIM_MSG_BUTTON, .value = which, .level = 1};
+    if (sim_unit_send(unit, &msg) != 0) {
+        say(client, "ERR position %u is not running: no button to press", unit->position);
+        return;
+    }
+    char err[256];
+    if (sim_bench_advance_to(bench, bench->now_ns + (uint64_t)ms * 1000000ull, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    bench->virtual_base_ns = bench->now_ns;
+    bench->wall_base_ns = sim_wall_ns();
+    msg.level = 0;
+    if (sim_unit_send(unit, &msg) != 0 || sim_unit_sync(unit) != 0) {
+        say(client, "ERR position %u stopped while its button was pressed", unit->position);
+        return;
+    }
+    say(client, "OK %" PRIu64, bench->now_ns);
+}
+
+/* Is there a frame to give? A unit whose process is not running has no display. */
+static bool frame_of(struct sim_bench *bench, struct sim_client *client, struct sim_unit *unit)
+{
+    sim_unit_drain(bench, unit);
+    if (unit->ctrl_fd < 0) {
+        say(client, "ERR position %u is not running (%s): its display is dark", unit->position,
+            unit->stopped_why[0] ? unit->stopped_why : "not started");
+        return false;
+    }
+    if (!unit->has_frame) {
+        say(client, "ERR position %u has shown no frame yet", unit->position);
+        return false;
+    }
+    return true;
+}
+
+static void cmd_frame(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (!frame_of(bench, client, unit))
+        return;
+    char text[96];
+    sim_display_format(&unit->frame, text, sizeof text);
+    say(client, "OK %s", text);
+}
+
+static void cmd_png(struct sim_bench *bench, struct sim_client *client, char *pos, char *path)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (path == NULL || path[0] != '/') {
+        say(client, "ERR PNG wants an absolute path for the picture");
+        return;
+    }
+    if (!frame_of(bench, client, unit))
+        return;
+    char err[PATH_MAX + 128];
+    if (sim_display_png(&unit->frame, path, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK");
+}
+
+static struct sim_ref_wire *wire_arg(struct sim_bench *bench, struct sim_client *client,
+                                     const char *arg, unsigned *wire)
+{
+    char *end;
+    unsigned long w = arg ? strtoul(arg, &end, 10) : 0;
+    if (arg == NULL || *end != '\0' || w < 1 || w > SIM_REF_WIRES) {
+        say(client, "ERR no reference wire '%s' (1 active, 2 reactive)", arg ? arg : "");
+        return NULL;
+    }
+    *wire = (unsigned)w;
+    return &bench->source.ref[w];
+}
+
+static void cmd_refconst(struct sim_bench *bench, struct sim_client *client, const char *wire_s,
+                         const char *k_s)
+{
+    unsigned wire;
+    struct sim_ref_wire *r = wire_arg(bench, client, wire_s, &wire);
+    if (r == NULL) {
+        return;
+    }
+    if (k_s != NULL) {
+        char *end;
+        double k = strtod(k_s, &end);
+        if (end == k_s || *end != '\0' || sim_reference_set_constant(&bench->source, wire, k) != 0) {
+            say(client, "ERR REFCONST wants a constant in imp/kWh, > 0 and <= %g, got '%s'",
+                SIM_REF_CONSTANT_MAX, k_s);
+            return;
+        }
+    }
+    say(client, "OK %.17g", r->constant);
+}
+
+static void cmd_refedges(struct sim_bench *bench, struct sim_client *client, const char *wire_s)
+{
+    unsigned wire;
+    struct sim_ref_wire *r = wire_arg(bench, client, wire_s, &wire);
+    if (r == NULL) {
+        return;
+    }
+    say(client, "OK %u %" PRIu64, r->count, r->dropped);
+    r->dropped = 0;
+    while (r->count > 0) {
+        const struct sim_edge *e = &r->edges[r->head];
+        say(client, "%" PRIu64 " %u %u", e->t_ns, e->output, e->level);
+        r->head = (r->head + 1) % SIM_REF_QUEUE;
+        r->count--;
+    }
+}
+
 static void execute(struct sim_bench *bench, struct sim_client *client, char *line)
 {
     char *save = NULL;
     char *verb = strtok_r(line, " \t", &save);
     char *a1 = strtok_r(NULL, " \t", &save);
     char *a2 = strtok_r(NULL, " \t", &save);
+    char *a3 = strtok_r(NULL, " \t", &save);
     if (verb == NULL) {
         return;
     }
@@ -398,8 +552,18 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK %g", bench->source.ambient_c);
     } else if (strcasecmp(verb, "TEMP") == 0) {
         cmd_temp(bench, client, a1);
+    } else if (strcasecmp(verb, "PRESS") == 0) {
+        cmd_press(bench, client, a1, a2, a3);
+    } else if (strcasecmp(verb, "FRAME") == 0) {
+        cmd_frame(bench, client, a1);
+    } else if (strcasecmp(verb, "PNG") == 0) {
+        cmd_png(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "REFCONST") == 0) {
+        cmd_refconst(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "REFEDGES") == 0) {
+        cmd_refedges(bench, client, a1);
     } else if (strcasecmp(verb, "SUPPLY") == 0) {
-        cmd_supply(bench, client, a1, a2, &save);
+        cmd_supply(bench, client, a1, a2, a3, &save);
     } else if (strcasecmp(verb, "POWER?") == 0) {
         cmd_power_status(bench, client, a1);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
@@ -407,7 +571,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "SHUTDOWN SUPPLY POWER?)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER?)",
             verb);
     }
 }

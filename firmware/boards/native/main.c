@@ -100,6 +100,8 @@ static struct native_board {
     struct meter_identity id;
     struct meter meter;
     bool restart_requested;
+    bool hello_sent;              /* frames go to benchd only after the hello */
+    struct med2_lcd_frame lcd;    /* what the LCD shows */
     bool pulse_active[3]; /* index = output 1, 2 */
     bool uart_frame_open;
     struct timespec frame_deadline;
@@ -289,6 +291,20 @@ void hal_rtc_set(uint32_t seconds_since_2000)
 void hal_request_restart(void)
 {
     board.restart_requested = true;
+}
+
+static void send_frame(void)
+{
+    if (board.hello_sent) {
+        struct sim_msg msg = {.type = SIM_MSG_FRAME, .t_ns = virtual_now_ns(), .frame = board.lcd};
+        send_msg(&msg);
+    }
+}
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    board.lcd = *frame;
+    send_frame();
 }
 
 /* ---- NV file and the battery domain ---- */
@@ -568,6 +584,13 @@ static void handle_ctrl(void)
     case SIM_MSG_SUPPLY_CUT:
         power_on_msg(&msg);
         break;
+    case SIM_MSG_BUTTON:
+        if (power_state() == POWER_ON) { /* the keypad is dead after the power-fail warning */
+            power_before_core();
+            meter_on_button(&board.meter, msg.value, msg.level != 0u);
+            after_core_call();
+        }
+        break;
     case SIM_MSG_QUIT:
         power_quit(); /* a clean stop is a warned cut: nothing lost */
         exit(0);
@@ -655,6 +678,14 @@ static int parse_args(int argc, char **argv, const char **nv_path)
 
 /* ---- what the supply does to the board (power.h) ---- */
 
+/* The CPU stopped: pulse outputs fall, the LCD goes blank. */
+static void outputs_off(void)
+{
+    release_pulse_outputs();
+    memset(&board.lcd, 0, sizeof(board.lcd)); /* an unpowered LCD is blank */
+    send_frame();
+}
+
 static void core_power_fail(void)
 {
     meter_on_power_fail(&board.meter);
@@ -664,7 +695,7 @@ static const struct power_board power_hooks = {
     .now_ns = virtual_now_ns,
     .core_start = core_start,
     .core_power_fail = core_power_fail,
-    .outputs_off = release_pulse_outputs,
+    .outputs_off = outputs_off,
     .send = send_msg,
     .rtc_note = rtc_note,
 };
@@ -703,6 +734,8 @@ int main(int argc, char **argv)
 
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = board.t0_ns};
     send_msg(&hello);
+    board.hello_sent = true;
+    send_frame(); /* what the LCD showed from power-up on */
     if (defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON)) {
         /* its output transistor conducts from the moment the unit is
          * powered and no edge of the core's ever reaches the wire */

@@ -26,6 +26,10 @@ struct cli_target {
     "at once, naming who has it)\n"
 double cli_wait(const char *verb, const char *text);
 
+/* The options every verb that opens a bench takes ('d' --dir, 'b' --bench,
+ * 'W' --wait): true if c was one of them (and t took it). */
+bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t);
+
 /*
  * Open the target's bench and arm the safety net: from here until
  * cli_done(), SIGINT/SIGTERM/SIGHUP and cli_fail() switch the source off.
@@ -101,6 +105,10 @@ int cmd_flash(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_press(int argc, char **argv);
+int cmd_display(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_pulses(int argc, char **argv);
 int cmd_power(int argc, char **argv);
 
 #endif

@@ -243,3 +243,13 @@ void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter 
     if (rig_meter_set_line(m, &l) < 0)
         cli_fail(verb, bench, "%s", rig_last_error());
 }
+
+bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t)
+{
+    switch (c) {
+    case 'd': t->dir = arg; return true;
+    case 'b': t->bench_file = arg; return true;
+    case 'W': t->wait_s = cli_wait(verb, arg); return true;
+    default: return false;
+    }
+}
