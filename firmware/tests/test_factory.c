@@ -141,7 +141,7 @@ Test(factory, reads_need_no_key_and_show_identity)
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
     mbf_expect_ex(rd(9005, 1), 0x03, 0x02);
-    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 3), 0x03, 0x02);
 }
 
 Test(factory, always_big_endian)
@@ -230,7 +230,7 @@ Test(factory, out_of_range_is_03_and_changes_nothing)
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
     mbf_expect_ex(command(0), 0x06, 0x03);
-    mbf_expect_ex(command(6), 0x06, 0x03);
+    mbf_expect_ex(command(7), 0x06, 0x03);
     /* a request with one bad value changes none of its values */
     uint16_t w[4];
     mb_words_from_u32(777u, &w[0]);   /* serial: fine */
@@ -441,7 +441,7 @@ Test(factory, slopes_apply_and_persist)
     cr_assert_eq(m.metrology.cal.i_gain_slope, -0.0012f);
     cr_assert_eq(m.metrology.cal.i_phase_slope_deg, 0.085f);
     mbf_expect_ok(rd(MED2_ADDR_FACTORY_V_GAIN, 16), 0x03);
-    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 3), 0x03, 0x02);
     mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
     reboot();
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_SLOPE), 0.085f);
