@@ -17,10 +17,14 @@
 #include "rig/bench.h"
 #include "rig/source.h"
 
-/* Long enough at Imax for the shunt to warm by a kelvin or more. */
-#define DRIFT_SOAK_S 60.0
-/* Resolution of the warm measurement (a gate of 5 s). */
-#define DRIFT_RESOLUTION 1e-4
+/* With the verification's Imax gate before it, long enough at Imax for the
+ * shunt to warm by a kelvin or more (a direct unit's current path warms by
+ * ~30 K at Imax with a time constant of ~1.5 min: ~0.3 K/s at first), so a
+ * calibration that drifts by 2000 ppm/K moves by tenths of a percent while
+ * a good unit (tens of ppm/K) moves by well under the limit. */
+#define DRIFT_SOAK_S 5.0
+/* Resolution of the warm measurement (a gate of 2 s). */
+#define DRIFT_RESOLUTION 2.5e-4
 /* A good unit moves by tens of ppm over the soak; a fifth of the class C
  * limit at Iref (0.5 %) is far outside that and far inside a drifting one. */
 #define DRIFT_LIMIT 0.001
@@ -72,11 +76,8 @@ static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct r
     if ((rc = rig_source_set(src, soak.volts, soak.amps, 0.0, soak.freq_hz)) < 0 ||
         (rc = rig_source_output(src, true)) < 0)
         return rc;
-    /* the soak is the RTC test's time too: nothing else is measured in it */
-    eol_rtc_start(c);
-    if ((rc = rig_sleep(c->bench, DRIFT_SOAK_S)) < 0)
+    if ((rc = eol_sleep(c, DRIFT_SOAK_S)) < 0)
         return rc;
-    eol_rtc_finish(c);
     fprintf(stderr, "eol: drift: %.0f s at %.1f A, then Iref PF 1 again\n", DRIFT_SOAK_S,
             soak.amps);
     for (unsigned i = 0; i < c->n; i++)
