@@ -101,5 +101,6 @@ int cmd_flash(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_eol(int argc, char **argv);
 
 #endif

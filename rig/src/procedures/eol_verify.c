@@ -209,6 +209,9 @@ int eol_verify_units(struct eol_ctx *c)
     for (size_t j = 0; j < nv; j++) {
         if (plan_point(c, &vp[j].pt, &b) == 0) {
             take_errors(c, &vp[j].pt, &b); /* from the calibration, if any */
+            fprintf(stderr, "eol: verify %zu/%zu %-18s %6.2f A %7.2f deg: from the calibration's "
+                            "last pass\n",
+                    j + 1, nv, vp[j].name, vp[j].pt.amps, vp[j].pt.phase_deg);
             continue;
         }
         char label[48];
