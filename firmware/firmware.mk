@@ -36,7 +36,7 @@ $(FW_CORE_LIB): $(FW_CORE_OBJS)
 
 # ---- unit tests: one binary per core module ----
 FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
-	test_demand test_pulse test_pulse_source test_pulse_test test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
+	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \

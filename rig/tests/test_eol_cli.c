@@ -69,18 +69,22 @@ static void teardown(void)
     (void)!system(cmd);
 }
 
+static int first_column(void *out, int ncol, char **values, char **names)
+{
+    (void)names;
+    *(long *)out = ncol > 0 && values[0] ? atol(values[0]) : -1;
+    return 0;
+}
+
+/* Rows of the records file db matching where (-1: unreadable). */
 static long count(const char *db, const char *where)
 {
-    sqlite3 *s;
-    sqlite3_stmt *st;
-    long n = -1;
     char sql[512];
+    long n = -1;
+    sqlite3 *s = NULL;
     snprintf(sql, sizeof sql, "SELECT count(*) FROM records WHERE %s", where);
-    if (sqlite3_open(db, &s) == SQLITE_OK && sqlite3_prepare_v2(s, sql, -1, &st, NULL) == SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
+    if (sqlite3_open_v2(db, &s, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+        sqlite3_exec(s, sql, first_column, &n, NULL);
     sqlite3_close(s);
     return n;
 }

@@ -26,6 +26,15 @@ struct cli_target {
     "at once, naming who has it)\n"
 double cli_wait(const char *verb, const char *text);
 
+/* The target options every bench verb shares (--dir 'd', --bench 'b',
+ * --wait 'W'): the option's value into t; false if opt is none of them. */
+bool cli_target_option(const char *verb, int opt, const char *arg, struct cli_target *t);
+
+/* The records store at url (NULL: none) opened for bench and made its
+ * store; fails the verb if it cannot be opened. Close it with
+ * rig_records_close after rig_bench_set_records(bench, NULL). */
+struct rig_records *cli_records(const char *verb, struct rig_bench *bench, const char *url);
+
 /*
  * Open the target's bench and arm the safety net: from here until
  * cli_done(), SIGINT/SIGTERM/SIGHUP and cli_fail() switch the source off.

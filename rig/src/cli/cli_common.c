@@ -243,3 +243,22 @@ void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter 
     if (rig_meter_set_line(m, &l) < 0)
         cli_fail(verb, bench, "%s", rig_last_error());
 }
+
+bool cli_target_option(const char *verb, int opt, const char *arg, struct cli_target *t)
+{
+    switch (opt) {
+    case 'd': t->dir = arg; return true;
+    case 'b': t->bench_file = arg; return true;
+    case 'W': t->wait_s = cli_wait(verb, arg); return true;
+    default: return false;
+    }
+}
+
+struct rig_records *cli_records(const char *verb, struct rig_bench *bench, const char *url)
+{
+    struct rig_records *db = NULL;
+    if (url && rig_records_open(url, rig_bench_name(bench), &db) < 0)
+        cli_fail(verb, bench, "%s", rig_last_error());
+    rig_bench_set_records(bench, db);
+    return db;
+}

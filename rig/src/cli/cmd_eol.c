@@ -64,18 +64,16 @@ int cmd_eol(int argc, char **argv)
     struct cli_target t = {0};
     struct rig_eol_options opt = {.seal = true, .profile = RIG_PROFILE_DEFAULT};
     const char *records = NULL;
-    int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    for (int c; (c = getopt_long(argc, argv, "+h", opts, NULL)) != -1;) {
+        if (cli_target_option("eol", c, optarg, &t))
+            continue;
         switch (c) {
-        case 'd': t.dir = optarg; break;
-        case 'b': t.bench_file = optarg; break;
         case 'p': opt.profile = optarg; break;
         case 'n': opt.seal = false; break;
         case 'r': opt.report_dir = optarg; break;
         case 'R': records = optarg; break;
         case 'i': opt.image = optarg; break;
-        case 'W': t.wait_s = cli_wait("eol", optarg); break;
         case 'h': help(); return 0;
         default: cli_usage("eol", "bad option");
         }
@@ -85,10 +83,7 @@ int cmd_eol(int argc, char **argv)
     if (!t.dir && !t.bench_file)
         cli_usage("eol", "which bench: --dir DIR or --bench FILE");
     struct rig_bench *bench = cli_open("eol", &t);
-    struct rig_records *db = NULL;
-    if (records && rig_records_open(records, rig_bench_name(bench), &db) < 0)
-        cli_fail("eol", bench, "%s", rig_last_error());
-    rig_bench_set_records(bench, db);
+    struct rig_records *db = cli_records("eol", bench, records);
     unsigned n = rig_bench_position_count(bench);
     struct rig_eol_result *r = calloc(n ? n : 1, sizeof *r);
     if (!r)

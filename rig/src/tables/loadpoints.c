@@ -197,6 +197,32 @@ static struct lp_row *row_for(struct table_ctx *c, const char *section, char *pr
     return &c->rows[c->nrows - 1];
 }
 
+/* A key of a [point N] section into points (*n of them; last: the section
+ * seen last). 1 taken, 0 stop (pc says why), -1 not a point key. */
+static int on_point(struct lp_point_src *points, unsigned *n, char *last, size_t last_len,
+                    const char *section, const char *key, const char *value,
+                    struct parse_ctx *pc)
+{
+    if (*n == 0 || strcmp(last, section) != 0) {
+        if (*n == RIG_LOAD_POINTS_MAX) {
+            snprintf(pc->msg, sizeof pc->msg, "more than %d points", RIG_LOAD_POINTS_MAX);
+            return 0;
+        }
+        snprintf(last, last_len, "%s", section);
+        memset(&points[(*n)++], 0, sizeof points[0]);
+    }
+    struct lp_point_src *p = &points[*n - 1];
+    if (strcmp(key, "current") == 0 && copy_expr(p->current, value))
+        return 1;
+    if (strcmp(key, "current_ct") == 0 && copy_expr(p->current_ct, value))
+        return 1;
+    if (strcmp(key, "pf") == 0 && strlen(value) < sizeof p->pf) {
+        strcpy(p->pf, value);
+        return 1;
+    }
+    return -1;
+}
+
 static int on_table(void *user, const char *section, const char *key, const char *value)
 {
     static _Thread_local char last_row[32], last_point[32];
@@ -236,23 +262,10 @@ static int on_table(void *user, const char *section, const char *key, const char
             parse_number(value, &r->limit_pct[class_index(cls)]) == 0)
             return 1;
     } else if (strncmp(section, "point ", 6) == 0) {
-        if (c->npoints == 0 || strcmp(last_point, section) != 0) {
-            if (c->npoints == RIG_LOAD_POINTS_MAX) {
-                snprintf(c->pc.msg, sizeof c->pc.msg, "more than %d points", RIG_LOAD_POINTS_MAX);
-                return 0;
-            }
-            snprintf(last_point, sizeof last_point, "%s", section);
-            memset(&c->points[c->npoints++], 0, sizeof c->points[0]);
-        }
-        struct lp_point_src *p = &c->points[c->npoints - 1];
-        if (strcmp(key, "current") == 0 && copy_expr(p->current, value))
-            return 1;
-        if (strcmp(key, "current_ct") == 0 && copy_expr(p->current_ct, value))
-            return 1;
-        if (strcmp(key, "pf") == 0 && strlen(value) < sizeof p->pf) {
-            strcpy(p->pf, value);
-            return 1;
-        }
+        int rc = on_point(c->points, &c->npoints, last_point, sizeof last_point, section, key,
+                          value, &c->pc);
+        if (rc >= 0)
+            return rc;
     } else {
         snprintf(c->pc.msg, sizeof c->pc.msg, "unknown section [%s] (standard, row N, point N)",
                  section);
@@ -517,23 +530,10 @@ static int on_profile(void *user, const char *section, const char *key, const ch
             return 1;
         }
     } else if (strncmp(section, "point ", 6) == 0) {
-        if (c->npoints == 0 || strcmp(c->last, section) != 0) {
-            if (c->npoints == RIG_LOAD_POINTS_MAX) {
-                snprintf(c->pc.msg, sizeof c->pc.msg, "more than %d points", RIG_LOAD_POINTS_MAX);
-                return 0;
-            }
-            snprintf(c->last, sizeof c->last, "%s", section);
-            memset(&c->points[c->npoints++], 0, sizeof c->points[0]);
-        }
-        struct lp_point_src *p = &c->points[c->npoints - 1];
-        if (strcmp(key, "current") == 0 && copy_expr(p->current, value))
-            return 1;
-        if (strcmp(key, "current_ct") == 0 && copy_expr(p->current_ct, value))
-            return 1;
-        if (strcmp(key, "pf") == 0 && strlen(value) < sizeof p->pf) {
-            strcpy(p->pf, value);
-            return 1;
-        }
+        int rc = on_point(c->points, &c->npoints, c->last, sizeof c->last, section, key, value,
+                          &c->pc);
+        if (rc >= 0)
+            return rc;
     } else {
         snprintf(c->pc.msg, sizeof c->pc.msg, "unknown section [%s] (profile, point N)", section);
         return 0;

@@ -77,34 +77,33 @@ int rig_flash_check_mcu_image(const char *image)
     return 0; /* an ARM ELF, or a .hex/.bin OpenOCD places itself */
 }
 
-/* Sum of the PT_LOAD segments' file bytes: what goes into flash. */
+/* Read the struct of n bytes at offset. */
+static bool read_at(FILE *f, long offset, void *buf, size_t n)
+{
+    return fseek(f, offset, SEEK_SET) == 0 && fread(buf, n, 1, f) == 1;
+}
+
+/* Sum of the PT_LOAD segments' file bytes: what goes into flash. The
+ * program header table's place and each entry's fields, by class. */
 static int elf_loadable(FILE *f, unsigned char cls, size_t *bytes)
 {
-    *bytes = 0;
-    if (cls == ELFCLASS32) {
-        Elf32_Ehdr h;
-        if (fseek(f, 0, SEEK_SET) != 0 || fread(&h, sizeof h, 1, f) != 1)
-            return -EIO;
-        for (unsigned k = 0; k < h.e_phnum; k++) {
-            Elf32_Phdr p;
-            if (fseek(f, (long)(h.e_phoff + (size_t)k * h.e_phentsize), SEEK_SET) != 0 ||
-                fread(&p, sizeof p, 1, f) != 1)
-                return -EIO;
-            if (p.p_type == PT_LOAD)
-                *bytes += p.p_filesz;
-        }
-        return 0;
-    }
-    Elf64_Ehdr h;
-    if (fseek(f, 0, SEEK_SET) != 0 || fread(&h, sizeof h, 1, f) != 1)
+    bool is32 = cls == ELFCLASS32;
+    Elf32_Ehdr h32;
+    Elf64_Ehdr h64;
+    if (!(is32 ? read_at(f, 0, &h32, sizeof h32) : read_at(f, 0, &h64, sizeof h64)))
         return -EIO;
-    for (unsigned k = 0; k < h.e_phnum; k++) {
-        Elf64_Phdr p;
-        if (fseek(f, (long)(h.e_phoff + (size_t)k * h.e_phentsize), SEEK_SET) != 0 ||
-            fread(&p, sizeof p, 1, f) != 1)
+    uint64_t phoff = is32 ? h32.e_phoff : h64.e_phoff;
+    unsigned entsize = is32 ? h32.e_phentsize : h64.e_phentsize;
+    unsigned count = is32 ? h32.e_phnum : h64.e_phnum;
+    *bytes = 0;
+    for (unsigned k = 0; k < count; k++) {
+        long at = (long)(phoff + (uint64_t)k * entsize);
+        Elf32_Phdr p32;
+        Elf64_Phdr p64;
+        if (!(is32 ? read_at(f, at, &p32, sizeof p32) : read_at(f, at, &p64, sizeof p64)))
             return -EIO;
-        if (p.p_type == PT_LOAD)
-            *bytes += p.p_filesz;
+        if ((is32 ? p32.p_type : p64.p_type) == PT_LOAD)
+            *bytes += is32 ? p32.p_filesz : p64.p_filesz;
     }
     return 0;
 }
