@@ -24,6 +24,11 @@ RIG_CRITERION_CFLAGS := $(shell $(PKG_CONFIG) --cflags criterion)
 RIG_CRITERION_LIBS := $(shell $(PKG_CONFIG) --libs criterion)
 
 RIG_LIB_SRCS := $(filter-out rig/src/cli/%,$(shell find rig/src -name '*.c' | LC_ALL=C sort))
+# GPIO lines: libgpiod 1.x and 2.x have incompatible APIs; the library gets
+# the one backend for the installed version (drivers/lines/gpiod_backend.h).
+RIG_GPIOD_API := $(if $(filter 1.%,$(shell $(PKG_CONFIG) --modversion libgpiod)),v1,v2)
+RIG_LIB_SRCS := $(filter-out rig/src/drivers/lines/gpiod_v%.c,$(RIG_LIB_SRCS)) \
+                rig/src/drivers/lines/gpiod_$(RIG_GPIOD_API).c
 # The parser of injected defects is the simulator's own (benchd and the
 # native board link it too), so a bench file is checked by the same rules.
 RIG_DEFECT_SPEC_OBJ := $(BUILD)/rig/src/base/defect_spec.o
@@ -83,3 +88,38 @@ rig-lib: $(RIG_LIB)
 rig-tests: $(RIG_TEST_BINS)
 
 -include $(RIG_LIB_OBJS:.o=.d) $(RIG_CLI_OBJS:.o=.d) $(RIG_TEST_OBJS:.o=.d) $(RIG_PERF_BINS:=.d)
+
+# Both gpiod backends against the libgpiod double (rig/tests/gpiod_double),
+# one test binary per API: the backend compiled against the double's gpiod.h
+# of that API and linked with the double instead of the library.
+RIG_GPIOD_DOUBLE := rig/tests/gpiod_double
+RIG_GPIOD_TESTS := $(BUILD)/rig/tests/test_gpiod_v1 $(BUILD)/rig/tests/test_gpiod_v2
+RIG_TESTS += $(RIG_GPIOD_TESTS)
+RIG_GPIOD_DOUBLE_OBJS = $(BUILD)/rig/tests/gpiod_$*/test.o $(BUILD)/rig/tests/gpiod_$*/backend.o \
+                        $(BUILD)/rig/tests/gpiod_$*/double.o $(BUILD)/rig/tests/gpiod_double_core.o
+
+$(BUILD)/rig/tests/gpiod_%/backend.o: rig/src/drivers/lines/gpiod_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE)/$* $(RIG_CFLAGS) -Irig/src -MMD -MP -c -o $@ $<
+
+$(BUILD)/rig/tests/gpiod_%/double.o: $(RIG_GPIOD_DOUBLE)/gpiod_double_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE)/$* -I$(RIG_GPIOD_DOUBLE) -MMD -MP -c -o $@ $<
+
+$(BUILD)/rig/tests/gpiod_%/test.o: $(RIG_GPIOD_DOUBLE)/test_gpiod_lines.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+
+$(BUILD)/rig/tests/gpiod_double_core.o: $(RIG_GPIOD_DOUBLE)/gpiod_double_core.c | $(BUILD)/rig/tests
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) -MMD -MP -c -o $@ $<
+
+# keep the objects (intermediates of the pattern rules above)
+.SECONDARY: $(foreach a,v1 v2,$(addprefix $(BUILD)/rig/tests/gpiod_$(a)/,test.o backend.o double.o))
+.SECONDEXPANSION:
+$(BUILD)/rig/tests/test_gpiod_%: $$(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) $(REPORTS_LIB)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) \
+	    $(filter-out -lgpiod,$(RIG_LIBS)) $(RIG_CRITERION_LIBS)
+
+-include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/test.d $(BUILD)/rig/tests/gpiod_$(a)/backend.d \
+           $(BUILD)/rig/tests/gpiod_$(a)/double.d) $(BUILD)/rig/tests/gpiod_double_core.d
