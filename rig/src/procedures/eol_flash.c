@@ -149,7 +149,8 @@ void eol_flash_units(struct eol_ctx *c, const char *image)
     }
     c->flash_s += longest;
     c->pending_s += longest;
-    fprintf(stderr, "eol: flashed on %u probe%s at once, %zu bytes each: %.1f s\n", probes,
-            probes == 1 ? "" : "s", bytes, longest);
+    fprintf(stderr, "eol: flashed on %u probe%s at once, %zu bytes each: %.1f s at the probes' "
+                    "speed (rig_flash_seconds)\n",
+            probes, probes == 1 ? "" : "s", bytes, longest);
     eol_prepare(c); /* the units restarted: fresh clients */
 }
