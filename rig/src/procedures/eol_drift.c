@@ -23,6 +23,10 @@
  * calibration that drifts by 2000 ppm/K moves by tenths of a percent while
  * a good unit (tens of ppm/K) moves by well under the limit. */
 #define DRIFT_SOAK_S 5.0
+/* A CT unit's current path hardly warms (its burden dissipates a fraction
+ * of a direct unit's shunt at 80 A, and Imax is 6 A): it soaks a minute, as
+ * long as it takes to warm by a kelvin. */
+#define DRIFT_SOAK_CT_S 60.0
 /* Resolution of the warm measurement (a gate of 2 s). */
 #define DRIFT_RESOLUTION 2.5e-4
 /* A good unit moves by tens of ppm over the soak; a fifth of the class C
@@ -51,11 +55,14 @@ static bool pick_checked(const struct eol_unit *u)
     return u->usable && cold_error(u, &e);
 }
 
-/* Soak at the rack's lowest Imax (every unit takes it), then Iref PF 1. */
-static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct rig_point *warm)
+/* Soak at the rack's lowest Imax (every unit takes it) for as long as its
+ * slowest-warming unit needs, then Iref PF 1. */
+static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct rig_point *warm,
+                            double *soak_s)
 {
     struct rig_point soak = {0};
     bool any = false;
+    *soak_s = DRIFT_SOAK_S;
     for (unsigned i = 0; i < c->n; i++) {
         const struct eol_unit *u = &c->u[i];
         b->gates[i] = (struct rig_gate){0};
@@ -65,6 +72,8 @@ static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct r
         if (!any || cur->imax < soak.amps)
             soak = (struct rig_point){cur->un, cur->imax, 0.0, cur->fn};
         *warm = (struct rig_point){cur->un, cur->iref, 0.0, cur->fn};
+        if (u->model.connection == RIG_CONNECTION_CT)
+            *soak_s = DRIFT_SOAK_CT_S;
         any = true;
     }
     if (!any)
@@ -76,10 +85,9 @@ static int soak_and_measure(struct eol_ctx *c, struct eol_point_buf *b, struct r
     if ((rc = rig_source_set(src, soak.volts, soak.amps, 0.0, soak.freq_hz)) < 0 ||
         (rc = rig_source_output(src, true)) < 0)
         return rc;
-    if ((rc = eol_sleep(c, DRIFT_SOAK_S)) < 0)
+    if ((rc = eol_sleep(c, *soak_s)) < 0)
         return rc;
-    fprintf(stderr, "eol: drift: %.0f s at %.1f A, then Iref PF 1 again\n", DRIFT_SOAK_S,
-            soak.amps);
+    fprintf(stderr, "eol: drift: %.0f s at %.1f A, then Iref PF 1 again\n", *soak_s, soak.amps);
     for (unsigned i = 0; i < c->n; i++)
         if (pick_checked(&c->u[i]))
             eol_plan_gate(&c->u[i], eol_point_watts(warm), DRIFT_RESOLUTION, &b->gates[i],
@@ -91,10 +99,11 @@ int eol_drift_units(struct eol_ctx *c)
 {
     struct eol_point_buf b;
     struct rig_point warm;
+    double soak_s = DRIFT_SOAK_S;
     int rc = eol_point_buf_alloc(&b, c->n);
     if (rc < 0)
         return eol_end_phase(c, rc);
-    if ((rc = soak_and_measure(c, &b, &warm)) < 0) {
+    if ((rc = soak_and_measure(c, &b, &warm, &soak_s)) < 0) {
         rc = eol_abort_rack(c, rc);
         goto out;
     }
@@ -105,7 +114,7 @@ int eol_drift_units(struct eol_ctx *c)
             continue;
         if (!b.err[i].measured) {
             u->res->verified = false;
-            eol_fail_unit(u, "drift: no pulses at Iref PF 1 after %.0f s at Imax", DRIFT_SOAK_S);
+            eol_fail_unit(u, "drift: no pulses at Iref PF 1 after %.0f s at Imax", soak_s);
             continue;
         }
         double drift = b.err[i].error - cold;
@@ -118,7 +127,7 @@ int eol_drift_units(struct eol_ctx *c)
             snprintf(msg, sizeof msg,
                      "unstable calibration: the error at Iref PF 1 moved %+.3f %% after %.0f s at "
                      "Imax (limit %.2f %%)%s%s",
-                     drift * 100.0, DRIFT_SOAK_S, DRIFT_LIMIT * 100.0,
+                     drift * 100.0, soak_s, DRIFT_LIMIT * 100.0,
                      u->res->reason[0] ? "; " : "", u->res->reason);
             u->res->verified = false;
             snprintf(u->res->reason, sizeof u->res->reason, "%.*s",
