@@ -96,7 +96,8 @@ struct meter {
     struct factory factory;          /* calibration, identity, seal (factory.h) */
     /* FACTORY_COMMAND 4 (docs/factory.md): pulse output 1 gives a 100 ms
      * pulse on the first sample of every new RTC second instead of energy
-     * pulses, so the rig can time the RTC against its own clock */
+     * pulses, so the rig can time the RTC against its own clock; COMMAND 6
+     * does it on pulse output 2 */
     bool rtc_test_running;
     uint32_t rtc_test_second;        /* the RTC second last seen */
     /* FACTORY_PULSE1_CONSTANT (pulse_test.h): the constant output 1 runs at */
