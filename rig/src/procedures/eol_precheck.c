@@ -28,8 +28,8 @@
 /* With every unit at the test constant (~130 pulses a second at 20 A): an
  * intermittent contact opens for 20..200 ms after at most 19 times that
  * closed (3.8 s, firmware/boards/native/defects.h, as a loose crimp does),
- * so 4 s hold at least one opening. */
-#define PRECHECK_TEST_GATE_S 4.0
+ * so 4.5 s hold at least one whole opening and the span after it. */
+#define PRECHECK_TEST_GATE_S 4.5
 /* Periods are measured over spans of at least one measurement window
  * (~10 mains cycles): an edge is placed on the meter's 250 us samples,
  * 3 % of a single 8 ms period at the test constant, 0.1 % of a span. */
@@ -213,7 +213,7 @@ static int load_rack(struct eol_ctx *c, struct precheck *pc0)
         (rc = rig_sleep(c->bench, pc0->gate_s)) < 0)
         return rc;
     pc0->watts = watts;
-    fprintf(stderr, "eol: precheck at %.2f A PF 1 for %.0f s\n", pc0->amps, pc0->gate_s);
+    fprintf(stderr, "eol: precheck at %.2f A PF 1 for %.1f s\n", pc0->amps, pc0->gate_s);
     return 0;
 }
 
