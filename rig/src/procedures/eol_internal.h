@@ -205,6 +205,18 @@ double eol_point_watts(const struct rig_point *pt);
  * abort code. */
 int eol_precheck_units(struct eol_ctx *c);
 
+/* The spread of output 1's pulse periods at a steady load, each period
+ * over a span of at least a measurement window at the test constant (one
+ * pulse at 1 Wh): an intermittent contact makes them vary by percents. */
+#define EOL_PERIOD_CV_LIMIT 0.01
+struct eol_periods {
+    double prev, sum, sum2, span_s;
+    unsigned periods, in_span;
+};
+void eol_periods_init(struct eol_periods *p, double wh_per_pulse);
+void eol_periods_add(struct eol_periods *p, double t); /* a rising edge at t, s */
+double eol_periods_cv(const struct eol_periods *p);    /* 0 with too few periods */
+
 /* ---- eol_testmode.c ---- */
 
 /* Output 1 of every usable unsealed unit to the test constant (read back);
@@ -229,6 +241,8 @@ void eol_rtc_finish(struct eol_ctx *c);
 /* Take the second edges that came since the last look (before a gate
  * drains the lines). */
 void eol_rtc_collect(struct eol_ctx *c);
+/* A second edge of u's RTC test at t (s), seen by whoever drained it. */
+void eol_rtc_edge(struct eol_unit *u, double t);
 
 /* ---- eol_drift.c ---- */
 

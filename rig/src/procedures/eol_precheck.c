@@ -42,7 +42,7 @@
 /* Output 1's pulse periods at a steady load vary by the AFE's sample (250 us
  * of ~0.8 s) on a good unit; an intermittent contact stretches some by
  * tens of milliseconds. */
-#define PRECHECK_PERIOD_CV_LIMIT 0.01
+#define PRECHECK_PERIOD_CV_LIMIT EOL_PERIOD_CV_LIMIT
 #define PRECHECK_MIN_PERIODS 3u
 #define PULSE1_WH 1.0 /* output 1: 1 Wh per pulse, manual §2.3.3 */
 #define EDGE_DRAIN_MAX 8 /* edge buffers per unit: 32768 edges, 250 s at the test constant */
@@ -75,15 +75,45 @@ static double rack_amps(const struct eol_ctx *c)
     return amps;
 }
 
+void eol_periods_init(struct eol_periods *p, double wh)
+{
+    *p = (struct eol_periods){.prev = NAN, .span_s = wh >= PULSE1_WH ? 0.0 : PRECHECK_SPAN_S};
+}
+
+/* A period: from a span's first edge to the first edge at least span_s
+ * later, over the pulses between (one pulse at 1 Wh). */
+void eol_periods_add(struct eol_periods *p, double t)
+{
+    if (isnan(p->prev)) {
+        p->prev = t;
+        return;
+    }
+    p->in_span++;
+    if (t - p->prev >= p->span_s) {
+        double per = (t - p->prev) / p->in_span;
+        p->sum += per;
+        p->sum2 += per * per;
+        p->periods++;
+        p->prev = t;
+        p->in_span = 0;
+    }
+}
+
+double eol_periods_cv(const struct eol_periods *p)
+{
+    if (p->periods < PRECHECK_MIN_PERIODS)
+        return 0.0;
+    double mean = p->sum / p->periods;
+    return sqrt(fmax(0.0, p->sum2 / p->periods - mean * mean)) / mean;
+}
+
 /* Output 1's edges in the gate: count, span and the spread of the periods. */
 static int read_pulses(struct eol_ctx *c, struct eol_unit *u, struct precheck *pc)
 {
     static _Thread_local struct rig_pulse_edge e[EDGE_MAX];
     size_t n = EDGE_MAX;
-    /* a period: from a span's first edge to the first edge at least
-     * PRECHECK_SPAN_S later, over the pulses between (one pulse at 1 Wh) */
-    double prev = NAN, sum = 0.0, sum2 = 0.0;
-    unsigned periods = 0, in_span = 0;
+    struct eol_periods per;
+    eol_periods_init(&per, pc->wh);
     for (int round = 0; n == EDGE_MAX && round < EDGE_DRAIN_MAX; round++) {
         int rc = rig_pulse_edges(c->bench, u->position, e, EDGE_MAX, &n);
         if (rc < 0)
@@ -95,25 +125,10 @@ static int read_pulses(struct eol_ctx *c, struct eol_unit *u, struct precheck *p
             if (pc->rising++ == 0)
                 pc->first_s = t;
             pc->last_s = t;
-            if (isnan(prev)) {
-                prev = t;
-                continue;
-            }
-            in_span++;
-            if (pc->wh >= PULSE1_WH || t - prev >= PRECHECK_SPAN_S) {
-                double per = (t - prev) / in_span;
-                sum += per;
-                sum2 += per * per;
-                periods++;
-                prev = t;
-                in_span = 0;
-            }
+            eol_periods_add(&per, t);
         }
     }
-    if (periods >= PRECHECK_MIN_PERIODS) {
-        double mean = sum / periods;
-        pc->period_cv = sqrt(fmax(0.0, sum2 / periods - mean * mean)) / mean;
-    }
+    pc->period_cv = eol_periods_cv(&per);
     if (pc->rising == 0 && rig_pulse_level(c->bench, u->position, 1, &pc->stuck) < 0)
         pc->stuck = 0; /* a bench that cannot tell: "no pulses" says enough */
     return 0;

@@ -61,6 +61,15 @@ void eol_rtc_start(struct eol_ctx *c)
     eol_for_units(c, pick_clock, start_test, NULL, "starting the RTC test", NULL);
 }
 
+void eol_rtc_edge(struct eol_unit *u, double t)
+{
+    if (!u->rtc_running)
+        return;
+    if (isnan(u->rtc_first_s))
+        u->rtc_first_s = t;
+    u->rtc_last_s = t;
+}
+
 /* The second edges of u since the last look: first and last kept. */
 static int collect(struct eol_ctx *c, struct eol_unit *u)
 {
@@ -71,12 +80,8 @@ static int collect(struct eol_ctx *c, struct eol_unit *u)
         if (rc < 0)
             return rc;
         for (size_t k = 0; k < n; k++) {
-            if (e[k].output != RTC_OUTPUT || e[k].level != 1)
-                continue;
-            double t = (double)e[k].t_ns * 1e-9;
-            if (isnan(u->rtc_first_s))
-                u->rtc_first_s = t;
-            u->rtc_last_s = t;
+            if (e[k].output == RTC_OUTPUT && e[k].level == 1)
+                eol_rtc_edge(u, (double)e[k].t_ns * 1e-9);
         }
     }
     return 0;
