@@ -95,7 +95,8 @@ rig-tests: $(RIG_TEST_BINS)
 RIG_GPIOD_DOUBLE := rig/tests/gpiod_double
 RIG_GPIOD_TESTS := $(BUILD)/rig/tests/test_gpiod_v1 $(BUILD)/rig/tests/test_gpiod_v2
 RIG_TESTS += $(RIG_GPIOD_TESTS)
-RIG_GPIOD_DOUBLE_OBJS = $(BUILD)/rig/tests/gpiod_$*/test.o $(BUILD)/rig/tests/gpiod_$*/backend.o \
+RIG_GPIOD_DOUBLE_OBJS = $(BUILD)/rig/tests/gpiod_$*/test.o $(BUILD)/rig/tests/gpiod_$*/bench.o \
+                        $(BUILD)/rig/tests/gpiod_$*/backend.o \
                         $(BUILD)/rig/tests/gpiod_$*/double.o $(BUILD)/rig/tests/gpiod_double_core.o
 
 $(BUILD)/rig/tests/gpiod_%/backend.o: rig/src/drivers/lines/gpiod_%.c
@@ -111,15 +112,21 @@ $(BUILD)/rig/tests/gpiod_%/test.o: $(RIG_GPIOD_DOUBLE)/test_gpiod_lines.c
 	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
 	    -MMD -MP -c -o $@ $<
 
+$(BUILD)/rig/tests/gpiod_%/bench.o: $(RIG_GPIOD_DOUBLE)/test_gpiod_bench.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+
 $(BUILD)/rig/tests/gpiod_double_core.o: $(RIG_GPIOD_DOUBLE)/gpiod_double_core.c | $(BUILD)/rig/tests
 	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) -MMD -MP -c -o $@ $<
 
 # keep the objects (intermediates of the pattern rules above)
-.SECONDARY: $(foreach a,v1 v2,$(addprefix $(BUILD)/rig/tests/gpiod_$(a)/,test.o backend.o double.o))
+.SECONDARY: $(foreach a,v1 v2,$(addprefix $(BUILD)/rig/tests/gpiod_$(a)/,test.o bench.o backend.o double.o))
 .SECONDEXPANSION:
 $(BUILD)/rig/tests/test_gpiod_%: $$(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) $(REPORTS_LIB)
 	$(CC) $(HOST_LDFLAGS) -o $@ $(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) \
 	    $(filter-out -lgpiod,$(RIG_LIBS)) $(RIG_CRITERION_LIBS)
 
--include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/test.d $(BUILD)/rig/tests/gpiod_$(a)/backend.d \
+-include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/test.d $(BUILD)/rig/tests/gpiod_$(a)/bench.d \
+           $(BUILD)/rig/tests/gpiod_$(a)/backend.d \
            $(BUILD)/rig/tests/gpiod_$(a)/double.d) $(BUILD)/rig/tests/gpiod_double_core.d

@@ -139,3 +139,11 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 # (rig/perf/db_writers.c) ---
 "$build/rig/perf/db_writers" --writers 8 --records 5000 ||
     echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2
+
+# --- error_calc_agreement: the error calculator (meter pulses gated against
+# the reference standard's pulses, interpolated by timestamp) against the
+# exact error from the simulated reference's exact integral over each gate,
+# over the class C active load points, in percent of each point's limit;
+# goal <= 0.02 (rig/perf/error_calc.c) ---
+"$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: error_calc failed (run it alone to see why)" >&2

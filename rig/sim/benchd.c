@@ -62,6 +62,7 @@ int sim_bench_advance_to(struct sim_bench *b, uint64_t t_ns, char *err, size_t e
     if (sim_units_run_until(b, t_ns, err, err_len) != 0) {
         return -1;
     }
+    sim_reference_advance(&b->source, b->now_ns, t_ns);
     sim_source_integrate(&b->source, (double)(t_ns - b->now_ns) * 1e-9);
     b->now_ns = t_ns;
     return 0;

@@ -71,6 +71,22 @@ struct sim_unit {
     uint64_t edges_dropped;
 };
 
+/* The reference standard's pulse wires (sim_reference.c): 1 active energy,
+ * 2 reactive energy; a pulse every 1/constant kWh of the exact integral. */
+#define SIM_REF_WIRES 2
+#define SIM_REF_QUEUE 65536 /* edges per wire between two REFEDGES; older ones are dropped */
+#define SIM_REF_CONSTANT_DEFAULT 100000.0 /* imp/kWh until set */
+#define SIM_REF_CONSTANT_MAX 1e9
+struct sim_ref_wire {
+    double constant;  /* imp/kWh (or imp/kvarh) */
+    uint64_t halves;  /* half pulses emitted since the constant was set */
+    double frac;      /* of the next half pulse, 0..1 */
+    uint64_t rising;
+    struct sim_edge edges[SIM_REF_QUEUE];
+    unsigned head, count;
+    uint64_t dropped;
+};
+
 struct sim_source {
     struct sim_pty pty;
     char line[SIM_LINE_MAX];
@@ -83,6 +99,18 @@ struct sim_source {
     double ambient_c;   /* the bench's temperature, passed to the units with the terminals */
     int errors[SIM_ERROR_QUEUE];
     unsigned error_count;
+    /* the reference standard's pulse output (sim_reference.c) */
+    struct sim_ref_wire ref[SIM_REF_WIRES + 1]; /* [1] active, [2] reactive */
+    /* Fluke 6100B/6105A dialect state (sim_source_fluke.c) */
+    struct sim_fluke {
+        double v_deg, i_deg;   /* phases of the fundamentals as set */
+        bool energy_used;      /* an ENER: command was seen: wire 1 follows the energy function */
+        unsigned energy_order; /* 0 none, 1 MUT source set, 2 + REF source, 3 + PSOU: pulsing */
+        char mut[16], ref[16], psou[16];
+        double mut_cons;       /* the meter's constant (ENER:MUT:CONS) */
+        double out_cons;       /* ENER:OUTP:CONS */
+        double out_unit;       /* imp/kWh per unit of out_cons (IPKWH 1, IPWH 1000) */
+    } fluke;
 };
 
 struct sim_client {
@@ -120,6 +148,16 @@ bool sim_source_service(struct sim_source *src);
 void sim_source_terminals(const struct sim_source *src, struct sim_terminals *out);
 /* Integrate the reference energy over dt seconds of constant conditions. */
 void sim_source_integrate(struct sim_source *src, double dt_s);
+
+/* Active and reactive power of the set conditions (delivered while the output is on). */
+void sim_source_power(const struct sim_source *src, double *p, double *q);
+
+/* sim_reference.c */
+void sim_reference_init(struct sim_source *src);
+/* Emit the reference pulse edges of (t0_ns, t1_ns] at the present conditions. */
+void sim_reference_advance(struct sim_source *src, uint64_t t0_ns, uint64_t t1_ns);
+/* Set wire's constant (imp/kWh); restarts its pulse count. 0 or -1 (out of range). */
+int sim_reference_set_constant(struct sim_source *src, unsigned wire, double imp_per_kwh);
 
 /* sim_unit.c */
 int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit);

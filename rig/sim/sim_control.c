@@ -20,6 +20,12 @@
  *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
  *   STATUS <pos>            OK running | OK stopped <why>   is the unit's process running?
  *   SHUTDOWN                OK                   then benchd exits
+ *   REFCONST <wire> [<k>]   OK <k>               the reference standard's pulse constant,
+ *                                                imp/kWh (wire 1, active) or imp/kvarh
+ *                                                (wire 2, reactive); setting it restarts
+ *                                                the wire's pulses (sim_reference.c)
+ *   REFEDGES <wire>         OK <n> <dropped>, then n lines "<t_ns> <wire> <level>": the
+ *                                                wire's edges since the last REFEDGES
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -294,6 +300,56 @@ static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const c
     say(client, "OK %g", bench->source.ambient_c);
 }
 
+static struct sim_ref_wire *wire_arg(struct sim_bench *bench, struct sim_client *client,
+                                     const char *arg, unsigned *wire)
+{
+    char *end;
+    unsigned long w = arg ? strtoul(arg, &end, 10) : 0;
+    if (arg == NULL || *end != '\0' || w < 1 || w > SIM_REF_WIRES) {
+        say(client, "ERR no reference wire '%s' (1 active, 2 reactive)", arg ? arg : "");
+        return NULL;
+    }
+    *wire = (unsigned)w;
+    return &bench->source.ref[w];
+}
+
+static void cmd_refconst(struct sim_bench *bench, struct sim_client *client, const char *wire_s,
+                         const char *k_s)
+{
+    unsigned wire;
+    struct sim_ref_wire *r = wire_arg(bench, client, wire_s, &wire);
+    if (r == NULL) {
+        return;
+    }
+    if (k_s != NULL) {
+        char *end;
+        double k = strtod(k_s, &end);
+        if (end == k_s || *end != '\0' || sim_reference_set_constant(&bench->source, wire, k) != 0) {
+            say(client, "ERR REFCONST wants a constant in imp/kWh, > 0 and <= %g, got '%s'",
+                SIM_REF_CONSTANT_MAX, k_s);
+            return;
+        }
+    }
+    say(client, "OK %.17g", r->constant);
+}
+
+static void cmd_refedges(struct sim_bench *bench, struct sim_client *client, const char *wire_s)
+{
+    unsigned wire;
+    struct sim_ref_wire *r = wire_arg(bench, client, wire_s, &wire);
+    if (r == NULL) {
+        return;
+    }
+    say(client, "OK %u %" PRIu64, r->count, r->dropped);
+    r->dropped = 0;
+    while (r->count > 0) {
+        const struct sim_edge *e = &r->edges[r->head];
+        say(client, "%" PRIu64 " %u %u", e->t_ns, e->output, e->level);
+        r->head = (r->head + 1) % SIM_REF_QUEUE;
+        r->count--;
+    }
+}
+
 static void execute(struct sim_bench *bench, struct sim_client *client, char *line)
 {
     char *save = NULL;
@@ -323,12 +379,16 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK %g", bench->source.ambient_c);
     } else if (strcasecmp(verb, "TEMP") == 0) {
         cmd_temp(bench, client, a1);
+    } else if (strcasecmp(verb, "REFCONST") == 0) {
+        cmd_refconst(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "REFEDGES") == 0) {
+        cmd_refedges(bench, client, a1);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
         say(client, "OK");
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "SHUTDOWN)",
+            "SHUTDOWN REFCONST REFEDGES)",
             verb);
     }
 }

@@ -1,8 +1,9 @@
 /*
  * sim_source.c — the virtual phantom-load source and its reference standard.
  *
- * Speaks the generic SCPI dialect listed below on its own pty, so the rig's
- * real-bench SCPI driver is the code that drives it. Voltage and current are
+ * Speaks the generic SCPI dialect listed below on its own pty, and the Fluke
+ * 6100B/6105A's (sim_source_fluke.c), so the rig's real-bench drivers are
+ * the code that drives it. Voltage and current are
  * set independently (phantom load); the reference energy is the exact
  * integral of the set conditions over virtual time while the output is on.
  */
@@ -16,22 +17,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "sim_bench.h"
+#include "sim_source_internal.h"
 
-/* SCPI-99 / IEEE 488.2 error numbers used here. */
-#define SCPI_ERR_NONE 0
-#define SCPI_ERR_SYNTAX (-102)
-#define SCPI_ERR_MISSING_PARAM (-109)
-#define SCPI_ERR_UNDEFINED_HEADER (-113)
-#define SCPI_ERR_OUT_OF_RANGE (-222)
-#define SCPI_ERR_QUEUE_OVERFLOW (-350)
 
 /* What the virtual instrument can deliver. */
-#define SOURCE_V_MAX 480.0
-#define SOURCE_I_MAX 120.0
 #define SOURCE_F_MIN 40.0
 #define SOURCE_F_MAX 70.0
-#define SOURCE_HARM_ORDER_MAX 63
 #define SOURCE_HARM_PCT_MAX 100.0
 
 static const char *error_text(int code)
@@ -62,6 +53,8 @@ static void reset_settings(struct sim_source *src)
     src->set.v_rms = 230.0;
     src->set.freq_hz = 50.0;
     src->output = false;
+    memset(&src->fluke, 0, sizeof(src->fluke));
+    src->fluke.out_unit = 1.0;
 }
 
 void sim_source_init(struct sim_source *src)
@@ -73,6 +66,7 @@ void sim_source_init(struct sim_source *src)
     src->energy_varh = 0.0;
     src->ambient_c = SIM_AMBIENT_DEFAULT_C;
     reset_settings(src);
+    sim_reference_init(src);
 }
 
 void sim_source_terminals(const struct sim_source *src, struct sim_terminals *out)
@@ -87,7 +81,7 @@ void sim_source_terminals(const struct sim_source *src, struct sim_terminals *ou
 
 /* Active and reactive power of the set conditions, harmonics included:
  * only equal orders of V and I carry power. */
-static void source_power(const struct sim_source *src, double *p, double *q)
+void sim_source_power(const struct sim_source *src, double *p, double *q)
 {
     const double deg = M_PI / 180.0;
     const struct sim_terminals *t = &src->set;
@@ -118,7 +112,7 @@ void sim_source_integrate(struct sim_source *src, double dt_s)
         return;
     }
     double p, q;
-    source_power(src, &p, &q);
+    sim_source_power(src, &p, &q);
     src->energy_wh += p * dt_s / 3600.0;
     src->energy_varh += q * dt_s / 3600.0;
 }
@@ -137,7 +131,7 @@ static bool node_matches(const char *pattern, size_t plen, const char *word, siz
     return wlen == plen && strncasecmp(pattern, word, wlen) == 0;
 }
 
-static bool header_matches(const char *pattern, const char *header)
+bool sim_scpi_header_matches(const char *pattern, const char *header)
 {
     if (*header == ':') {
         header++;
@@ -158,7 +152,7 @@ static bool header_matches(const char *pattern, const char *header)
     }
 }
 
-static int parse_number(const char *s, double *out)
+int sim_scpi_parse_number(const char *s, double *out)
 {
     if (s == NULL || *s == '\0') {
         return SCPI_ERR_MISSING_PARAM;
@@ -176,10 +170,10 @@ static int parse_number(const char *s, double *out)
     return SCPI_ERR_NONE;
 }
 
-static int set_ranged(const char *arg, double lo, double hi, double *field)
+int sim_scpi_set_ranged(const char *arg, double lo, double hi, double *field)
 {
     double x;
-    int err = parse_number(arg, &x);
+    int err = sim_scpi_parse_number(arg, &x);
     if (err != SCPI_ERR_NONE) {
         return err;
     }
@@ -190,7 +184,7 @@ static int set_ranged(const char *arg, double lo, double hi, double *field)
     return SCPI_ERR_NONE;
 }
 
-static int set_harmonic(struct sim_harmonic *table, const char *arg)
+int sim_scpi_set_harmonic(struct sim_harmonic *table, const char *arg)
 {
     if (arg == NULL) {
         return SCPI_ERR_MISSING_PARAM;
@@ -227,8 +221,7 @@ static int set_harmonic(struct sim_harmonic *table, const char *arg)
     return SCPI_ERR_NONE;
 }
 
-static void reply(struct sim_source *src, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void reply(struct sim_source *src, const char *fmt, ...)
+void sim_scpi_reply(struct sim_source *src, const char *fmt, ...)
 {
     char buf[256];
     va_list ap;
@@ -275,58 +268,60 @@ static bool execute(struct sim_source *src, char *cmd)
     bool changed = false;
     double p, q;
 
-    if (query && strcasecmp(cmd, "*IDN") == 0) {
-        reply(src, "MED2-HIL,Virtual phantom-load source,SIM-0001,1.0");
+    if (sim_fluke_execute(src, cmd, arg, query, &err, &changed)) {
+        /* the Fluke 6100B/6105A dialect (sim_source_fluke.c) */
+    } else if (query && strcasecmp(cmd, "*IDN") == 0) {
+        sim_scpi_reply(src, "MED2-HIL,Virtual phantom-load source,SIM-0001,1.0");
     } else if (!query && strcasecmp(cmd, "*RST") == 0) {
         reset_settings(src);
         changed = true;
     } else if (!query && strcasecmp(cmd, "*CLS") == 0) {
         src->error_count = 0;
     } else if (query && strcasecmp(cmd, "*OPC") == 0) {
-        reply(src, "1");
-    } else if (query && header_matches("SYSTem:ERRor", cmd)) {
+        sim_scpi_reply(src, "1");
+    } else if (query && sim_scpi_header_matches("SYSTem:ERRor", cmd)) {
         int code = SCPI_ERR_NONE;
         if (src->error_count > 0) {
             code = src->errors[0];
             memmove(src->errors, src->errors + 1, (--src->error_count) * sizeof(src->errors[0]));
         }
-        reply(src, "%d,\"%s\"", code, error_text(code));
-    } else if (header_matches("SOURce:VOLTage", cmd)) {
+        sim_scpi_reply(src, "%d,\"%s\"", code, error_text(code));
+    } else if (sim_scpi_header_matches("SOURce:VOLTage", cmd)) {
         if (query) {
-            reply(src, "%.6f", t->v_rms);
-        } else if ((err = set_ranged(arg, 0.0, SOURCE_V_MAX, &t->v_rms)) == SCPI_ERR_NONE) {
+            sim_scpi_reply(src, "%.6f", t->v_rms);
+        } else if ((err = sim_scpi_set_ranged(arg, 0.0, SOURCE_V_MAX, &t->v_rms)) == SCPI_ERR_NONE) {
             changed = true;
         }
-    } else if (header_matches("SOURce:CURRent", cmd)) {
+    } else if (sim_scpi_header_matches("SOURce:CURRent", cmd)) {
         if (query) {
-            reply(src, "%.6f", t->i_rms);
-        } else if ((err = set_ranged(arg, 0.0, SOURCE_I_MAX, &t->i_rms)) == SCPI_ERR_NONE) {
+            sim_scpi_reply(src, "%.6f", t->i_rms);
+        } else if ((err = sim_scpi_set_ranged(arg, 0.0, SOURCE_I_MAX, &t->i_rms)) == SCPI_ERR_NONE) {
             changed = true;
         }
-    } else if (header_matches("SOURce:PHASe", cmd)) {
+    } else if (sim_scpi_header_matches("SOURce:PHASe", cmd)) {
         if (query) {
-            reply(src, "%.6f", t->phase_deg);
-        } else if ((err = set_ranged(arg, -360.0, 360.0, &t->phase_deg)) == SCPI_ERR_NONE) {
+            sim_scpi_reply(src, "%.6f", t->phase_deg);
+        } else if ((err = sim_scpi_set_ranged(arg, -360.0, 360.0, &t->phase_deg)) == SCPI_ERR_NONE) {
             changed = true;
         }
-    } else if (header_matches("SOURce:FREQuency", cmd)) {
+    } else if (sim_scpi_header_matches("SOURce:FREQuency", cmd)) {
         if (query) {
-            reply(src, "%.6f", t->freq_hz);
-        } else if ((err = set_ranged(arg, SOURCE_F_MIN, SOURCE_F_MAX, &t->freq_hz)) ==
+            sim_scpi_reply(src, "%.6f", t->freq_hz);
+        } else if ((err = sim_scpi_set_ranged(arg, SOURCE_F_MIN, SOURCE_F_MAX, &t->freq_hz)) ==
                    SCPI_ERR_NONE) {
             changed = true;
         }
-    } else if (!query && header_matches("SOURce:HARMonic:VOLTage", cmd)) {
-        changed = (err = set_harmonic(t->v_harm, arg)) == SCPI_ERR_NONE;
-    } else if (!query && header_matches("SOURce:HARMonic:CURRent", cmd)) {
-        changed = (err = set_harmonic(t->i_harm, arg)) == SCPI_ERR_NONE;
-    } else if (!query && header_matches("SOURce:HARMonic:CLEar", cmd)) {
+    } else if (!query && sim_scpi_header_matches("SOURce:HARMonic:VOLTage", cmd)) {
+        changed = (err = sim_scpi_set_harmonic(t->v_harm, arg)) == SCPI_ERR_NONE;
+    } else if (!query && sim_scpi_header_matches("SOURce:HARMonic:CURRent", cmd)) {
+        changed = (err = sim_scpi_set_harmonic(t->i_harm, arg)) == SCPI_ERR_NONE;
+    } else if (!query && sim_scpi_header_matches("SOURce:HARMonic:CLEar", cmd)) {
         memset(t->v_harm, 0, sizeof(t->v_harm));
         memset(t->i_harm, 0, sizeof(t->i_harm));
         changed = true;
-    } else if (header_matches("OUTPut", cmd)) {
+    } else if (sim_scpi_header_matches("OUTPut", cmd)) {
         if (query) {
-            reply(src, "%d", src->output ? 1 : 0);
+            sim_scpi_reply(src, "%d", src->output ? 1 : 0);
         } else if (arg == NULL) {
             err = SCPI_ERR_MISSING_PARAM;
         } else if (strcasecmp(arg, "ON") == 0 || strcmp(arg, "1") == 0) {
@@ -338,23 +333,23 @@ static bool execute(struct sim_source *src, char *cmd)
         } else {
             err = SCPI_ERR_SYNTAX;
         }
-    } else if (query && header_matches("MEASure:VOLTage", cmd)) {
-        reply(src, "%.6f", src->output ? t->v_rms : 0.0);
-    } else if (query && header_matches("MEASure:CURRent", cmd)) {
-        reply(src, "%.6f", src->output ? t->i_rms : 0.0);
-    } else if (query && header_matches("MEASure:POWer", cmd)) {
-        source_power(src, &p, &q);
-        reply(src, "%.6f", src->output ? p : 0.0);
-    } else if (query && header_matches("MEASure:POWer:REACtive", cmd)) {
-        source_power(src, &p, &q);
-        reply(src, "%.6f", src->output ? q : 0.0);
-    } else if (query && header_matches("MEASure:FREQuency", cmd)) {
-        reply(src, "%.6f", t->freq_hz);
-    } else if (query && header_matches("MEASure:ENERgy", cmd)) {
-        reply(src, "%.9f", src->energy_wh);
-    } else if (query && header_matches("MEASure:ENERgy:REACtive", cmd)) {
-        reply(src, "%.9f", src->energy_varh);
-    } else if (!query && header_matches("MEASure:ENERgy:RESet", cmd)) {
+    } else if (query && sim_scpi_header_matches("MEASure:VOLTage", cmd)) {
+        sim_scpi_reply(src, "%.6f", src->output ? t->v_rms : 0.0);
+    } else if (query && sim_scpi_header_matches("MEASure:CURRent", cmd)) {
+        sim_scpi_reply(src, "%.6f", src->output ? t->i_rms : 0.0);
+    } else if (query && sim_scpi_header_matches("MEASure:POWer", cmd)) {
+        sim_source_power(src, &p, &q);
+        sim_scpi_reply(src, "%.6f", src->output ? p : 0.0);
+    } else if (query && sim_scpi_header_matches("MEASure:POWer:REACtive", cmd)) {
+        sim_source_power(src, &p, &q);
+        sim_scpi_reply(src, "%.6f", src->output ? q : 0.0);
+    } else if (query && sim_scpi_header_matches("MEASure:FREQuency", cmd)) {
+        sim_scpi_reply(src, "%.6f", t->freq_hz);
+    } else if (query && sim_scpi_header_matches("MEASure:ENERgy", cmd)) {
+        sim_scpi_reply(src, "%.9f", src->energy_wh);
+    } else if (query && sim_scpi_header_matches("MEASure:ENERgy:REACtive", cmd)) {
+        sim_scpi_reply(src, "%.9f", src->energy_varh);
+    } else if (!query && sim_scpi_header_matches("MEASure:ENERgy:RESet", cmd)) {
         src->energy_wh = 0.0;
         src->energy_varh = 0.0;
     } else {

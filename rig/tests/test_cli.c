@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <libgen.h>
+#include <sqlite3.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -351,4 +352,76 @@ Test(cli, write_unlocks_saves_reads_back_and_follows_the_line)
     cr_assert_eq(RUN("read", "--dir", dir, "--slave", "7", "--baud", "9600", "slave_id"), 0, "%s",
                  err);
     cr_expect_str_eq(out, "slave_id 7\n");
+}
+
+/* rows of the records file db with this verdict */
+static long records_with(const char *db, const char *verdict)
+{
+    sqlite3 *s = NULL;
+    sqlite3_stmt *st = NULL;
+    long n = -1;
+    if (sqlite3_open(db, &s) == SQLITE_OK &&
+        sqlite3_prepare_v2(s, "SELECT count(*) FROM records WHERE verdict = ?", -1, &st, NULL) ==
+            SQLITE_OK &&
+        sqlite3_bind_text(st, 1, verdict, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return n;
+}
+
+Test(cli, measure_gates_every_position_records_and_switches_off)
+{
+    char db[128];
+    snprintf(db, sizeof db, "%s/records.sqlite", dir);
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "2", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("measure", "--dir", dir, "--volts", "230", "--amps", "5", "--pf", "0.5L",
+                     "--records", db),
+                 0, "%s", err);
+    cr_expect(strstr(out, "position  1 24110001") && strstr(out, "position  2 24110002") &&
+                  strstr(out, "error ") && strstr(out, "pulses"),
+              "%s", out);
+    cr_expect_str_eq(output_state(), "0\n", "measure switches the source off after the point");
+    cr_expect_eq(records_with(db, "INFO"), 2, "a record per position");
+
+    /* one position */
+    cr_assert_eq(RUN("measure", "--dir", dir, "--position", "2", "--volts", "230", "--amps", "10"),
+                 0, "%s", err);
+    cr_expect(!strstr(out, "position  1") && strstr(out, "position  2"), "%s", out);
+
+    /* an instrument error: one line naming it, the source off, the records kept */
+    cr_expect_eq(RUN("measure", "--dir", dir, "--volts", "1000", "--amps", "5", "--records", db),
+                 1);
+    cr_expect(strstr(err, "rig measure: ") && strstr(err, "-222") &&
+                  strstr(err, "SOUR:VOLT 1000"),
+              "%s", err);
+    cr_expect_str_eq(output_state(), "0\n");
+    cr_expect_eq(records_with(db, "FAIL"), 2, "failed positions are recorded too");
+
+    cr_expect_eq(RUN("measure", "--dir", dir, "--volts", "230"), 2);
+    cr_expect(strstr(err, "--volts V --amps A"), "%s", err);
+    cr_expect_eq(RUN("measure", "--dir", dir, "--volts", "230", "--amps", "5", "--pf", "2L"), 2);
+}
+
+Test(cli, pulses_prints_each_pulse_and_the_energy)
+{
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "set", "230", "20"), 0, "%s", err);
+    cr_assert_eq(RUN("source", "--dir", dir, "on"), 0, "%s", err);
+    cr_assert_eq(RUN("pulses", "--dir", dir, "--position", "1", "--for", "5"), 0, "%s", err);
+    /* 4600 W: a 1 Wh pulse every ~0.78 s, give or take the uncalibrated unit */
+    unsigned count = 0;
+    double wh = 0;
+    const char *sum = strstr(out, "position 1 output 1: ");
+    cr_assert(sum, "%s", out);
+    cr_assert_eq(sscanf(sum, "position 1 output 1: %u pulses in 5 s = %lf Wh", &count, &wh), 2, "%s",
+                 sum);
+    cr_expect(count >= 5 && count <= 8, "%u pulses in 5 s at 4600 W", count);
+    cr_expect_eq(wh, (double)count);
+    cr_expect(strstr(out, "width") && strstr(out, " W\n"), "%s", out);
+    cr_expect_str_eq(output_state(), "1\n", "pulses leaves the output as it was");
+    cr_expect_eq(RUN("pulses", "--dir", dir, "--position", "3", "--for", "1"), 2);
+    cr_expect_eq(RUN("pulses", "--dir", dir, "--position", "1"), 2);
+    cr_expect(strstr(err, "--for SECONDS"), "%s", err);
 }

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "rig/lines.h"
 #include "rig/loadpoints.h"
 #include "rig/measure.h"
 #include "rig/rig.h"
@@ -84,7 +85,7 @@ Test(measure, output_2_at_a_finer_constant_agrees_with_output_1)
     g[0].pulses = 400;
     struct rig_error e[2];
     cr_assert_eq(rig_measure_point(bench, &iref_pf1, g, e), 0, "%s", rig_last_error());
-    cr_assert(e[0].measured && e[1].measured);
+    cr_assert(e[0].measured && e[1].measured, "%s / %s", e[0].why, e[1].why);
     cr_expect_eq(e[0].pulses, 400);
     struct rig_gate g1[2] = {gate1(10), gate1(0)};
     struct rig_error e1[2];
@@ -121,4 +122,57 @@ Test(measure, bad_gates_are_refused)
     g[1] = gate1(1);
     g[0].wh_per_pulse = 0.0;
     cr_expect_eq(rig_measure_point(bench, &iref_pf1, g, e), -EINVAL);
+}
+
+Test(measure, an_instrument_error_fails_the_point_and_switches_off)
+{
+    struct rig_gate g[2] = {gate1(2), gate1(2)};
+    struct rig_point bad = {1000.0, 5.0, 0.0, 50.0}; /* beyond the source's 480 V */
+    struct rig_error e[2];
+    cr_expect_eq(rig_measure_point(bench, &bad, g, e), -ERANGE);
+    cr_expect(strstr(rig_last_error(), "-222") && strstr(rig_last_error(), "SOUR:VOLT 1000"), "%s",
+              rig_last_error());
+    for (unsigned p = 0; p < 2; p++) {
+        cr_expect(!e[p].measured);
+        cr_expect(strstr(e[p].why, "position") && strstr(e[p].why, "-222"), "%s", e[p].why);
+    }
+    char reply[16];
+    cr_assert_eq(rig_source_query(rig_bench_source(bench), "OUTP?", reply, sizeof reply), 0);
+    cr_expect_str_eq(reply, "0", "the source is off");
+}
+
+Test(measure, reference_pulses_match_the_gate)
+{
+    struct rig_gate g[2] = {gate1(5), gate1(0)};
+    struct rig_error e[2];
+    double k = 0;
+    cr_assert_eq(rig_reference_constant(bench, RIG_REFERENCE_ACTIVE, &k), 0, "%s",
+                 rig_last_error());
+    cr_assert_eq(rig_measure_point(bench, &iref_pf1, g, e), 0, "%s", rig_last_error());
+    cr_assert(e[0].measured, "%s", e[0].why);
+    /* the reference energy is the pulses counted over the gate, and the
+     * source's exact power over the gate's time (the conditions are constant) */
+    cr_expect(fabs(e[0].reference_wh - e[0].reference_pulses / k * 1000.0) < 1e-12);
+    cr_expect(fabs(e[0].reference_wh - 1150.0 * e[0].gate_s / 3600.0) < 1e-6 * e[0].reference_wh,
+              "%.9f Wh from pulses, %.9f Wh exact", e[0].reference_wh, 1150.0 * e[0].gate_s / 3600.0);
+}
+
+Test(measure, a_fluke_bench_measures_on_its_energy_pulse_output)
+{
+    struct rig_bench *fb = NULL;
+    cr_assert_eq(rig_bench_open("fixtures/benches/fluke-sim.ini", &fb), 0, "%s", rig_last_error());
+    double k = 0;
+    cr_assert_eq(rig_reference_constant(fb, RIG_REFERENCE_ACTIVE, &k), 0, "%s", rig_last_error());
+    cr_expect_float_eq(k, 500000.0, 1e-6, "the bench file's [reference] constant");
+    struct rig_gate g = gate1(4);
+    struct rig_error e;
+    int rc = rig_measure_point(fb, &iref_pf1, &g, &e);
+    char reply[16] = "";
+    rig_source_query(rig_bench_source(fb), "ENER:MUT:TEST:PSOU?", reply, sizeof reply);
+    rig_bench_close(fb);
+    cr_assert_eq(rc, 0, "%s", rig_last_error());
+    cr_assert(e.measured, "%s", e.why);
+    cr_expect(fabs(e.error) < 0.11, "an uncalibrated unit: %g", e.error);
+    cr_expect(fabs(e.reference_wh - 1150.0 * e.gate_s / 3600.0) < 1e-6 * e.reference_wh);
+    cr_expect_str_eq(reply, "PHAS1", "the driver set up the energy function");
 }

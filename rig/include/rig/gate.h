@@ -64,6 +64,18 @@ struct rig_gate rig_gate_plan(const struct rig_gate_need *need);
 bool rig_gate_pulse2_constant(double power, double max_rate, unsigned *energy,
                               unsigned *multiplier, double *wh_per_pulse);
 
+/* Pulse output 1 of a sealed unit: the legal 1000 imp/kWh. */
+#define RIG_PULSE1_WH 1.0
+
+/*
+ * rig_gate_output_wh — the energy per pulse of output (1 or 2) of position:
+ * output 1 is RIG_PULSE1_WH; output 2's constant is read from the unit
+ * (registers 730/732: energy x 10^(multiplier - 3) Wh). Returns 0, -EINVAL,
+ * or the Modbus errors (the last error names the position).
+ */
+struct rig_bench;
+int rig_gate_output_wh(struct rig_bench *bench, unsigned position, unsigned output, double *wh);
+
 #ifdef __cplusplus
 }
 #endif

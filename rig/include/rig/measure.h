@@ -6,10 +6,14 @@
  * The error of a position is (E_meter - E_ref) / E_ref, where E_meter is
  * N pulses x the pulse constant and E_ref the reference energy over exactly
  * the time between the first and the (N+1)-th counted pulse edge (rising
- * edges). On the simulated bench the edge times are the bench's virtual
- * timestamps and E_ref = reference power x that time (the source's
- * conditions are constant during a point); on a real bench the instrument's
- * pulse-gated energy function does the same.
+ * edges). E_ref comes from the reference standard's pulses (rig/lines.h,
+ * rig_reference_edges: a high constant, imp/kWh): the whole pulses between
+ * the gate's two edges plus the fractions at each end, interpolated by
+ * timestamp between the reference pulses around each edge — the error
+ * calculator of a meter test bench. Both benches run the same code: on a
+ * real bench the edges are kernel timestamps of GPIO lines, on the
+ * simulated one benchd's virtual timestamps of its pulse and reference
+ * wires.
  */
 #ifndef RIG_MEASURE_H
 #define RIG_MEASURE_H
@@ -54,6 +58,8 @@ struct rig_error {
     double reference_wh;    /* reference energy over the gate */
     double gate_s;          /* time between the first and last edge */
     unsigned pulses;
+    double reference_pulses; /* reference pulses in the gate, fractions at both ends included */
+    char why[224];           /* not measured: why, naming the position and its line */
 };
 
 /*
@@ -61,9 +67,13 @@ struct rig_error {
  * position of the bench on its own pulses (gate[position - 1], so each
  * position may use its own output and constant); results[position - 1].
  * The source output is left on (the next point follows without a gap).
- * Returns 0 (some positions may be unmeasured: results say which),
- * or a negative errno-style code with rig_last_error() (the source or the
- * bench failed; the caller switches off by closing the bench).
+ * Returns 0 (some positions may be unmeasured: results say which and why —
+ * a meter that stopped pulsing mid-gate names its position and line),
+ * or a negative errno-style code with rig_last_error(): the source reported
+ * an error (SYST:ERR?), the reference line gave no pulse under load or
+ * lost edges, the bench failed. Then the source output has been switched
+ * off and no position is measured: each gated one's why says what failed
+ * (a bad gate, -EINVAL, is refused before anything is applied).
  */
 int rig_measure_point(struct rig_bench *bench, const struct rig_point *pt,
                       const struct rig_gate *gate, struct rig_error *results);

@@ -1,9 +1,11 @@
 /*
  * rig/source.h — the AC source (phantom load) and its reference standard.
  *
- * The driver speaks the generic SCPI dialect of the virtual source (rig/sim/sim_source.c) (source_scpi.c)
- * over a byte transport (rig/transport.h): termios for the simulated source's
- * pty, libserialport for a real instrument. Every setting is followed by
+ * The driver speaks the generic SCPI dialect of the virtual source
+ * (rig/sim/sim_source.c) (source_scpi.c) or the Fluke 6100B/6105A's
+ * (source_fluke6105.c; the virtual source speaks it too) over a byte
+ * transport (rig/transport.h): termios for the simulated source's pty,
+ * libserialport for a real instrument. Every setting is followed by
  * SYST:ERR? and an instrument error is reported as a failure.
  */
 #ifndef RIG_SOURCE_H
@@ -23,6 +25,12 @@ struct rig_source;
 
 #define RIG_SOURCE_TIMEOUT_MS 2000 /* default wait for a query's reply */
 
+/* The instrument's command set (bench file [source] driver). */
+enum rig_source_dialect {
+    RIG_SOURCE_SCPI = 0,      /* the generic dialect (scpi), as benchd's source */
+    RIG_SOURCE_FLUKE6105 = 1, /* Fluke 6100B/6105A electrical power standard (fluke6105) */
+};
+
 /*
  * rig_bench_source — the bench's source (owned by the bench, opened with it).
  * Returns it, or NULL with a last error if the bench has none.
@@ -36,6 +44,25 @@ struct rig_source *rig_bench_source(struct rig_bench *bench);
  */
 int rig_source_open(const char *port, int baud, enum rig_transport_kind kind,
                     struct rig_source **out);
+
+/*
+ * rig_source_open_dialect — rig_source_open for an instrument speaking
+ * dialect (the bench file's [source] driver).
+ */
+int rig_source_open_dialect(const char *port, int baud, enum rig_transport_kind kind,
+                            enum rig_source_dialect dialect, struct rig_source **out);
+
+/* rig_source_dialect — the dialect src speaks. */
+enum rig_source_dialect rig_source_dialect(const struct rig_source *src);
+
+/*
+ * rig_source_pulse_output — make the instrument's energy pulse output pulse
+ * at imp_per_kwh (the Fluke 6105A: its energy function set up in the order it
+ * requires, read back, then ENER:OUTP:CONS), so it serves as the error
+ * calculator's reference pulses. Returns 0, -ENOTSUP (the generic dialect:
+ * the reference standard pulses on its own), or as rig_source_set.
+ */
+int rig_source_pulse_output(struct rig_source *src, double imp_per_kwh);
 
 /* rig_source_close — close without touching the output; NULL is ignored. */
 void rig_source_close(struct rig_source *src);

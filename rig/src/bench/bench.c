@@ -30,6 +30,9 @@ static void release(struct rig_bench *b)
         rig_pulse_input_close(b->pulses[i][0]);
         rig_pulse_input_close(b->pulses[i][1]);
     }
+    rig_pulse_input_close(b->reference[1]);
+    rig_pulse_input_close(b->reference[2]);
+    free(b->source_error);
     rig_source_close(b->source);
     if (b->drv)
         b->drv->release(b);
@@ -226,7 +229,10 @@ static int no_position(const struct rig_bench *bench, unsigned position)
 
 struct rig_source *rig_bench_source(struct rig_bench *bench)
 {
-    if (!bench->source)
+    if (!bench->source && bench->source_error)
+        rig_error_set(-ENODEV, "bench %s opened without its source: %s", bench->cfg->name,
+                      bench->source_error);
+    else if (!bench->source)
         rig_error_set(-ENODEV, "bench %s has no source", bench->cfg->name);
     return bench->source;
 }

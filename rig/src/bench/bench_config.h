@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "rig/bench.h"
+#include "rig/source.h"
 #include "rig/transport.h"
 
 #define RIG_MAX_POSITIONS 64
@@ -33,6 +34,21 @@ struct rig_bench_config {
     char *control;           /* bench.json: benchd's control socket */
     char *records;           /* [bench] records = URL, or NULL */
     struct rig_bench_config_position pos[RIG_MAX_POSITIONS]; /* pos[0] is position 1 */
+    /* [source] driver: the instrument's dialect (rig/source.h) */
+    enum rig_source_dialect source_dialect;
+    /* [reference]: the reference standard's pulse output, [1] active
+     * energy (line, constant imp/kWh), [2] reactive (reactive_line,
+     * reactive_constant imp/kvarh); NULL / 0 when not given */
+    char *reference_line[3];
+    double reference_constant[3];
+    int reference_line_no;   /* of [reference], 0 if not seen */
+    /* how GPIO inputs are requested: [reference] and [lines] (the meters'
+     * pulse outputs) bias, active_low, debounce_us */
+    struct rig_bench_line_opts {
+        int bias;            /* enum rig_gpiod_bias */
+        bool active_low;
+        unsigned debounce_us;
+    } reference_opts, pulse_opts;
 };
 
 /*
@@ -58,6 +74,14 @@ void rig_bench_config_free(struct rig_bench_config *cfg);
  * unit agree. Returns 0, or -EINVAL with why (and the known names) in why.
  */
 int rig_bench_check_defect(const char *spec, char *why, size_t len);
+
+/*
+ * rig_bench_line_opt — one of bias, active_low, debounce_us (key) of a
+ * [reference] or [lines] section into o (bench_line_opts.c). Returns 0, or
+ * -EINVAL with "KEY = 'VALUE' — expected ..." in why.
+ */
+int rig_bench_line_opt(struct rig_bench_line_opts *o, const char *key, const char *value,
+                       char *why, size_t len);
 
 /* Point each position's public strings at its owned copies (after loading). */
 void rig_bench_config_finish(struct rig_bench_config *cfg);

@@ -5,8 +5,15 @@
  *   [bench]       name, kind = sim | hw, positions = N, records = URL (the
  *                 records store every client of the bench writes to; with
  *                 PostgreSQL also its advisory lock, rig/records.h)
- *   [source]      port (hw: /dev/ttyUSB0; sim), baud, driver = scpi,
+ *   [source]      port (hw: /dev/ttyUSB0; sim), baud, driver = scpi | fluke6105,
  *                 transport = auto | termios | serialport
+ *   [reference]   the reference standard's pulse output(s) for the error
+ *                 calculator: line (CHIP:LINE, hw), constant (imp/kWh),
+ *                 reactive_line, reactive_constant (imp/kvarh), and how its
+ *                 lines are requested: bias = as-is | disabled | pull-up |
+ *                 pull-down, active_low = yes | no, debounce_us
+ *   [lines]       how the meters' pulse inputs are requested: bias,
+ *                 active_low, debounce_us (as in [reference])
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
  *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial,
  *                 defect (sim only: NAME[,PARAM], firmware/boards/native/defect_spec.h),
@@ -38,7 +45,12 @@ static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave
                                             "pulse2", "supply", "swd",    "swd_serial",
                                             "defect", "golden", NULL};
 
-enum section { SEC_NONE, SEC_BENCH, SEC_SOURCE, SEC_POSITION };
+static const char *const reference_keys[] = {"line", "constant", "reactive_line",
+                                             "reactive_constant", "bias", "active_low",
+                                             "debounce_us", NULL};
+static const char *const lines_keys[] = {"bias", "active_low", "debounce_us", NULL};
+
+enum section { SEC_NONE, SEC_BENCH, SEC_SOURCE, SEC_POSITION, SEC_REFERENCE, SEC_LINES };
 
 struct parse {
     struct rig_bench_config *cfg;
@@ -46,7 +58,7 @@ struct parse {
     int line;           /* line of the text inih is looking at */
     bool at_line_start;
     int rc;             /* first error */
-    unsigned bench_seen, source_seen;
+    unsigned bench_seen, source_seen, reference_seen, lines_seen;
     int positions_line;
 };
 
@@ -108,6 +120,10 @@ static enum section classify(const char *section)
         return SEC_SOURCE;
     if (position_number(section))
         return SEC_POSITION;
+    if (strcmp(section, "reference") == 0)
+        return SEC_REFERENCE;
+    if (strcmp(section, "lines") == 0)
+        return SEC_LINES;
     return SEC_NONE;
 }
 
@@ -190,8 +206,13 @@ static int source_key(struct parse *p, int k, const char *name, const char *valu
         cfg->source_baud = (int)n;
         return 1;
     case 2:
-        if (strcasecmp(value, "scpi") != 0)
-            return fail(p, p->line, "[source] driver = '%s' — the only driver is scpi", value);
+        if (strcasecmp(value, "scpi") == 0)
+            cfg->source_dialect = RIG_SOURCE_SCPI;
+        else if (strcasecmp(value, "fluke6105") == 0)
+            cfg->source_dialect = RIG_SOURCE_FLUKE6105;
+        else
+            return fail(p, p->line, "[source] driver = '%s' — expected scpi (the generic "
+                                    "dialect) or fluke6105 (Fluke 6100B/6105A)", value);
         return 1;
     default:
         if (strcmp(value, "auto") == 0)
@@ -268,6 +289,42 @@ static int position_key(struct parse *p, unsigned number, int k, const char *nam
     }
 }
 
+/* bias, active_low, debounce_us of [reference] or [lines] (bench_line_opts.c) */
+static int line_opt_key(struct parse *p, const char *section, struct rig_bench_line_opts *o,
+                        const char *name, const char *value)
+{
+    char why[160];
+    if (rig_bench_line_opt(o, name, value, why, sizeof why) < 0)
+        return fail(p, p->line, "[%s] %s", section, why);
+    return 1;
+}
+
+static int reference_key(struct parse *p, int k, const char *name, const char *value)
+{
+    struct rig_bench_config *cfg = p->cfg;
+    unsigned wire = k < 2 ? 1 : 2;
+    switch (k) {
+    case 0:
+    case 2:
+        if (!valid_line_spec(value))
+            return fail(p, p->line, "[reference] %s = '%s' — expected CHIP:LINE, e.g. "
+                                    "gpiochip0:26", name, value);
+        return set_string(p, &cfg->reference_line[wire], value);
+    case 1:
+    case 3: {
+        char *end;
+        double c = strtod(value, &end);
+        if (end == value || *end || !(c > 0.0) || c > 1e9)
+            return fail(p, p->line, "[reference] %s = '%s' is not a pulse constant (imp/kWh, "
+                                    "> 0), e.g. %s = 100000", name, value, name);
+        cfg->reference_constant[wire] = c;
+        return 1;
+    }
+    default:
+        return line_opt_key(p, "reference", &cfg->reference_opts, name, value);
+    }
+}
+
 int rig_bench_check_defect(const char *spec, char *why, size_t len)
 {
     struct sim_defect d;
@@ -291,14 +348,16 @@ static int on_value(void *user, const char *section, const char *name, const cha
     struct parse *p = user;
     char known[256];
     enum section sec = classify(section);
-    const char *const *keys = sec == SEC_BENCH    ? bench_keys
-                              : sec == SEC_SOURCE ? source_keys
-                                                  : position_keys;
+    const char *const *keys = sec == SEC_BENCH       ? bench_keys
+                              : sec == SEC_SOURCE    ? source_keys
+                              : sec == SEC_REFERENCE ? reference_keys
+                              : sec == SEC_LINES     ? lines_keys
+                                                     : position_keys;
     if (p->rc)
         return 0;
     if (sec == SEC_NONE)
         return fail(p, p->line, "%s%s%s'%s' is outside a known section — expected [bench], "
-                                "[source] or [position N]",
+                                "[source], [reference], [lines] or [position N]",
                     *section ? "[" : "", section, *section ? "] " : "", name);
     int k = key_index(keys, name);
     if (k < 0) {
@@ -308,9 +367,11 @@ static int on_value(void *user, const char *section, const char *name, const cha
     if (!value || !*value)
         return fail(p, p->line, "[%s] %s has no value", section, name);
 
-    unsigned *seen = sec == SEC_BENCH    ? &p->bench_seen
-                     : sec == SEC_SOURCE ? &p->source_seen
-                                         : &p->cfg->pos[position_number(section) - 1].keys_seen;
+    unsigned *seen = sec == SEC_BENCH       ? &p->bench_seen
+                     : sec == SEC_SOURCE    ? &p->source_seen
+                     : sec == SEC_REFERENCE ? &p->reference_seen
+                     : sec == SEC_LINES     ? &p->lines_seen
+                                            : &p->cfg->pos[position_number(section) - 1].keys_seen;
     if (*seen & (1u << k))
         return fail(p, p->line, "[%s] %s is given twice", section, name);
     *seen |= 1u << k;
@@ -318,6 +379,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
     switch (sec) {
     case SEC_BENCH: return bench_key(p, k, name, value);
     case SEC_SOURCE: return source_key(p, k, name, value);
+    case SEC_REFERENCE: return reference_key(p, k, name, value);
+    case SEC_LINES: return line_opt_key(p, "lines", &p->cfg->pulse_opts, name, value);
     default: return position_key(p, position_number(section), k, name, value);
     }
 }
@@ -350,8 +413,11 @@ static char *reader(char *str, int num, void *stream)
         snprintf(name, sizeof name, "%.*s", (int)(close - t - 1), t + 1);
         enum section sec = classify(name);
         if (sec == SEC_NONE) {
-            fail(p, p->line, "unknown section [%s] — expected [bench], [source] or [position N] "
-                             "(N = 1..%d)", name, RIG_MAX_POSITIONS);
+            fail(p, p->line, "unknown section [%s] — expected [bench], [source], [reference], "
+                             "[lines] or [position N] (N = 1..%d)", name, RIG_MAX_POSITIONS);
+        } else if (sec == SEC_REFERENCE) {
+            if (!p->cfg->reference_line_no)
+                p->cfg->reference_line_no = p->line;
         } else if (sec == SEC_POSITION) {
             struct rig_bench_config_position *pos = &p->cfg->pos[position_number(name) - 1];
             if (pos->line)
@@ -434,6 +500,18 @@ static int check(struct parse *p)
         return fail(p, 0, "[source] port must name the source's serial port on a kind = hw "
                           "bench, e.g. port = /dev/ttyUSB0");
     }
+    for (unsigned w = 1; w <= 2; w++) {
+        const char *key = w == 1 ? "line" : "reactive_line";
+        const char *ckey = w == 1 ? "constant" : "reactive_constant";
+        if (cfg->reference_line[w] && cfg->kind == RIG_BENCH_SIM)
+            return fail(p, cfg->reference_line_no, "[reference] %s is for a real bench (kind = "
+                                                   "hw); benchd has its own reference wire",
+                        key);
+        if (cfg->reference_line[w] && !cfg->reference_constant[w])
+            return fail(p, cfg->reference_line_no, "[reference] %s needs %s (the reference "
+                                                   "standard's pulses per kWh, see its manual)",
+                        key, ckey);
+    }
     if (!cfg->source_baud)
         cfg->source_baud = 115200;
     if (!cfg->name && !(cfg->name = strdup(cfg->file)))
@@ -510,5 +588,7 @@ void rig_bench_config_free(struct rig_bench_config *cfg)
     free(cfg->source_port);
     free(cfg->records);
     free(cfg->control);
+    free(cfg->reference_line[1]);
+    free(cfg->reference_line[2]);
     free(cfg);
 }

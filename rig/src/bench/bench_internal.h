@@ -43,6 +43,12 @@ struct rig_bench_driver {
     int (*default_image)(struct rig_bench *b, char *buf, size_t len);
     /* Free what the driver holds (after meters, lines and source are closed). */
     void (*release)(struct rig_bench *b);
+    /* Take the reference standard's edges of wire (1 active, 2 reactive),
+     * in bench time (rig_reference_edges). */
+    int (*reference_edges)(struct rig_bench *b, unsigned wire, struct rig_pulse_edge *edges,
+                           size_t max, size_t *n, uint64_t *dropped);
+    /* The reference standard's constant of wire, imp/kWh (rig_reference_constant). */
+    int (*reference_constant)(struct rig_bench *b, unsigned wire, double *imp_per_kwh);
 };
 
 struct rig_bench {
@@ -62,6 +68,10 @@ struct rig_bench {
     int64_t t0_ns;               /* CLOCK_MONOTONIC at open */
     int lock_fd;                 /* the bench's lock (bench_lock.c), -1 if none */
     char *lock_path;             /* its file */
+    /* the reference standard's pulse lines, [1] active, [2] reactive (hw) */
+    struct rig_pulse_input *reference[3];
+    /* why a real bench has no source (it opens without one), or NULL */
+    char *source_error;
 };
 
 /* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's

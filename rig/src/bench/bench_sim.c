@@ -69,6 +69,31 @@ static int sim_pulse_edges(struct rig_bench *b, unsigned position, struct rig_pu
     return 0;
 }
 
+static int sim_reference_edges(struct rig_bench *b, unsigned wire, struct rig_pulse_edge *edges,
+                               size_t max, size_t *n, uint64_t *dropped)
+{
+    struct rig_sim_edge *batch = calloc(max ? max : 1, sizeof *batch);
+    if (!batch)
+        return rig_error_set(-ENOMEM, "out of memory");
+    size_t got = 0;
+    int rc = rig_simctl_refedges(b->ctl, wire, batch, max, &got, dropped);
+    if (rc < 0) {
+        free(batch);
+        return rig_error_prefix(rc, "reference wire %u", wire);
+    }
+    for (size_t k = 0; k < got; k++)
+        edges[k] = (struct rig_pulse_edge){batch[k].t_ns, batch[k].output, batch[k].level};
+    *n = got;
+    free(batch);
+    return 0;
+}
+
+static int sim_reference_constant(struct rig_bench *b, unsigned wire, double *imp_per_kwh)
+{
+    int rc = rig_simctl_refconst(b->ctl, wire, 0.0, imp_per_kwh);
+    return rc < 0 ? rig_error_prefix(rc, "reference wire %u", wire) : 0;
+}
+
 static int sim_pulse_level(struct rig_bench *b, unsigned position, unsigned output,
                            unsigned *active)
 {
@@ -125,6 +150,8 @@ static const struct rig_bench_driver sim_driver = {
     .unit_running = sim_unit_running,
     .default_image = sim_default_image,
     .release = sim_release,
+    .reference_edges = sim_reference_edges,
+    .reference_constant = sim_reference_constant,
 };
 
 int rig_bench_sim_attach(struct rig_bench *b, const char *dir)
@@ -227,6 +254,20 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
         return rig_error_set(-ENOMEM, "out of memory");
     free(b->cfg->name);
     b->cfg->name = name;
+    /* the bench file's reference constants, and its source's dialect (the
+     * virtual source speaks both) */
+    for (unsigned w = 1; w <= 2; w++)
+        if (file_cfg->reference_constant[w] > 0.0 &&
+            (rc = rig_simctl_refconst(b->ctl, w, file_cfg->reference_constant[w], NULL)) < 0)
+            return rig_error_prefix(rc, "%s: [reference]", file_cfg->file);
+    if (file_cfg->source_dialect != RIG_SOURCE_SCPI) {
+        rig_source_close(b->source);
+        b->source = NULL;
+        if ((rc = rig_source_open_dialect(b->cfg->source_port, b->cfg->source_baud,
+                                          RIG_TRANSPORT_TERMIOS, file_cfg->source_dialect,
+                                          &b->source)) < 0)
+            return rc;
+    }
     /* what only the bench file knows of its positions */
     for (unsigned i = 0; i < file_cfg->positions && i < b->cfg->positions; i++) {
         struct rig_position *to = &b->cfg->pos[i].pub;

@@ -26,9 +26,9 @@ struct cli_target {
     "at once, naming who has it)\n"
 double cli_wait(const char *verb, const char *text);
 
-/* The target options every bench verb shares (--dir 'd', --bench 'b',
- * --wait 'W'): the option's value into t; false if opt is none of them. */
-bool cli_target_option(const char *verb, int opt, const char *arg, struct cli_target *t);
+/* The options every verb that opens a bench takes ('d' --dir, 'b' --bench,
+ * 'W' --wait): true if c was one of them (and t took it). */
+bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t);
 
 /* The records store at url (NULL: none) opened for bench and made its
  * store; fails the verb if it cannot be opened. Close it with
@@ -111,5 +111,7 @@ int cmd_health(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
+int cmd_measure(int argc, char **argv);
+int cmd_pulses(int argc, char **argv);
 
 #endif

@@ -244,9 +244,9 @@ void cli_apply_line(const char *verb, struct rig_bench *bench, struct rig_meter 
         cli_fail(verb, bench, "%s", rig_last_error());
 }
 
-bool cli_target_option(const char *verb, int opt, const char *arg, struct cli_target *t)
+bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t)
 {
-    switch (opt) {
+    switch (c) {
     case 'd': t->dir = arg; return true;
     case 'b': t->bench_file = arg; return true;
     case 'W': t->wait_s = cli_wait(verb, arg); return true;

@@ -1,9 +1,12 @@
 /*
  * gate.c — sizing pulse gates (rig/gate.h).
  */
+#include <errno.h>
 #include <math.h>
 
+#include "base/error_internal.h"
 #include "rig/gate.h"
+#include "rig/modbus.h"
 
 /* Registers 730/732 (manual §5): energy 1..9, multiplier 0..6 = 10^-3..10^3. */
 #define PULSE2_ENERGY_MAX 9u
@@ -51,4 +54,24 @@ bool rig_gate_pulse2_constant(double power, double max_rate, unsigned *energy,
         }
     }
     return false;
+}
+
+int rig_gate_output_wh(struct rig_bench *bench, unsigned position, unsigned output, double *wh)
+{
+    if (output == 1) {
+        *wh = RIG_PULSE1_WH;
+        return 0;
+    }
+    if (output != 2)
+        return rig_error_set(-EINVAL, "position %u: pulse output %u — outputs are 1 and 2",
+                             position, output);
+    struct rig_meter *m = rig_bench_meter(bench, position);
+    double energy, multiplier;
+    int rc = -ENODEV;
+    if (!m || (rc = rig_meter_read_reg(m, MED2_REG_PULSE2_ENERGY, &energy)) < 0 ||
+        (rc = rig_meter_read_reg(m, MED2_REG_PULSE2_MULTIPLIER, &multiplier)) < 0)
+        return rig_error_prefix(rc, "position %u: pulse output 2's constant (registers 730/732)",
+                                position);
+    *wh = energy * pow(10.0, multiplier - PULSE2_MULTIPLIER_UNITY);
+    return 0;
 }

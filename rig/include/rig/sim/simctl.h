@@ -82,6 +82,21 @@ int rig_simctl_count(struct rig_simctl *ctl, unsigned position, unsigned output,
 int rig_simctl_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
                      size_t max, size_t *n);
 
+/*
+ * rig_simctl_refconst — REFCONST: the reference standard's pulse constant of
+ * wire (1 active, imp/kWh; 2 reactive, imp/kvarh). set > 0 sets it first
+ * (restarting the wire's pulses). *constant (may be NULL) receives it.
+ */
+int rig_simctl_refconst(struct rig_simctl *ctl, unsigned wire, double set, double *constant);
+
+/*
+ * rig_simctl_refedges — REFEDGES: drain the reference wire's queued edges
+ * (output = wire) into edges, at most max (further ones are read and
+ * dropped); *n stored, *dropped (may be NULL) lost by benchd's queue.
+ */
+int rig_simctl_refedges(struct rig_simctl *ctl, unsigned wire, struct rig_sim_edge *edges,
+                        size_t max, size_t *n, uint64_t *dropped);
+
 /* rig_simctl_shutdown — SHUTDOWN: benchd stops its meters and exits. */
 int rig_simctl_shutdown(struct rig_simctl *ctl);
 

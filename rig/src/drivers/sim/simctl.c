@@ -249,11 +249,33 @@ int rig_simctl_count(struct rig_simctl *ctl, unsigned position, unsigned output,
     return 0;
 }
 
+/* The count lines "<t_ns> <output> <level>" that follow an EDGES or
+ * REFEDGES reply; those beyond max are read and dropped. */
+static int read_edge_lines(struct rig_simctl *ctl, const char *req, uint64_t count,
+                           struct rig_sim_edge *edges, size_t max, size_t *n)
+{
+    char line[128];
+    int64_t deadline = rig_now_ms() + RIG_SIMCTL_TIMEOUT_MS;
+    size_t stored = 0;
+    for (uint64_t i = 0; i < count; i++) {
+        int rc = read_line(ctl, line, sizeof line, deadline, req);
+        if (rc < 0)
+            return rc;
+        unsigned long long t;
+        unsigned out, level;
+        if (sscanf(line, "%llu %u %u", &t, &out, &level) != 3)
+            return rig_error_set(-EPROTO, "benchd: bad %s line '%s'", req, line);
+        if (stored < max)
+            edges[stored++] = (struct rig_sim_edge){.t_ns = t, .output = out, .level = level};
+    }
+    *n = stored;
+    return 0;
+}
+
 static int read_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
                       size_t max, size_t *n)
 {
     char reply[64];
-    char line[128];
     uint64_t count;
     int rc = request_locked(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "EDGES %u",
                             position);
@@ -261,20 +283,7 @@ static int read_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_
         return rc;
     if ((rc = parse_u64(reply, &count, "EDGES", NULL)) < 0)
         return rc;
-    int64_t deadline = rig_now_ms() + RIG_SIMCTL_TIMEOUT_MS;
-    size_t stored = 0;
-    for (uint64_t i = 0; i < count; i++) {
-        if ((rc = read_line(ctl, line, sizeof line, deadline, "EDGES")) < 0)
-            return rc;
-        unsigned long long t;
-        unsigned out, level;
-        if (sscanf(line, "%llu %u %u", &t, &out, &level) != 3)
-            return rig_error_set(-EPROTO, "benchd: bad EDGES line '%s'", line);
-        if (stored < max)
-            edges[stored++] = (struct rig_sim_edge){.t_ns = t, .output = out, .level = level};
-    }
-    *n = stored;
-    return 0;
+    return read_edge_lines(ctl, "EDGES", count, edges, max, n);
 }
 
 int rig_simctl_edges(struct rig_simctl *ctl, unsigned position, struct rig_sim_edge *edges,
@@ -290,4 +299,49 @@ int rig_simctl_shutdown(struct rig_simctl *ctl)
 {
     char reply[64];
     return rig_simctl_request(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "SHUTDOWN");
+}
+
+int rig_simctl_refconst(struct rig_simctl *ctl, unsigned wire, double set, double *constant)
+{
+    char reply[64];
+    int rc = set > 0.0 ? rig_simctl_request(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply,
+                                            "REFCONST %u %.17g", wire, set)
+                       : rig_simctl_request(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply,
+                                            "REFCONST %u", wire);
+    if (rc < 0)
+        return rc;
+    char *end;
+    double k = strtod(reply, &end);
+    if (end == reply || !(k > 0.0))
+        return rig_error_set(-EPROTO, "benchd: cannot read a constant in the reply to REFCONST: '%s'",
+                             reply);
+    if (constant)
+        *constant = k;
+    return 0;
+}
+
+static int read_refedges(struct rig_simctl *ctl, unsigned wire, struct rig_sim_edge *edges,
+                         size_t max, size_t *n, uint64_t *dropped)
+{
+    char reply[64];
+    uint64_t count;
+    const char *p;
+    int rc = request_locked(ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "REFEDGES %u", wire);
+    if (rc < 0 || (rc = parse_u64(reply, &count, "REFEDGES", &p)) < 0 ||
+        (rc = parse_u64(p, dropped, "REFEDGES", NULL)) < 0)
+        return rc;
+    return read_edge_lines(ctl, "REFEDGES", count, edges, max, n);
+}
+
+int rig_simctl_refedges(struct rig_simctl *ctl, unsigned wire, struct rig_sim_edge *edges,
+                        size_t max, size_t *n, uint64_t *dropped)
+{
+    uint64_t lost = 0;
+    *n = 0;
+    pthread_mutex_lock(&ctl->lock);
+    int rc = read_refedges(ctl, wire, edges, max, n, &lost);
+    pthread_mutex_unlock(&ctl->lock);
+    if (dropped)
+        *dropped = lost;
+    return rc;
 }
