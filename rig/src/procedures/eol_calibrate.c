@@ -22,10 +22,8 @@
 #include "rig/modbus.h"
 #include "rig/source.h"
 
-/* Calibration points are resolved to 2.5e-4 (a gate of 2 s): an edge on the
- * meter's 4 kHz samples is off by less than 250 us, 1.25e-4 of 2 s, a
- * fortieth of the class C limit at Iref and an eighth of the target. */
-#define EOL_CAL_RESOLUTION 2.5e-4
+/* Calibration points: the EOL's gate (eol_internal.h). */
+#define EOL_CAL_RESOLUTION EOL_GATE_RESOLUTION
 /* A calibrated unit is within a fifth of its class limit at the
  * calibration points. */
 #define EOL_CAL_TARGET_FRACTION 0.2

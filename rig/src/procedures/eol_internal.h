@@ -16,6 +16,7 @@
 
 #include "rig/eol.h"
 #include "rig/factory.h"
+#include "rig/gate.h"
 #include "rig/loadpoints.h"
 #include "rig/measure.h"
 
@@ -49,6 +50,13 @@ struct eol_point_result {
 struct eol_pulse2 {
     unsigned source, energy, multiplier, duration;
 };
+
+/* The EOL's gates last about 1.5 s: each end is an edge the meter places on
+ * one of its 4 kHz samples, so a gate's error is off by less than 250 us
+ * in 1.5 s, 1.7e-4: a thirtieth of the class C limit at Iref, a sixth of
+ * the calibration's target. rig/gate.h counts a sample at each end (2 x). */
+#define EOL_GATE_S 1.5
+#define EOL_GATE_RESOLUTION (2.0 * RIG_GATE_EDGE_JITTER_S / EOL_GATE_S)
 
 /* Pulse output 1 at the factory test constant (docs/factory.md): Wh a pulse. */
 #define EOL_TEST_IMP_PER_KWH MED2_PULSE1_TEST_IMP_PER_KWH

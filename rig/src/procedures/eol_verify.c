@@ -18,8 +18,8 @@
 #include "procedures/eol_internal.h"
 #include "rig/bench.h"
 
-/* Verification points are resolved to a twentieth of their limit (class C
- * at Iref: a gate of 2 s; an edge's placement is off by at most half that). */
+/* Verification points are resolved to a twentieth of their limit, in no
+ * longer than the EOL's gate (eol_internal.h). */
 #define EOL_VERIFY_RESOLUTION_PER_MPE 0.05
 
 struct vpoint {
@@ -94,7 +94,8 @@ static unsigned plan_point(const struct eol_ctx *c, const struct rig_point *pt,
         for (unsigned k = 0; k < u->table.count; k++) {
             if (!same_point(&u->table.points[k].pt, pt))
                 continue;
-            double res = EOL_VERIFY_RESOLUTION_PER_MPE * u->table.points[k].mpe;
+            double res = fmax(EOL_VERIFY_RESOLUTION_PER_MPE * u->table.points[k].mpe,
+                              EOL_GATE_RESOLUTION);
             eol_plan_gate(u, eol_point_watts(pt), res, &b->gates[i], &b->k[i]);
             count++;
         }
