@@ -16,7 +16,7 @@
  *     opto-coupler (~20 us) and far above a GPIO edge's timestamp
  *     resolution, so the bench sees every pulse;
  *   - at the lowest EOL point (Imin of class C, 0.15 A x 230 V = 34.5 W) a
- *     pulse still comes every 1.04 s: a gate of two seconds needs only two;
+ *     pulse still comes every 1.04 s: a gate of 1.5 s needs only two;
  *   - 10 mWh is a whole number of the energy registers' mWh, so the pulses
  *     and the registers agree exactly.
  * A finer constant (10^6) would exceed what a 4 kHz output can give at

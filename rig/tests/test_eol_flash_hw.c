@@ -8,6 +8,7 @@
  * position 1's, so it must wait for it.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,8 +125,8 @@ Test(eol_flash_hw, mcu_image_one_openocd_per_probe_all_at_once)
     struct flash_run runs[8];
     unsigned n = read_log(log, runs, 8);
     cr_assert_eq(n, 3, "one OpenOCD run per position");
-    const char *arm = getenv("RIG_FIRMWARE_ARM_IMAGE");
-    char want[600];
+    char arm[PATH_MAX], want[PATH_MAX + 64];
+    cr_assert(realpath(getenv("RIG_FIRMWARE_ARM_IMAGE"), arm), "RIG_FIRMWARE_ARM_IMAGE");
     snprintf(want, sizeof want, "program {%s} verify reset exit", arm);
     for (unsigned k = 0; k < n; k++) {
         cr_expect(runs[k].end > runs[k].start, "probe %s did not finish", runs[k].probe);

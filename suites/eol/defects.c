@@ -49,7 +49,9 @@ static long records_of(const char *db, unsigned position)
     return n;
 }
 
-Test(eol_defects, every_defective_unit_is_rejected_by_name_and_never_sealed, .timeout = 300)
+TestSuite(eol_defects, .timeout = 300);
+
+Test(eol_defects, every_defective_unit_is_rejected_by_name_and_never_sealed)
 {
     char dir[] = "/tmp/med2-eol-defects-XXXXXX", ini[96], db[96];
     cr_assert(mkdtemp(dir));
@@ -97,7 +99,7 @@ Test(eol_defects, every_defective_unit_is_rejected_by_name_and_never_sealed, .ti
  * This unit's openings (its serial decides them) miss the precheck on this
  * rack and fall in the soak.
  */
-Test(eol_defects, a_rare_intermittent_contact_is_caught_in_the_soak, .timeout = 120)
+Test(eol_defects, a_rare_intermittent_contact_is_caught_in_the_soak)
 {
     char dir[] = "/tmp/med2-eol-rare-XXXXXX", ini[96];
     cr_assert(mkdtemp(dir));

@@ -16,7 +16,7 @@
  *
  * Gating: every unsealed unit's pulse output 1 is switched to the factory
  * test constant (100000 imp/kWh, docs/factory.md) for the run, so every
- * model, with or without RS485, gates a point in about two seconds; a unit
+ * model, with or without RS485, gates a point in a few seconds; a unit
  * without it gates on output 2 (or output 1 at 1 Wh) as below. The RTC
  * test runs on output 2 meanwhile. Verification uses a profile of
  * fixtures/loadpoints (routine by default, full for the lab).

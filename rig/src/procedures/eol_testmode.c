@@ -5,7 +5,7 @@
  *
  * At the legal 1 Wh a pulse a unit without RS485 (output 1 only) gives one
  * pulse a minute at Imin; at 100 000 imp/kWh it gives one a second there
- * and a gate of two seconds resolves a fortieth of the class C limit.
+ * and a gate of 1.5 s resolves a thirtieth of the class C limit.
  */
 #include <errno.h>
 #include <math.h>
