@@ -22,7 +22,13 @@ FW_CORE_SRCS := \
 	firmware/core/pulse_test.c \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
-	firmware/core/tariff.c
+	firmware/core/tariff.c \
+	firmware/core/ui.c \
+	firmware/core/ui_ctvt.c \
+	firmware/core/ui_draw.c \
+	firmware/core/ui_edit.c \
+	firmware/core/ui_lcd.c \
+	firmware/core/ui_menu.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)
@@ -38,6 +44,8 @@ $(FW_CORE_LIB): $(FW_CORE_OBJS)
 FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
 	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
+# the display: menus, buttons, edits, docs/ui.md
+FW_TEST_NAMES += test_ui test_ui_lcd test_ui_doc
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
@@ -57,11 +65,15 @@ $(BUILD)/firmware/tests/test_meter $(BUILD)/firmware/tests/test_afe_model: \
 
 # docs/modbus.md's register table must be what the map gives (make fw-docs).
 $(BUILD)/firmware/tests/test_regmap_doc: $(BUILD)/firmware/tools/regmap_doc_table.o
+# docs/ui.md's menu tree must be what the menu table gives (make fw-docs).
+$(BUILD)/firmware/tests/test_ui_doc: $(BUILD)/firmware/tools/ui_doc_table.o $(BUILD)/firmware/tools/doc_block.o
+$(BUILD)/firmware/tools/ui_doc_table.o: HOST_CFLAGS += -Ifirmware/core
 
 # ---- the generator of docs/modbus.md's register table (host tool) ----
 FW_DOC_TOOL := $(BUILD)/firmware/tools/regmap_doc
 FW_TARGETS += $(FW_DOC_TOOL)
-FW_DOC_TOOL_OBJS := $(BUILD)/firmware/tools/regmap_doc.o $(BUILD)/firmware/tools/regmap_doc_table.o
+FW_DOC_TOOL_OBJS := $(BUILD)/firmware/tools/regmap_doc.o $(BUILD)/firmware/tools/regmap_doc_table.o \
+	$(BUILD)/firmware/tools/doc_block.o
 
 $(BUILD)/firmware/tools/%.o: firmware/tools/%.c | $(BUILD)/firmware/tools
 	$(CC) $(HOST_CFLAGS) -Ifirmware/tools -MMD -MP -c $< -o $@
@@ -69,9 +81,19 @@ $(BUILD)/firmware/tools/%.o: firmware/tools/%.c | $(BUILD)/firmware/tools
 $(FW_DOC_TOOL): $(FW_DOC_TOOL_OBJS)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 
+# ---- the generator of docs/ui.md's menu tree (host tool, the core's table) ----
+FW_UI_DOC_TOOL := $(BUILD)/firmware/tools/ui_doc
+FW_TARGETS += $(FW_UI_DOC_TOOL)
+FW_UI_DOC_OBJS := $(BUILD)/firmware/tools/ui_doc.o $(BUILD)/firmware/tools/ui_doc_table.o \
+	$(BUILD)/firmware/tools/doc_block.o $(BUILD)/firmware/tools/hal_null.o
+
+$(FW_UI_DOC_TOOL): $(FW_UI_DOC_OBJS) $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
+
 .PHONY: fw-docs
-fw-docs: $(FW_DOC_TOOL)
+fw-docs: $(FW_DOC_TOOL) $(FW_UI_DOC_TOOL)
 	$(FW_DOC_TOOL) --update docs/modbus.md
+	$(FW_UI_DOC_TOOL) --update docs/ui.md
 
 # ---- metrology_cost: host instructions per sample of meter_on_samples,
 # under callgrind (make bench, scripts/bench.sh) ----
@@ -129,4 +151,4 @@ $(BUILD)/firmware/core $(BUILD)/firmware/tests $(BUILD)/firmware/tools $(CM4_OBJ
 	mkdir -p $@
 
 -include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d) \
-	$(FW_DOC_TOOL_OBJS:.o=.d)
+	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d)

@@ -127,6 +127,15 @@ $(BUILD)/rig/tests/test_gpiod_%: $$(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) $(REPORTS_
 	$(CC) $(HOST_LDFLAGS) -o $@ $(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) \
 	    $(filter-out -lgpiod,$(RIG_LIBS)) $(RIG_CRITERION_LIBS)
 
+# The display's button relays against the same double (test_button_relay.c).
+RIG_GPIOD_DOUBLE_OBJS += $(BUILD)/rig/tests/gpiod_$*/button_relay.o
+$(BUILD)/rig/tests/gpiod_%/button_relay.o: $(RIG_GPIOD_DOUBLE)/test_button_relay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+.SECONDARY: $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/button_relay.o)
+
+-include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/button_relay.d)
 -include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/test.d $(BUILD)/rig/tests/gpiod_$(a)/bench.d \
            $(BUILD)/rig/tests/gpiod_$(a)/backend.d \
            $(BUILD)/rig/tests/gpiod_$(a)/double.d) $(BUILD)/rig/tests/gpiod_double_core.d

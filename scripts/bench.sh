@@ -140,6 +140,18 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 "$build/rig/perf/db_writers" --writers 8 --records 5000 ||
     echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2
 
+# --- ui_menu_leaves_checked, ui_menu_leaves_total, ocr_agreement: the ui
+# suite's walk of every page of every model (suites/ui, docs/ui.md): leaves
+# reached and checked against Modbus (or the unit's identity, the map's
+# defaults, an action's effect), the leaves of the manual's tree as the suite
+# counts them from the manual and the capability table, and the pages the
+# OCR (ssocr on benchd's picture) read as the frame shows them ---
+ui_figures=$(mktemp /tmp/med2-bench-ui.XXXXXX)
+RIG_UI_FIGURES=$ui_figures "$build/suites/ui" --filter 'ui/every_page*' >/dev/null 2>&1 ||
+    echo "bench: ui: the walk of every page failed (run $build/suites/ui to see why)" >&2
+cat "$ui_figures"
+rm -f "$ui_figures"
+
 # --- error_calc_agreement: the error calculator (meter pulses gated against
 # the reference standard's pulses, interpolated by timestamp) against the
 # exact error from the simulated reference's exact integral over each gate,

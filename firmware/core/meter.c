@@ -133,9 +133,32 @@ static void apply_line(struct meter *m)
     hal_uart_configure(l.baud, l.parity, l.stop_bits);
 }
 
-static void load_settings(struct meter *m)
+/* Settings saved before the display's own settings existed (struct
+ * settings without `ui`): their registers and password are kept, the
+ * display's settings start at their defaults (a CT model then asks CT/VT,
+ * which it could not be given before). A firmware update loses nothing. */
+#define SETTINGS_WITHOUT_UI_LEN offsetof(struct settings, ui)
+
+static enum nvstore_status load_settings_record(struct meter *m)
 {
     enum nvstore_status st = nvstore_load(&m->nv, NVSTORE_SETTINGS, &m->applied, sizeof(m->applied));
+    if (st != NVSTORE_CORRUPT) {
+        return st;
+    }
+    struct settings older;
+    settings_defaults(&older);
+    enum nvstore_status old = nvstore_load(&m->nv, NVSTORE_SETTINGS, &older, SETTINGS_WITHOUT_UI_LEN);
+    if (old == NVSTORE_OK || old == NVSTORE_RECOVERED) {
+        m->applied = older;
+        return old;
+    }
+    m->nv.status[NVSTORE_SETTINGS] = st; /* neither layout: as the first load said */
+    return st;
+}
+
+static void load_settings(struct meter *m)
+{
+    enum nvstore_status st = load_settings_record(m);
     if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
         if (settings_valid(&m->applied)) {
             return;
@@ -196,6 +219,7 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     init_device_id(m);
     apply_settings(m, NULL);
     apply_line(m);
+    ui_init(m);
 }
 
 /* The RTC test on pulse output 1 (energy is still counted, its pulses are
@@ -321,12 +345,23 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
     m->uptime_ms += elapsed_ms;
     select_sub_tariff(m);
     integrate_demand(m, elapsed_ms);
+    ui_on_tick(m, elapsed_ms);
     if (elapsed_ms >= m->energy_save_countdown_ms) {
         m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
         meter_save_energy(m);
     } else {
         m->energy_save_countdown_ms -= elapsed_ms;
     }
+}
+
+void meter_on_button(struct meter *m, unsigned button, bool pressed)
+{
+    ui_on_button(m, (enum ui_button)button, pressed);
+}
+
+void meter_clear_demand(struct meter *m)
+{
+    demand_clear(&m->demand);
 }
 
 void meter_on_power_fail(struct meter *m)

@@ -26,6 +26,7 @@
 #include "pulse_test.h"
 #include "settings.h"
 #include "tariff.h"
+#include "ui.h"
 
 /* Energy counters are saved to NV every 60 s of uptime, on the power-fail
  * warning and on the commands that change them or precede a reset (100,
@@ -110,6 +111,7 @@ struct meter {
     char order_number_text[METER_DECIMAL_U32_LEN];
     char serial_text[METER_DECIMAL_U32_LEN];
     struct mb_devid_object devid[METER_DEVID_OBJECTS];
+    struct ui ui;                    /* the display and the buttons (ui.h) */
 };
 
 /* Power-up (or reset): settings and energy from NV, or the defaults. */
@@ -129,6 +131,9 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms);
 
 /* The supply is failing (the board's power-fail warning): save now. */
 void meter_on_power_fail(struct meter *m);
+
+/* A button of the display went down (pressed) or up (ui.h: enum ui_button). */
+void meter_on_button(struct meter *m, unsigned button, bool pressed);
 
 /* Read-only view of the latest published measurements (for tests/boards). */
 const struct metrology_values *meter_values(const struct meter *m);
@@ -160,5 +165,44 @@ void meter_after_request(struct meter *m);
  * calibration, report its saved serial, close a sealed factory test port
  * after the reply. */
 void meter_factory_changed(struct meter *m);
+
+/* ---- the display's way to the settings (ui_edit.c, ui.c, ui_ctvt.c) ----
+ * The same code a Modbus write runs (meter_regs.c): validation, staging,
+ * "save configuration"; only the password check of the Modbus session is
+ * not asked (the display has its own, manual §3.2 "Security"). */
+
+/* Manual §5, command registers 2000 and 3000. */
+#define METER_CMD_SAVE_CONFIGURATION 100u
+#define METER_CMD_RETURN_TO_DEFAULTS 110u
+#define METER_CMD_RESTART 120u
+#define METER_CMD_RESET_PARTIAL 200u
+#define METER_CMD_START_STOP_PARTIAL 210u
+#define METER_CMD_CHANGE_TARIFF 220u
+
+/* Write one uint32 register as a Modbus write of it would (date/time set the
+ * clock; a setting is staged and then saved, command 100). MB_OK or the
+ * exception a Modbus write would get; nothing changes on a refusal. */
+enum mb_status meter_local_write(struct meter *m, enum med2_reg_id id, uint32_t value);
+
+/* Run a command of register 2000 or 3000 as a Modbus write of it would. */
+enum mb_status meter_local_command(struct meter *m, enum med2_reg_id id, uint16_t value);
+
+/* Stage `next` (settings without a register: language, backlight,
+ * protection, password) and save it like command 100: MB_OK, or
+ * MB_EX_ILLEGAL_VALUE when it is not a valid configuration. */
+enum mb_status meter_local_save(struct meter *m, const struct settings *next);
+
+/* The one-time CT/VT entry of a CT model (manual §3.2 "Network"): the four
+ * values within the register map's ranges, stored and marked confirmed.
+ * MB_EX_ILLEGAL_FUNCTION on a direct model or when already confirmed. */
+enum mb_status meter_local_commission(struct meter *m, float ct_primary, uint32_t ct_secondary,
+                                      float vt_primary, float vt_secondary);
+
+/* The value of a runtime (0..18) or demand (500..522) register, as Modbus
+ * reads it: what the display shows of the same quantity. */
+float meter_measurement(const struct meter *m, enum med2_reg_id id);
+
+/* Clear > Demand: demand and maximum demand start again. */
+void meter_clear_demand(struct meter *m);
 
 #endif /* MED2_METER_H */

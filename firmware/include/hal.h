@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "med2_lcd.h"
+
 /* Nominal ADC sampling rate of both AFE channels (samples per second). */
 #define HAL_SAMPLE_RATE_HZ 4000u
 
@@ -57,5 +59,13 @@ void hal_rtc_set(uint32_t seconds_since_2000);
  * "restart"): RAM is lost, NV memory and the RTC are kept.
  */
 void hal_request_restart(void);
+
+/*
+ * Put a frame on the LCD (digits, points, marks, backlight: med2_lcd.h).
+ * Called when the picture changes, from inside the entry points; the board
+ * copies what it needs before returning. Buttons come the other way, as
+ * meter_on_button() calls.
+ */
+void hal_lcd_show(const struct med2_lcd_frame *frame);
 
 #endif /* MED2_HAL_H */

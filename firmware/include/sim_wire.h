@@ -16,7 +16,9 @@
 
 #include <stdint.h>
 
-#define SIM_WIRE_VERSION 1u
+#include "med2_lcd.h"
+
+#define SIM_WIRE_VERSION 2u /* 2: buttons and display frames */
 #define SIM_MAX_HARMONICS 8u /* per channel, orders 2..63 */
 
 enum sim_msg_type {
@@ -25,10 +27,14 @@ enum sim_msg_type {
     SIM_MSG_RUN_UNTIL = 2, /* compute samples up to (excluding) t_ns, then REACHED */
     SIM_MSG_SUPPLY = 3,    /* auxiliary supply on/off (value 1/0) */
     SIM_MSG_QUIT = 4,      /* save nothing more, exit now */
+    /* benchd -> meter: the display's buttons (8..15) */
+    SIM_MSG_BUTTON = 8,    /* value: 1 next, 2 enter; level: 1 pressed, 0 released */
     /* meter -> benchd */
     SIM_MSG_HELLO = 64,      /* sent once at start: version, serial, t_ns = start time */
     SIM_MSG_REACHED = 65,    /* t_ns reached */
     SIM_MSG_PULSE_EDGE = 66, /* output, level, t_ns of the edge */
+    /* meter -> benchd: the display (72..79) */
+    SIM_MSG_FRAME = 72,      /* a new LCD frame (frame), t_ns when it appeared */
 };
 
 struct sim_harmonic {
@@ -57,7 +63,10 @@ struct sim_msg {
     uint32_t level; /* PULSE_EDGE: 1 active, 0 inactive */
     uint32_t reserved;
     uint64_t t_ns;  /* RUN_UNTIL, REACHED, PULSE_EDGE, HELLO */
-    struct sim_terminals terminals; /* TERMINALS only */
+    union {
+        struct sim_terminals terminals; /* TERMINALS only */
+        struct med2_lcd_frame frame;    /* FRAME only */
+    };
 };
 
 #endif /* MED2_SIM_WIRE_H */

@@ -69,6 +69,10 @@ struct sim_unit {
     unsigned edge_head; /* index of the oldest queued edge */
     unsigned edge_count;
     uint64_t edges_dropped;
+    /* the display: the latest frame the unit sent (sim_display.c) */
+    struct med2_lcd_frame frame;
+    uint64_t frame_ns;  /* when it appeared */
+    bool has_frame;
 };
 
 /* The reference standard's pulse wires (sim_reference.c): 1 active energy,
@@ -169,6 +173,18 @@ int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_
 void sim_units_send_terminals(struct sim_bench *bench);
 /* Handle messages a unit sent while nobody was waiting for it. */
 void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit);
+
+/* Send one message to a running unit: 0 or -EPIPE (it is gone). */
+int sim_unit_send(struct sim_unit *unit, const struct sim_msg *msg);
+/* Wait until the unit has handled everything sent to it so far (its reply
+ * messages, e.g. a new frame, are then in): 0 or -1 if it is not running. */
+int sim_unit_sync(struct sim_unit *unit);
+
+/* sim_display.c */
+/* Render frame as a PNG at path (cairo): 0, or -1 with a message in err. */
+int sim_display_png(const struct med2_lcd_frame *frame, const char *path, char *err, size_t err_len);
+/* The frame as the FRAME reply shows it: "SSSSSSSSSSSSSS PP BB L MMMMMMMMMMMMMMMM" (hex). */
+void sim_display_format(const struct med2_lcd_frame *frame, char *buf, size_t len);
 
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */

@@ -19,6 +19,12 @@
  *                                                from their next sample on
  *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
  *   STATUS <pos>            OK running | OK stopped <why>   is the unit's process running?
+ *   PRESS <pos> <next|enter> <ms>  OK <t_ns>     the button held ms (1..60000) of virtual
+ *                                                time (the clock moves on for every unit),
+ *                                                then released; once the unit has answered
+ *   FRAME <pos>             OK <segments> <points> <blink> <light> <marks>   the latest
+ *                                                frame, hex (sim_display_format)
+ *   PNG <pos> <path>        OK                   the frame drawn as a PNG at an absolute path
  *   SHUTDOWN                OK                   then benchd exits
  *   REFCONST <wire> [<k>]   OK <k>               the reference standard's pulse constant,
  *                                                imp/kWh (wire 1, active) or imp/kvarh
@@ -300,6 +306,98 @@ static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const c
     say(client, "OK %g", bench->source.ambient_c);
 }
 
+#define PRESS_MAX_MS 60000
+
+/* A button of the unit's display, pressed for ms of virtual time. */
+static void cmd_press(struct sim_bench *bench, struct sim_client *client, char *pos, char *button,
+                      char *ms_arg)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    unsigned which = button == NULL                       ? 0
+                     : strcasecmp(button, "next") == 0  ? 1u
+                     : strcasecmp(button, "enter") == 0 ? 2u
+                                                          : 0;
+    char *end;
+    long ms = ms_arg ? strtol(ms_arg, &end, 10) : -1;
+    if (which == 0) {
+        say(client, "ERR PRESS wants a button next or enter, got '%s'", button ? button : "");
+        return;
+    }
+    if (ms_arg == NULL || *end != '\0' || ms < 1 || ms > PRESS_MAX_MS) {
+        say(client, "ERR PRESS wants the press time in ms, 1..%d, got '%s'", PRESS_MAX_MS,
+            ms_arg ? ms_arg : "");
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    struct sim_msg msg = {.type = SIM_MSG_BUTTON, .value = which, .level = 1};
+    if (sim_unit_send(unit, &msg) != 0) {
+        say(client, "ERR position %u is not running: no button to press", unit->position);
+        return;
+    }
+    char err[256];
+    if (sim_bench_advance_to(bench, bench->now_ns + (uint64_t)ms * 1000000ull, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    bench->virtual_base_ns = bench->now_ns;
+    bench->wall_base_ns = sim_wall_ns();
+    msg.level = 0;
+    if (sim_unit_send(unit, &msg) != 0 || sim_unit_sync(unit) != 0) {
+        say(client, "ERR position %u stopped while its button was pressed", unit->position);
+        return;
+    }
+    say(client, "OK %" PRIu64, bench->now_ns);
+}
+
+/* Is there a frame to give? A unit whose process is not running has no display. */
+static bool frame_of(struct sim_bench *bench, struct sim_client *client, struct sim_unit *unit)
+{
+    sim_unit_drain(bench, unit);
+    if (unit->ctrl_fd < 0) {
+        say(client, "ERR position %u is not running (%s): its display is dark", unit->position,
+            unit->stopped_why[0] ? unit->stopped_why : "not started");
+        return false;
+    }
+    if (!unit->has_frame) {
+        say(client, "ERR position %u has shown no frame yet", unit->position);
+        return false;
+    }
+    return true;
+}
+
+static void cmd_frame(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (!frame_of(bench, client, unit))
+        return;
+    char text[96];
+    sim_display_format(&unit->frame, text, sizeof text);
+    say(client, "OK %s", text);
+}
+
+static void cmd_png(struct sim_bench *bench, struct sim_client *client, char *pos, char *path)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (path == NULL || path[0] != '/') {
+        say(client, "ERR PNG wants an absolute path for the picture");
+        return;
+    }
+    if (!frame_of(bench, client, unit))
+        return;
+    char err[PATH_MAX + 128];
+    if (sim_display_png(&unit->frame, path, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK");
+}
+
 static struct sim_ref_wire *wire_arg(struct sim_bench *bench, struct sim_client *client,
                                      const char *arg, unsigned *wire)
 {
@@ -356,6 +454,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
     char *verb = strtok_r(line, " \t", &save);
     char *a1 = strtok_r(NULL, " \t", &save);
     char *a2 = strtok_r(NULL, " \t", &save);
+    char *a3 = strtok_r(NULL, " \t", &save);
     if (verb == NULL) {
         return;
     }
@@ -379,6 +478,12 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK %g", bench->source.ambient_c);
     } else if (strcasecmp(verb, "TEMP") == 0) {
         cmd_temp(bench, client, a1);
+    } else if (strcasecmp(verb, "PRESS") == 0) {
+        cmd_press(bench, client, a1, a2, a3);
+    } else if (strcasecmp(verb, "FRAME") == 0) {
+        cmd_frame(bench, client, a1);
+    } else if (strcasecmp(verb, "PNG") == 0) {
+        cmd_png(bench, client, a1, a2);
     } else if (strcasecmp(verb, "REFCONST") == 0) {
         cmd_refconst(bench, client, a1, a2);
     } else if (strcasecmp(verb, "REFEDGES") == 0) {
@@ -388,7 +493,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "SHUTDOWN REFCONST REFEDGES)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES)",
             verb);
     }
 }

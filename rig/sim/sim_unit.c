@@ -89,6 +89,11 @@ static int handle_msg(struct sim_unit *unit, const struct sim_msg *msg)
     case SIM_MSG_PULSE_EDGE:
         record_edge(unit, msg);
         return 0;
+    case SIM_MSG_FRAME:
+        unit->frame = msg->frame;
+        unit->frame_ns = msg->t_ns;
+        unit->has_frame = true;
+        return 0;
     case SIM_MSG_REACHED:
         unit->reached_ns = msg->t_ns;
         unit->waiting = false;
@@ -294,4 +299,36 @@ int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_
      * STATUS and from the silence of its line. */
     (void)err, (void)err_len;
     return result;
+}
+
+int sim_unit_send(struct sim_unit *unit, const struct sim_msg *msg)
+{
+    if (unit->ctrl_fd < 0) {
+        return -EPIPE;
+    }
+    if (send_msg(unit->ctrl_fd, msg) != 0) {
+        mark_dead(unit);
+        return -EPIPE;
+    }
+    return 0;
+}
+
+int sim_unit_sync(struct sim_unit *unit)
+{
+    /* "run until" where it already is: the unit computes nothing and
+     * answers REACHED after whatever it sent before */
+    struct sim_msg run = {.type = SIM_MSG_RUN_UNTIL, .t_ns = unit->reached_ns};
+    if (sim_unit_send(unit, &run) != 0) {
+        return -1;
+    }
+    unit->waiting = true;
+    while (unit->waiting) {
+        struct sim_msg msg;
+        if (recv_msg(unit->ctrl_fd, &msg, HELLO_TIMEOUT_MS) != 0) {
+            mark_dead(unit);
+            return -1;
+        }
+        handle_msg(unit, &msg);
+    }
+    return 0;
 }

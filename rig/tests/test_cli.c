@@ -354,6 +354,32 @@ Test(cli, write_unlocks_saves_reads_back_and_follows_the_line)
     cr_expect_str_eq(out, "slave_id 7\n");
 }
 
+/* rig press and rig display (docs/ui.md): the digits on the first line, the
+ * marks after; OCR of benchd's picture; bad arguments are one line. */
+Test(cli, press_and_display)
+{
+    char png[128];
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("display", "--dir", dir), 0, "%s", err);
+    cr_expect(strstr(out, "kWh main energy btn-next btn-back import total\nbacklight on\n"), "%s", out);
+    cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
+    cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
+    cr_assert_eq(RUN("press", "--dir", dir, "next"), 0, "%s", err);
+    cr_assert_eq(RUN("display", "--dir", dir), 0, "%s", err);
+    cr_expect(strncmp(out, "5Et    \nsettings", 16) == 0, "%s", out);
+    snprintf(png, sizeof png, "%s/lcd.png", dir);
+    cr_assert_eq(RUN("display", "--dir", dir, "--png", png, "--ocr"), 0, "%s", err);
+    cr_expect_str_eq(out, "    5Et\n", "OCR reads no blanks: the digits right-aligned");
+    cr_expect_eq(access(png, R_OK), 0);
+    cr_expect_eq(RUN("press", "--dir", dir, "sideways"), 2);
+    cr_expect(strstr(err, "'sideways' is not a button: next or enter"), "%s", err);
+    cr_expect_eq(RUN("press", "--dir", dir, "--position", "3", "next"), 1);
+    cr_expect(strstr(err, "no position 3"), "%s", err);
+    cr_expect_eq(RUN("display", "--dir", dir, "--png", "lcd.png"), 2);
+    cr_expect(strstr(err, "absolute path"), "%s", err);
+    cr_assert_eq(RUN("sim", "down", "--dir", dir), 0, "%s", err);
+}
+
 /* rows of the records file db with this verdict */
 static long records_with(const char *db, const char *verdict)
 {

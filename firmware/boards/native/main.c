@@ -104,6 +104,8 @@ static struct native_board {
     struct meter meter;
     bool powered;
     bool restart_requested;
+    bool hello_sent;              /* frames go to benchd only after the hello */
+    struct med2_lcd_frame lcd;    /* what the LCD shows */
     bool pulse_active[3]; /* index = output 1, 2 */
     bool uart_frame_open;
     struct timespec frame_deadline;
@@ -312,6 +314,20 @@ void hal_rtc_set(uint32_t seconds_since_2000)
 void hal_request_restart(void)
 {
     board.restart_requested = true;
+}
+
+static void send_frame(void)
+{
+    if (board.hello_sent) {
+        struct sim_msg msg = {.type = SIM_MSG_FRAME, .t_ns = virtual_now_ns(), .frame = board.lcd};
+        send_msg(&msg);
+    }
+}
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    board.lcd = *frame;
+    send_frame();
 }
 
 /* ---- NV file ---- */
@@ -565,6 +581,8 @@ static void set_supply(bool on)
         meter_on_power_fail(&board.meter);
         board.powered = false;
         release_pulse_outputs();
+        memset(&board.lcd, 0, sizeof(board.lcd)); /* an unpowered LCD is blank */
+        send_frame();
     }
 }
 
@@ -594,6 +612,12 @@ static void handle_ctrl(void)
         break;
     case SIM_MSG_SUPPLY:
         set_supply(msg.value != 0u);
+        break;
+    case SIM_MSG_BUTTON:
+        if (board.powered) {
+            meter_on_button(&board.meter, msg.value, msg.level != 0u);
+            after_core_call();
+        }
         break;
     case SIM_MSG_QUIT:
         exit(0);
@@ -702,6 +726,8 @@ int main(int argc, char **argv)
 
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = board.t0_ns};
     send_msg(&hello);
+    board.hello_sent = true;
+    send_frame(); /* what the LCD showed from power-up on */
     if (defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON)) {
         /* its output transistor conducts from the moment the unit is
          * powered and no edge of the core's ever reaches the wire */

@@ -41,6 +41,16 @@ struct rig_position {
      * must stay in, relative (bench file golden = ERROR_PCT,WINDOW_PCT) */
     bool golden;
     double golden_error, golden_window;
+    /* hw: the display's button relays ("gpiochip0:12"; [0] next, [1] enter),
+     * NULL when not wired; relays energised by a low pin; how long a short
+     * press holds them (ms, 0: the rig's default); the camera in front of
+     * the display (a V4L2 device) and the digits' place in its picture
+     * (x, y, w, h; w = 0: the whole picture). docs/ui.md */
+    const char *button[2];
+    bool buttons_active_low;
+    unsigned press_ms;
+    const char *camera;
+    int camera_crop[4];
 };
 
 /*

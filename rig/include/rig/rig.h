@@ -7,6 +7,8 @@
 #define RIG_RIG_H
 
 #include "rig/bench.h"
+#include "rig/buttons.h"
+#include "rig/display.h"
 #include "rig/eol.h"
 #include "rig/error.h"
 #include "rig/factory.h"

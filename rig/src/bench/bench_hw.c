@@ -14,9 +14,11 @@
 
 #include "base/error_internal.h"
 #include "bench/bench_internal.h"
+#include "drivers/display/display_internal.h"
 #include "drivers/flash/flash_internal.h"
 #include "rig/flash.h"
 #include "drivers/lines/lines_internal.h"
+#include "drivers/relays/buttons_internal.h"
 #include "rig/error.h"
 #include "rig/source.h"
 
@@ -167,6 +169,40 @@ static void hw_release(struct rig_bench *b)
     (void)b;
 }
 
+/* The display's buttons: relays on GPIO output lines, the display's picture:
+ * a camera (bench file keys, docs/ui.md). */
+static int hw_press(struct rig_bench *b, unsigned position, unsigned button, unsigned ms)
+{
+    const struct rig_position *p = &b->cfg->pos[position - 1].pub; /* checked by the caller */
+    const char *name = button == 1 ? "next" : "enter";
+    if (!p->button[button - 1])
+        return rig_error_set(-ENODEV, "position %u of bench %s has no relay for button %s — wire "
+                                      "one and name its line in the bench file (button_%s = "
+                                      "CHIP:LINE)", position, b->cfg->name, name, name);
+    char consumer[32];
+    snprintf(consumer, sizeof consumer, "rig pos%u %s", position, name);
+    int rc = rig_button_relay_press(p->button[button - 1], p->buttons_active_low, consumer, ms);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: button %s", position, name) : 0;
+}
+
+static int hw_frame(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out)
+{
+    (void)out;
+    return rig_error_set(-ENOTSUP, "position %u of bench %s: a real display is read by its camera "
+                                   "(rig display --ocr)", position, b->cfg->name);
+}
+
+static int hw_picture(struct rig_bench *b, unsigned position, const char *path)
+{
+    const struct rig_position *p = &b->cfg->pos[position - 1].pub; /* checked by the caller */
+    if (!p->camera)
+        return rig_error_set(-ENODEV, "position %u of bench %s has no camera on its display — wire "
+                                      "one and name it in the bench file (camera = /dev/videoN)",
+                             position, b->cfg->name);
+    int rc = rig_camera_capture(p->camera, path);
+    return rc < 0 ? rig_error_prefix(rc, "position %u", position) : 0;
+}
+
 static const struct rig_bench_driver hw_driver = {
     .sleep = hw_sleep,
     .time = hw_time,
@@ -177,6 +213,9 @@ static const struct rig_bench_driver hw_driver = {
     .unit_running = hw_unit_running,
     .default_image = hw_default_image,
     .release = hw_release,
+    .press = hw_press,
+    .frame = hw_frame,
+    .picture = hw_picture,
     .reference_edges = hw_reference_edges,
     .reference_constant = hw_reference_constant,
 };

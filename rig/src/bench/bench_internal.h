@@ -14,6 +14,7 @@
 
 #include "bench/bench_config.h"
 #include "rig/bench.h"
+#include "med2_lcd.h"
 #include "rig/lines.h"
 
 struct rig_bench;
@@ -43,6 +44,12 @@ struct rig_bench_driver {
     int (*default_image)(struct rig_bench *b, char *buf, size_t len);
     /* Free what the driver holds (after meters, lines and source are closed). */
     void (*release)(struct rig_bench *b);
+    /* rig_press: hold button (1 next, 2 enter) of position for ms. */
+    int (*press)(struct rig_bench *b, unsigned position, unsigned button, unsigned ms);
+    /* rig_display_read: the frame position shows (reply text of benchd's FRAME). */
+    int (*frame)(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out);
+    /* rig_display_picture: a PNG of position's display at path. */
+    int (*picture)(struct rig_bench *b, unsigned position, const char *path);
     /* Take the reference standard's edges of wire (1 active, 2 reactive),
      * in bench time (rig_reference_edges). */
     int (*reference_edges)(struct rig_bench *b, unsigned wire, struct rig_pulse_edge *edges,

@@ -110,6 +110,8 @@ int cmd_flash(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_press(int argc, char **argv);
+int cmd_display(int argc, char **argv);
 int cmd_eol(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_pulses(int argc, char **argv);
