@@ -19,6 +19,7 @@ FW_CORE_SRCS := \
 	firmware/core/nvstore.c \
 	firmware/core/pulse.c \
 	firmware/core/pulse_source.c \
+	firmware/core/pulse_test.c \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
 	firmware/core/tariff.c \

@@ -77,6 +77,9 @@ $(BUILD)/rig/tests/%: $(BUILD)/rig/tests/%.o $(RIG_LIB) $(REPORTS_LIB)
 $(BUILD)/rig/perf/%: rig/perf/%.c $(RIG_LIB) $(REPORTS_LIB) | $(BUILD)/rig/perf
 	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) -MMD -MP $(HOST_LDFLAGS) -o $@ $< $(RIG_LIB) $(RIG_LIBS)
 
+# test_eol_cli runs eol_bench too.
+$(BUILD)/rig/tests/test_eol_cli: | $(BUILD)/rig/perf/eol_bench
+
 # Keep the test objects (they are intermediates of the pattern rule above).
 .SECONDARY: $(RIG_TEST_OBJS)
 

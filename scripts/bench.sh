@@ -106,7 +106,7 @@ done
 # eol_wall_s_20pos (wall seconds) and eol_plan_virtual_s (bench seconds =
 # what the same plan takes on a real bench) ---
 "$build/rig/perf/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
-    echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
+    echo "bench: eol_bench: a position of the 20-position rack failed: no figures (run it alone to see why)" >&2
 
 # --- defect_classes, defect_coverage: a rack with one injected factory
 # defect per position (and two good units) through the EOL: defective units

@@ -205,9 +205,11 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     energy_init(&m->energy, m->info->tariffs);
     metrology_set_no_load(&m->metrology, creep_a);
     pulse_init(&m->pulse1, 1u, PULSE1_WIDTH_SAMPLES, PULSE_MIN_GAP_SAMPLES);
+    m->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
 
     nvstore_init(&m->nv);
     factory_init(&m->factory, id->serial);
+    m->factory.has_pulse2 = m->info->pulse_outputs >= 2u;
     factory_load(&m->factory, &m->nv);
     metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
     load_settings(m);
@@ -233,19 +235,37 @@ void meter_init(struct meter *m, const struct meter_identity *id)
  * not given): the first sample of the test only notes the second; every
  * later change of second starts a pulse. Energy pulses queued before the
  * test are dropped, so each pulse of the test is a second. */
-static void rtc_test_sample(struct meter *m)
+static void rtc_test_sample(struct meter *m, struct pulse *out)
 {
     uint32_t now = hal_rtc_get();
     if (!m->rtc_test_running) {
         m->rtc_test_running = true;
         m->rtc_test_second = now;
-        m->pulse1.pending = 0;
+        out->pending = 0;
         return;
     }
     if (now != m->rtc_test_second) {
         m->rtc_test_second = now;
-        pulse_request(&m->pulse1, 1u);
+        pulse_request(out, 1u);
     }
+}
+
+/* Output 1 to the constant the factory block asks for (pulse_test.h): the
+ * output released, its queue cleared, counting from now. */
+static void apply_pulse1_constant(struct meter *m)
+{
+    uint32_t k = m->factory.pulse1_imp_per_kwh;
+    if (k == m->pulse1_imp_per_kwh) {
+        return;
+    }
+    if (m->pulse1.state == PULSE_ACTIVE) {
+        hal_pulse_write(1u, false, m->sample_time); /* never leave the opto on */
+    }
+    bool test = k == MED2_PULSE1_TEST_IMP_PER_KWH;
+    pulse_init(&m->pulse1, 1u, test ? PULSE_TEST_WIDTH_SAMPLES : PULSE1_WIDTH_SAMPLES,
+               test ? PULSE_TEST_GAP_SAMPLES : PULSE_MIN_GAP_SAMPLES);
+    pulse_test_start(&m->pulse_test, energy_import_mwh(&m->energy));
+    m->pulse1_imp_per_kwh = k;
 }
 
 void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_t n)
@@ -256,17 +276,23 @@ void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_
             energy_set_power(&m->energy, val->p_w, val->q_var);
         }
         uint32_t wh = energy_on_sample(&m->energy);
-        if (m->factory.rtc_test) {
-            rtc_test_sample(m);
+        bool rtc2 = m->factory.rtc_test_pulse2 && m->factory.has_pulse2;
+        if (m->pulse1_imp_per_kwh == MED2_PULSE1_TEST_IMP_PER_KWH) {
+            wh = pulse_test_due(&m->pulse_test, energy_import_mwh(&m->energy));
+        }
+        if (m->factory.rtc_test || rtc2) {
+            rtc_test_sample(m, rtc2 ? &m->pulse2 : &m->pulse1);
         } else {
             m->rtc_test_running = false;
-            if (wh != 0u) {
-                pulse_request(&m->pulse1, wh);
-            }
+        }
+        if (!m->factory.rtc_test && wh != 0u) {
+            pulse_request(&m->pulse1, wh);
         }
         pulse_on_sample(&m->pulse1, m->sample_time);
-        pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
-        if (m->pulse2_source.source != MED2_PULSE2_OFF) {
+        if (!rtc2) {
+            pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
+        }
+        if (m->pulse2_source.source != MED2_PULSE2_OFF || rtc2) {
             pulse_on_sample(&m->pulse2, m->sample_time);
         }
         m->sample_time++;
@@ -389,6 +415,11 @@ int meter_save_configuration(struct meter *m)
 void meter_factory_changed(struct meter *m)
 {
     metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
+    apply_pulse1_constant(m);
+    if (m->rtc_test_pulse2_applied && !m->factory.rtc_test_pulse2) {
+        configure_pulse2(m); /* energy pulses again, counted from now */
+    }
+    m->rtc_test_pulse2_applied = m->factory.rtc_test_pulse2;
     format_decimal(m->factory.saved_serial, m->serial_text);
     if (!m->info->has_rs485 && factory_sealed(&m->factory)) {
         m->session.close_port_pending = true;

@@ -24,6 +24,7 @@
 #include "nvstore.h"
 #include "pulse.h"
 #include "pulse_source.h"
+#include "pulse_test.h"
 #include "settings.h"
 #include "swid.h"
 #include "tariff.h"
@@ -99,9 +100,14 @@ struct meter {
     struct factory factory;          /* calibration, identity, seal (factory.h) */
     /* FACTORY_COMMAND 4 (docs/factory.md): pulse output 1 gives a 100 ms
      * pulse on the first sample of every new RTC second instead of energy
-     * pulses, so the rig can time the RTC against its own clock */
+     * pulses, so the rig can time the RTC against its own clock; COMMAND 6
+     * does it on pulse output 2 */
     bool rtc_test_running;
     uint32_t rtc_test_second;        /* the RTC second last seen */
+    /* FACTORY_PULSE1_CONSTANT (pulse_test.h): the constant output 1 runs at */
+    uint32_t pulse1_imp_per_kwh;
+    struct pulse_test pulse_test;
+    bool rtc_test_pulse2_applied;    /* COMMAND 6 seen: output 2 ticks seconds */
     uint32_t energy_save_countdown_ms;
     int last_energy_save;            /* 0 or the error of the last save */
     struct meter_session session;

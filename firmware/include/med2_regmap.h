@@ -244,11 +244,21 @@ struct med2_reg_info {
 #define MED2_FACTORY_CMD_LOCK 3u
 #define MED2_FACTORY_CMD_RTC_TEST 4u     /* pulse output 1: a 100 ms pulse at every RTC second */
 #define MED2_FACTORY_CMD_RTC_TEST_END 5u /* back to energy pulses (so does a restart) */
+#define MED2_FACTORY_CMD_RTC_TEST_PULSE2 6u /* the RTC test on pulse output 2 (two-output models),
+                                               so output 1 stays free for energy gates */
+
+/* FACTORY_PULSE1_CONSTANT values: pulse output 1's (and the LED's) constant.
+ * The test constant holds only while the unit is unsealed and the block
+ * unlocked; it is never saved: locking, sealing and a restart give the
+ * legal one (docs/factory.md, "The test constant"; firmware/core/pulse_test.h
+ * says why 100 000). */
+#define MED2_PULSE1_LEGAL_IMP_PER_KWH 1000u
+#define MED2_PULSE1_TEST_IMP_PER_KWH 100000u
 
 #define MED2_FACTORY_REGMAP(X) \
     X(FACTORY_KEY, 9000, MED2_T_U32, MED2_A_W, "", 0, 4294967295.0, 0, "Factory key: unlocks the block") \
     X(FACTORY_STATUS, 9002, MED2_T_U32, MED2_A_R, "", 0, 0, 0, "Status bits: 1 unlocked, 2 sealed, 4 calibration saved, 8 calibration corrupt, 16 pulse 2 overflow, 32 NV fault") \
-    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 5, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock, 4 RTC test on pulse output 1, 5 end the RTC test") \
+    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 6, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock, 4 RTC test on pulse output 1, 5 end the RTC test, 6 RTC test on pulse output 2") \
     X(FACTORY_SERIAL, 9006, MED2_T_U32, MED2_A_RW, "", 1, 99999999, 0, "Serial number") \
     X(FACTORY_HW_VERSION, 9008, MED2_T_U32, MED2_A_RW, "", 0, 65535, 0, "Hardware version") \
     X(FACTORY_CAL_DATE, 9010, MED2_T_U32, MED2_A_RW, "", 20000101, 20991231, 0, "Calibration date YYYYMMDD") \
@@ -259,7 +269,8 @@ struct med2_reg_info {
     X(FACTORY_I_OFFSET, 9020, MED2_T_FLOAT, MED2_A_RW, "A", -0.05, 0.05, 0, "Current rms offset") \
     X(FACTORY_P_OFFSET, 9022, MED2_T_FLOAT, MED2_A_RW, "W", -2, 2, 0, "Active power offset") \
     X(FACTORY_I_GAIN_SLOPE, 9024, MED2_T_FLOAT, MED2_A_RW, "1/decade", -0.01, 0.01, 0, "Current gain change per decade of current below Iref") \
-    X(FACTORY_PHASE_SLOPE, 9026, MED2_T_FLOAT, MED2_A_RW, "deg/decade", -1, 1, 0, "Current phase advance per decade of current below Iref")
+    X(FACTORY_PHASE_SLOPE, 9026, MED2_T_FLOAT, MED2_A_RW, "deg/decade", -1, 1, 0, "Current phase advance per decade of current below Iref") \
+    X(FACTORY_PULSE1_CONSTANT, 9028, MED2_T_U32, MED2_A_RW, "imp/kWh", 1000, 100000, 1000, "Pulse output 1 and LED constant: 1000 legal, 100000 factory test (not saved)")
 
 enum med2_factory_id {
 #define MED2_FACTORY_ENUM(id, addr, type, access, unit, lo, hi, def, desc) MED2_##id,

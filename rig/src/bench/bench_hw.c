@@ -16,6 +16,7 @@
 #include "bench/bench_internal.h"
 #include "drivers/display/display_internal.h"
 #include "drivers/flash/flash_internal.h"
+#include "rig/flash.h"
 #include "drivers/lines/lines_internal.h"
 #include "drivers/relays/supply.h"
 #include "drivers/relays/buttons_internal.h"
@@ -160,9 +161,8 @@ static int hw_unit_running(struct rig_bench *b, unsigned position, char *why, si
 
 static int hw_default_image(struct rig_bench *b, char *buf, size_t len)
 {
-    (void)buf, (void)len;
-    return rig_error_set(-ENOTSUP, "bench %s is a real bench: name the MCU image to flash",
-                         b->cfg->name);
+    (void)b;
+    return rig_flash_arm_image(buf, len); /* never the host build */
 }
 
 static void hw_release(struct rig_bench *b)
