@@ -9,6 +9,7 @@ FW_CORE_SRCS := \
 	firmware/core/crc32.c \
 	firmware/core/demand.c \
 	firmware/core/energy.c \
+	firmware/core/energy_display.c \
 	firmware/core/factory.c \
 	firmware/core/mb_codec.c \
 	firmware/core/meter.c \
@@ -43,9 +44,9 @@ $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 # Its units are linked into one relocatable object whose code and constants
 # are the section med2_legal (firmware/tools/legal.ld) (the image's swid_crc() covers exactly it), and the
 # relocation sites in it are listed for swid.c to count as zeros. The
-# display of the registers joins the list where the UI exists.
+# energy registers' display (energy_display.c) is in it; the menus are not.
 FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
-	firmware/core/pulse.c firmware/core/pulse_source.c
+	firmware/core/pulse.c firmware/core/pulse_source.c firmware/core/energy_display.c
 FW_LEGAL_OBJS := $(FW_LEGAL_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_LEGAL_CODE_OBJ := $(BUILD)/firmware/core/legal_code.o
 FW_SWID_MASK_OBJ := $(BUILD)/firmware/core/swid_mask.o

@@ -3,8 +3,8 @@
  * (WELMEC 7.2 / MID Annex I 7.6, docs/power.md "Software id").
  *
  * The legal part is a fixed set of compilation units (firmware.mk
- * FW_LEGAL_SRCS: metrology, energy registers, demand, pulse outputs; the
- * display of the registers joins them where the UI exists). The build puts
+ * FW_LEGAL_SRCS: metrology, energy registers, demand, pulse outputs, and
+ * the energy registers' display, energy_display.c). The build puts
  * their code into one section, `med2_legal`; at run time its CRC-32 is
  * computed over that section as it is in memory (the MCU: its flash
  * section; the native build: its own text). In a position-independent host

@@ -10,8 +10,10 @@
  */
 #include <string.h>
 
+#include "energy_display.h"
 #include "hal.h"
 #include "meter.h"
+#include "swid.h"
 #include "ui.h"
 #include "ui_lcd.h"
 #include "ui_menu.h"
@@ -56,15 +58,7 @@ static unsigned decimals_of(enum med2_reg_id id)
 
 static void draw_value(const struct meter *m, struct med2_lcd_frame *f, enum med2_reg_id id)
 {
-    if (id >= MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY && id <= MED2_REG_PARTIAL_EXPORT_REACTIVE_ENERGY) {
-        unsigned k = (unsigned)(id - MED2_REG_TOTAL_IMPORT_ACTIVE_ENERGY);
-        uint64_t mwh = energy_register_mwh(&m->energy, (enum energy_kind)(k / ENERGY_SLOT_COUNT),
-                                           (enum energy_slot)(k % ENERGY_SLOT_COUNT));
-        ui_lcd_fixed(f, (int64_t)(mwh / ENERGY_MWH_PER_WH), 3);
-    } else if (id == MED2_REG_BALANCE_ACTIVE_ENERGY || id == MED2_REG_BALANCE_REACTIVE_ENERGY) {
-        int64_t mwh = energy_balance_mwh(&m->energy, id == MED2_REG_BALANCE_REACTIVE_ENERGY);
-        ui_lcd_fixed(f, mwh / (int64_t)ENERGY_MWH_PER_WH, 3);
-    } else {
+    if (!energy_display_draw(&m->energy, id, f)) {
         ui_lcd_fixed(f, scaled(meter_measurement(m, id), decimals_of(id)), decimals_of(id));
     }
 }
@@ -129,6 +123,27 @@ static void draw_show(const struct meter *m, struct med2_lcd_frame *f, enum ui_s
         break;
     }
     case UI_SHOW_HARDWARE: labelled(f, "H", m->factory.rec.hw_version, 0); break;
+    case UI_SHOW_SOFTWARE_ID: {
+        /* "L1.0-3A5F09C2" in three steps: the version ("Id L1.0"), then
+         * the CRC's high and low halves in hex ("IdH3A5F", "IdL09C2") */
+        char id[SWID_TEXT_LEN];
+        swid_text(id);
+        unsigned step = (unsigned)(m->ui.now_ms / SERIAL_HALF_MS % 3u);
+        if (step == 0u) {
+            const char *dash = strchr(id, '-');
+            size_t len = dash ? (size_t)(dash - id) : strlen(id);
+            memcpy(text, "Id ", 3);
+            memcpy(text + 3, id, len < 5u ? len : 5u);
+            text[3 + (len < 5u ? len : 5u)] = '\0';
+        } else {
+            const char *crc = id + strlen(id) - 8u;
+            memcpy(text, step == 1u ? "IdH" : "IdL", 3);
+            memcpy(text + 3, step == 1u ? crc : crc + 4, 4);
+            text[7] = '\0';
+        }
+        ui_lcd_text(f, 0, text);
+        break;
+    }
     case UI_SHOW_CT_PRIMARY: labelled(f, "P", (int64_t)float_setting(m, MED2_REG_CT_PRIMARY), 0); break;
     case UI_SHOW_CT_SECONDARY:
         labelled(f, "S", settings_get(&m->applied, MED2_REG_CT_SECONDARY) ? 5 : 1, 0);

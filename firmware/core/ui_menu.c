@@ -151,6 +151,8 @@ static const struct ui_node nodes[] = {
     SHOW(N_INFO, 0, ORDER, ORDER, M(INFO), "Order Number"),
     SHOW(N_INFO, 0, SERIALNO, SERIAL, M(INFO), "Serial Number"),
     SHOW(N_INFO, 0, FIRMWARE, FIRMWARE, M(INFO), "Firmware Version"),
+    /* not in the manual's table: the software id WELMEC 7.2 asks a meter to show */
+    SHOW(N_INFO, 0, SWID, SOFTWARE_ID, M(INFO), "Software Id"),
     SHOW(N_INFO, 0, HARDWARE, HARDWARE, M(INFO), "Hardware Version"),
     SHOW(N_INFO, 0, MODBUS, MODBUS, M(INFO), "Modbus Version"),
 };

@@ -114,7 +114,7 @@ unsigned ui_tree_leaf_total(const char *model)
     n += c.ct ? 4 : 0;                       /* Network CT/VT, display only */
     n += 2;                                  /* Protection, Password */
     n += 2 + (c.partial ? 1 : 0) + (c.demand ? 1 : 0); /* Clear */
-    n += 5;                                  /* Info */
+    n += 5 + 1;                              /* Info, and the software id (WELMEC 7.2) */
     n += 1;                                  /* Login */
     return n;
 }

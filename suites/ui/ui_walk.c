@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ui_walk.h"
 
@@ -227,6 +228,61 @@ static void check_action(struct ui_walk *w, const struct leafdef *def, const str
  * firmware's own report of its revision, outside the display. */
 #define DEVID_REQUEST_LEN 5
 #define DEVID_HEADER_LEN 8 /* slave, 2B, 0E, code, conformity, more, next id, count */
+/* The legal software's id as held outside the display: registers
+ * 9520/9522 over the unit's line, or (no RS485) what the image the bench
+ * runs computes of itself (`--swid`). "L1.0-3A5F09C2". */
+static void expected_swid(struct ui_walk *w, char *out, size_t len)
+{
+    if (w->rs485) {
+        struct rig_meter *m = rig_bench_meter(ui_bench, w->pos);
+        uint32_t version = 0, crc = 0;
+        cr_assert_eq(rig_meter_read_u32(m, MED2_SWID_VERSION_ADDR, &version), 0, "%s",
+                     rig_last_error());
+        cr_assert_eq(rig_meter_read_u32(m, MED2_SWID_CRC_ADDR, &crc), 0, "%s", rig_last_error());
+        snprintf(out, len, "L%u.%u-%08X", (unsigned)(version >> 16), (unsigned)(version & 0xFFFFu),
+                 (unsigned)crc);
+        return;
+    }
+    char image[4096], cmd[4200];
+    cr_assert_eq(rig_flash_default_image(ui_bench, image, sizeof image), 0, "%s", rig_last_error());
+    snprintf(cmd, sizeof cmd, "'%s' --swid", image);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "%s", cmd);
+    char line[64] = "";
+    cr_assert_not_null(fgets(line, sizeof line, p), "%s printed nothing", cmd);
+    pclose(p);
+    line[strcspn(line, " \n")] = '\0';
+    snprintf(out, len, "%s", line);
+}
+
+/* The software id page shows "Id L1.0", "IdH3A5F", "IdL09C2" in turn (an I
+ * reads as 1 on seven segments): all three against the id held outside. */
+static void check_swid(struct ui_walk *w, const struct rig_display *d)
+{
+    char version[32] = "", high[8] = "", low[8] = "";
+    struct rig_display step = *d;
+    for (unsigned k = 0; k < 3; k++) {
+        const char *t = step.text;
+        if (t[2] == 'H')
+            snprintf(high, sizeof high, "%.4s", t + 3);
+        else if (t[2] == 'L')
+            snprintf(low, sizeof low, "%.4s", t + 3);
+        else {
+            snprintf(version, sizeof version, "%s", t + 3);
+            version[strcspn(version, " ")] = '\0'; /* left-aligned: blanks after it */
+        }
+        if (k < 2) {
+            cr_assert_eq(rig_sleep(ui_bench, SERIAL_HALF_S), 0, "%s", rig_last_error());
+            ui_read(w->pos, &step);
+        }
+    }
+    char shown[48], want[32];
+    snprintf(shown, sizeof shown, "%s-%s%s", version, high, low);
+    expected_swid(w, want, sizeof want);
+    cr_expect(strcasecmp(shown, want) == 0, "position %u: software id shown '%s', the unit's %s",
+              w->pos, shown, want);
+}
+
 static bool read_devid(struct ui_walk *w, unsigned id, char *out, size_t len)
 {
     const struct rig_position *p = rig_bench_position(ui_bench, w->pos);
@@ -296,7 +352,9 @@ static bool check_show(struct ui_walk *w, const struct rig_display *d)
     if (!(d->frame.marks & M(INFO)))
         return false;
     struct rig_meter *m = rig_bench_meter(ui_bench, w->pos);
-    if (t[0] == '5' && t[1] == 'M') { /* the serial in two halves: "SnH" and "SnL" */
+    if (t[0] == '1' && t[1] == 'd') {
+        check_swid(w, d);
+    } else if (t[0] == '5' && t[1] == 'M') { /* the serial in two halves: "SnH" and "SnL" */
         struct rig_display other;
         cr_assert_eq(rig_sleep(ui_bench, SERIAL_HALF_S), 0, "%s", rig_last_error());
         ui_read(w->pos, &other);
