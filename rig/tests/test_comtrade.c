@@ -169,7 +169,7 @@ Test(comtrade, channel_count_disagrees_with_binary_data)
 
 Test(comtrade, channel_count_disagrees_with_ascii_data)
 {
-    one_channel_cfg_over(RIG_COMTRADE_ASCII, "two.dat:1: 5 values, but one.cfg:2 declares 1 analog");
+    one_channel_cfg_over(RIG_COMTRADE_ASCII, "two.dat:1: more than 4 values, but one.cfg:2 declares 1 analog");
 }
 
 Test(comtrade, total_disagrees_with_counts)
