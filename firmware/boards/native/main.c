@@ -49,10 +49,12 @@
 #include <unistd.h>
 
 #include "afe_model.h"
+#include "afe_waveform.h"
 #include "calendar.h"
 #include "defect_spec.h"
 #include "defects.h"
 #include "hal.h"
+#include "line_noise.h"
 #include "meter.h"
 #include "model.h"
 #include "sim_wire.h"
@@ -124,6 +126,11 @@ static struct native_board {
     int64_t rtc_offset_s;
     uint32_t rtc_epoch; /* RTC_START_YEAR-01-01 in seconds since 2000 */
 } board;
+
+/* A field recording on the AFE's inputs and noise on the RS485 line (field
+ * replay: afe_waveform.h, line_noise.h). */
+static struct afe_waveform wave;
+static struct line_noise noise;
 
 static void die(const char *what)
 {
@@ -231,7 +238,11 @@ void hal_uart_send(const uint8_t *frame, size_t len)
         return; /* dead_rs485: the transceiver never drives the line */
     }
     if (!board.line_pacing) {
-        write_line(frame, len);
+        uint8_t noisy[TX_QUEUE_SIZE];
+        len = len < sizeof(noisy) ? len : sizeof(noisy);
+        memcpy(noisy, frame, len);
+        line_noise_apply(&noise, noisy, len);
+        write_line(noisy, len);
         return;
     }
     if (board.tx_len == 0u) {
@@ -243,6 +254,7 @@ void hal_uart_send(const uint8_t *frame, size_t len)
         len = room; /* a UART with a full FIFO loses bytes too */
     }
     memcpy(&board.txq[board.tx_head + board.tx_len], frame, len);
+    line_noise_apply(&noise, &board.txq[board.tx_head + board.tx_len], len);
     board.tx_len += len;
 }
 
@@ -509,7 +521,7 @@ static void apply_terminals(const struct sim_terminals *t)
 /* The next n samples of the ADC. A unit whose defect varies in time
  * (an intermittent contact) gets them in pieces of one state; the AFE's mains
  * phase and noise run on across them. */
-static void generate(int32_t *v, int32_t *i, size_t n)
+static void generate_from_terminals(int32_t *v, int32_t *i, size_t n)
 {
     if (!defects_time_varying(&board.defects)) {
         afe_model_generate(&board.afe, v, i, n);
@@ -521,6 +533,24 @@ static void generate(int32_t *v, int32_t *i, size_t n)
         size_t run = defects_step(&board.defects, first + done, n - done);
         defects_knobs(&board.defects, &board.afe.defect);
         afe_model_generate(&board.afe, v + done, i + done, run);
+        done += run;
+    }
+}
+
+/* The next n samples: from a field recording over its span, else from the
+ * terminal conditions. */
+static void generate(int32_t *v, int32_t *i, size_t n)
+{
+    uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
+    size_t done = 0;
+    while (done < n) {
+        int from_wave;
+        size_t run = afe_waveform_split(&wave, first + done, n - done, &from_wave);
+        if (from_wave) {
+            afe_waveform_generate(&wave, &board.afe, first + done, v + done, i + done, run);
+        } else {
+            generate_from_terminals(v + done, i + done, run);
+        }
         done += run;
     }
 }
@@ -619,6 +649,12 @@ static void handle_ctrl(void)
             after_core_call();
         }
         break;
+    case SIM_MSG_WAVEFORM:
+        afe_waveform_start(&wave, (msg.t_ns + NS_PER_SAMPLE - 1u) / NS_PER_SAMPLE, msg.value);
+        break;
+    case SIM_MSG_NOISE:
+        line_noise_set(&noise, msg.value);
+        break;
     case SIM_MSG_QUIT:
         exit(0);
     default:
@@ -635,6 +671,7 @@ static void handle_uart(void)
     if (n <= 0 || !board.powered) {
         return; /* an unpowered UART hears nothing */
     }
+    line_noise_apply(&noise, buf, (size_t)n);
     size_t m = uart_receive(buf, (size_t)n, rx, sizeof(rx));
     if (m > 0u) {
         meter_on_uart_rx(&board.meter, rx, m);
@@ -719,7 +756,9 @@ int main(int argc, char **argv)
     struct termios probe;
     board.uart_is_tty = board.uart_fd >= 0 && tcgetattr(board.uart_fd, &probe) == 0;
     nv_open(nv_path);
-    afe_model_init(&board.afe, board.id.serial, med2_model_info(board.id.model)->is_ct);
+    afe_waveform_init(&wave, nv_path);
+    afe_model_init(&board.afe, afe_waveform_twin_serial(board.id.serial),
+                   med2_model_info(board.id.model)->is_ct);
     defects_knobs(&board.defects, &board.afe.defect);
     board.powered = true;
     core_start();

@@ -1,6 +1,7 @@
 # boards/native: the host build of the meter, hosted by the simulated bench.
 FW_NATIVE_SRCS := firmware/boards/native/main.c firmware/boards/native/afe_model.c \
 	firmware/boards/native/defects.c firmware/boards/native/defect_spec.c
+FW_NATIVE_SRCS += firmware/boards/native/afe_waveform.c firmware/boards/native/line_noise.c
 FW_NATIVE_OBJS := $(FW_NATIVE_SRCS:%.c=$(BUILD)/%.o)
 FW_NATIVE_IMAGE := $(BUILD)/firmware/native/med2-native
 FW_TARGETS += $(FW_NATIVE_IMAGE)
