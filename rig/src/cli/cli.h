@@ -109,5 +109,7 @@ int cmd_press(int argc, char **argv);
 int cmd_display(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_pulses(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct {
     {"display", cmd_display, "read what a meter's display shows (frame or OCR), or save its picture"},
     {"measure", cmd_measure, "the error of every position at one load point (error calculator)"},
     {"pulses", cmd_pulses, "watch a pulse output: each pulse's time, width and implied power"},
+    {"replay", cmd_replay, "replay a field profile (CSV, COMTRADE): trace and energy checks"},
+    {"ab", cmd_ab, "replay one profile on two firmware revisions side by side and diff them"},
 };
 
 static void usage(FILE *f)
