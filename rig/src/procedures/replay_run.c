@@ -21,7 +21,7 @@
 #include "rig/buttons.h"
 #include "rig/error.h"
 #include "rig/lines.h"
-#include "rig/models.h"
+#include "rig/loadpoints.h"
 #include "rig/modbus.h"
 #include "rig/regmap.h"
 #include "rig/source.h"
@@ -32,6 +32,11 @@
 #define EVENTS_MAX 512
 #define EDGES_CHUNK 256
 #define EPS_S 1e-9
+/* A meter counts energy per measuring block, so its registers lag the power
+ * by a fraction of a second: the replay starts and ends with the terminals
+ * dead for this long, so that nothing of before counts in it and all of it
+ * is counted before the end's check. */
+#define SETTLE_S 2.0
 
 /* The supply relay (rig/power.h): present once the supply work is in the
  * library; until then a profile with supply events is refused up front. */
@@ -101,10 +106,19 @@ static int now_s(struct run *u, double *t)
     return rc;
 }
 
-static double class_limit_pct(char cls)
+/* The default check: the model's EN 50470-3 limit at Iref, the wider of PF 1
+ * and PF 0.5L (a field profile's power factor varies), fixtures/loadpoints. */
+static int class_limit_pct(const char *model, double *pct)
 {
-    /* EN 50470-3 Table 6, at Iref PF 1: A 2 %, B 1 %, C 0.5 % */
-    return cls == 'C' ? 0.5 : cls == 'B' ? 1.0 : 2.0;
+    struct rig_currents cur;
+    double a, b;
+    int rc = rig_model_currents(model, &cur);
+    if (rc == 0)
+        rc = rig_loadpoints_mpe(model, RIG_ENERGY_ACTIVE, cur.iref, 0, &a);
+    if (rc == 0)
+        rc = rig_loadpoints_mpe(model, RIG_ENERGY_ACTIVE, cur.iref, 60, &b);
+    *pct = 100 * (a > b ? a : b);
+    return rc;
 }
 
 /* Everything checked before the bench is touched. */
@@ -118,11 +132,12 @@ static int validate(struct run *u)
             return rig_error_set(-EINVAL, "bench %s has no position %u (it has 1..%u)",
                                  rig_bench_name(u->bench), u->pos[k],
                                  rig_bench_position_count(u->bench));
-        struct rig_model_info mi;
         int rc = rig_regmap_for_model(pos->model, &u->map[k]);
-        if (rc < 0 || (rc = rig_model_info(pos->model, &mi)) < 0)
+        u->limit_pct[k] = u->o->limit_pct;
+        if (rc == 0 && u->o->limit_pct <= 0)
+            rc = class_limit_pct(pos->model, &u->limit_pct[k]);
+        if (rc < 0)
             return rig_error_prefix(rc, "position %u", u->pos[k]);
-        u->limit_pct[k] = u->o->limit_pct > 0 ? u->o->limit_pct : class_limit_pct(mi.active_class);
         for (size_t e = 0; e < p->n_events; e++) {
             const struct rig_replay_event *ev = &p->events[e];
             int ids[RIG_REPLAY_MAX_POLL_REGS + 1];
@@ -214,8 +229,8 @@ static int trace_row(struct run *u, double t)
 
 static int check(struct run *u, double t, const char *label)
 {
-    double ref = u->p->recording ? rig_profile_reference_wh(u->p, fmin(t, u->p->end_s))
-                                 : rig_profile_reference_wh(u->p, t);
+    /* nothing flows after the profile's end */
+    double ref = rig_profile_reference_wh(u->p, fmin(t, u->p->end_s));
     for (size_t k = 0; k < u->n_pos; k++) {
         if (u->r->n_checks == RIG_REPLAY_MAX_CHECKS)
             return 0;
@@ -335,17 +350,20 @@ static double next_poll(const struct run *u)
 
 static int start(struct run *u)
 {
+    struct rig_source *src = rig_bench_source(u->bench);
+    int rc = src ? rig_source_output(src, false) : 0;
+    if (rc < 0 || (rc = rig_sleep(u->bench, SETTLE_S)) < 0)
+        return rc;
     for (size_t k = 0; k < u->n_pos; k++) {
         u->pulses[k] = rig_pulse_edges_discard(u->bench, u->pos[k]) == 0 ? 0 : -1;
         struct rig_meter *m = rig_bench_meter(u->bench, u->pos[k]);
-        int rc = m ? rig_meter_read_import_energy(m, &u->start_wh[k]) : -EIO;
+        rc = m ? rig_meter_read_import_energy(m, &u->start_wh[k]) : -EIO;
         if (rc < 0)
             return rig_error_prefix(rc, "position %u: reading its energy before the replay",
                                     u->pos[k]);
     }
     double b;
-    int rc = rig_bench_time(u->bench, &b);
-    if (rc < 0)
+    if ((rc = rig_bench_time(u->bench, &b)) < 0)
         return rc;
     u->t0 = b;
     if (u->waveform) {
@@ -433,10 +451,18 @@ int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
     }
     if (rc == 0)
         rc = loop(u);
-    double t;
-    if (rc == 0 && (rc = now_s(u, &t)) == 0)
-        rc = check(u, t, "end");
+    /* the end's check: after the terminals went dead and the units settled */
     struct rig_source *src = rig_bench_source(bench);
+    double t;
+    if (rc == 0 && src)
+        rc = rig_source_output(src, false);
+    if (rc == 0 && (rc = rig_sleep(bench, SETTLE_S)) == 0 && (rc = now_s(u, &t)) == 0) {
+        rc = check(u, t, "end");
+        for (size_t k = 0; rc == 0 && k < u->n_pos; k++)
+            note(u, k, "end (after %.0f s dead)", SETTLE_S);
+        if (rc == 0)
+            rc = trace_row(u, t);
+    }
     if (src) {
         char saved[1024];
         snprintf(saved, sizeof saved, "%s", rig_last_error());
