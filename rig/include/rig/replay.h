@@ -23,7 +23,7 @@ struct rig_comtrade;
 
 #define RIG_REPLAY_MAX_HARMONICS 8u /* per step, voltage and current together */
 #define RIG_REPLAY_MAX_POLL_REGS 8u
-#define RIG_REPLAY_MAX_WRITES 4u
+#define RIG_REPLAY_MAX_WRITES 8u
 
 /* Terminal conditions from t_s on (until the next step). */
 struct rig_replay_step {
@@ -160,6 +160,14 @@ struct rig_replay_result {
  */
 int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
                    const struct rig_replay_options *opt, struct rig_replay_result *result);
+
+/*
+ * rig_replay_validate — the checks rig_replay_run makes before it touches
+ * the bench, alone (e.g. before calibrating units for a replay).
+ * Returns 0 or the error rig_replay_run would return.
+ */
+int rig_replay_validate(struct rig_bench *bench, const struct rig_profile *p,
+                        const struct rig_replay_options *opt);
 
 /* rig_replay_result_free — the rows; the struct itself is the caller's. */
 void rig_replay_result_free(struct rig_replay_result *result);

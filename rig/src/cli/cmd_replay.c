@@ -103,6 +103,8 @@ int cmd_replay(int argc, char **argv)
     }
     o.positions = all;
     o.trace = trace;
+    if (rig_replay_validate(bench, p, &o) < 0)
+        cli_fail("replay", bench, "%s", rig_last_error());
     if (calibrate) {
         struct rig_eol_result res[64];
         memset(res, 0, sizeof res);

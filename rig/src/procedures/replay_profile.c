@@ -155,7 +155,7 @@ static int parse_event(struct csv *c, char *cell, struct rig_replay_event *e)
         e->kind = RIG_REPLAY_CLOCK;
     } else if (strcmp(verb, "write") == 0) {
         if (argc < 3 || argc % 2 != 1 || (argc - 1) / 2 > RIG_REPLAY_MAX_WRITES)
-            return bad(c, "write wants NAME VALUE pairs (1..4):", e->text);
+            return bad(c, "write wants NAME VALUE pairs (1..8):", e->text);
         e->kind = RIG_REPLAY_WRITE;
         for (unsigned k = 1; k < argc; k += 2) {
             int id = parse_register(c, argv[k], true);
@@ -193,8 +193,6 @@ static int parse_event(struct csv *c, char *cell, struct rig_replay_event *e)
             e->poll_reg[e->n_poll++] = id;
         }
     } else if (strcmp(verb, "mark") == 0) {
-        if (argc > 2)
-            return bad(c, "mark takes one label:", e->text);
         e->kind = RIG_REPLAY_MARK;
     } else {
         return bad(c, "unknown event (supply, clock, write, press, noise, poll, mark):", verb);

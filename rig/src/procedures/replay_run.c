@@ -211,15 +211,17 @@ static int trace_row(struct run *u, double t)
     double values[32];
     for (size_t k = 0; k < u->n_pos; k++) {
         struct rig_meter *m = rig_bench_meter(u->bench, u->pos[k]);
-        if (!m || rig_meter_read_regs(m, (const enum med2_reg_id *)u->r->regs, u->r->n_regs,
-                                      values) < 0) {
+        int rc = m ? rig_meter_read_regs(m, (const enum med2_reg_id *)u->r->regs,
+                                         u->r->n_regs, values)
+                   : -EIO;
+        if (rc < 0) {
             for (size_t i = 0; i < u->r->n_regs; i++)
                 values[i] = NAN;
-            note(u, k, "registers not read: %s", rig_last_error());
+            note(u, k, "registers not read (%s)", strerror(-rc));
         }
         take_pulses(u, k);
-        int rc = replay_trace_add(u->r, u->o->trace, t, u->pos[k], values, u->pulses[k],
-                                  u->events[k]);
+        rc = replay_trace_add(u->r, u->o->trace, t, u->pos[k], values, u->pulses[k],
+                              u->events[k]);
         if (rc < 0)
             return rc;
         u->events[k][0] = '\0';
@@ -290,8 +292,9 @@ static void event_on_unit(struct run *u, size_t k, const struct rig_replay_event
     default:
         break;
     }
+    /* the reason by its code: a message names ttys, which differ from run to run */
     if (rc < 0)
-        note(u, k, "%s: failed: %s", e->text, rig_last_error());
+        note(u, k, "%s: failed (%s)", e->text, strerror(-rc));
     else
         note(u, k, "%s", e->text);
 }
@@ -421,8 +424,10 @@ static int loop(struct run *u)
     }
 }
 
-int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
-                   const struct rig_replay_options *opt, struct rig_replay_result *result)
+/* The replay, or only its checks (validate_only). */
+static int replay(struct rig_bench *bench, const struct rig_profile *p,
+                  const struct rig_replay_options *opt, struct rig_replay_result *result,
+                  bool validate_only)
 {
     static const unsigned first = 1;
     struct rig_replay_options defaults = {0};
@@ -445,6 +450,10 @@ int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
     struct timespec w0, w1;
     clock_gettime(CLOCK_MONOTONIC, &w0);
     int rc = validate(u);
+    if (validate_only) {
+        free(u);
+        return rc;
+    }
     if (rc == 0) {
         replay_trace_header(o->trace, result);
         rc = start(u);
@@ -478,4 +487,17 @@ int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
     if (rc < 0)
         rig_replay_result_free(result);
     return rc;
+}
+
+int rig_replay_validate(struct rig_bench *bench, const struct rig_profile *p,
+                        const struct rig_replay_options *opt)
+{
+    struct rig_replay_result result;
+    return replay(bench, p, opt, &result, true);
+}
+
+int rig_replay_run(struct rig_bench *bench, const struct rig_profile *p,
+                   const struct rig_replay_options *opt, struct rig_replay_result *result)
+{
+    return replay(bench, p, opt, result, false);
 }
