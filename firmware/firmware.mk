@@ -19,6 +19,7 @@ FW_CORE_SRCS := \
 	firmware/core/nvstore.c \
 	firmware/core/pulse.c \
 	firmware/core/pulse_source.c \
+	firmware/core/pulse_test.c \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
 	firmware/core/tariff.c \
@@ -28,6 +29,9 @@ FW_CORE_SRCS := \
 	firmware/core/ui_edit.c \
 	firmware/core/ui_lcd.c \
 	firmware/core/ui_menu.c
+# power cuts, NV, the event log, the software id (docs/power.md)
+FW_CORE_SRCS += firmware/core/demand_nv.c firmware/core/eventlog.c firmware/core/meter_events.c \
+	firmware/core/swid.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)
@@ -35,7 +39,39 @@ FW_TARGETS += $(FW_CORE_LIB)
 $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FW_CORE_LIB): $(FW_CORE_OBJS)
+# ---- the legally relevant part (docs/power.md "Software id", swid.h) ----
+# Its units are linked into one relocatable object whose code and constants
+# are the section med2_legal (firmware/tools/legal.ld) (the image's swid_crc() covers exactly it), and the
+# relocation sites in it are listed for swid.c to count as zeros. The
+# display of the registers joins the list where the UI exists.
+FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
+	firmware/core/pulse.c firmware/core/pulse_source.c
+FW_LEGAL_OBJS := $(FW_LEGAL_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
+FW_LEGAL_CODE_OBJ := $(BUILD)/firmware/core/legal_code.o
+FW_SWID_MASK_OBJ := $(BUILD)/firmware/core/swid_mask.o
+# legal.o = the code and its mask table, so an image that links the legal
+# part always has the table (swid.c refers to it weakly: an archive member
+# is not pulled in for a weak reference alone)
+FW_LEGAL_OBJ := $(BUILD)/firmware/core/legal.o
+FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OBJ)
+# one code section per unit: no hot/cold split into .text.unlikely
+$(FW_LEGAL_OBJS): CORE_CFLAGS += -fno-reorder-blocks-and-partition
+
+$(FW_LEGAL_CODE_OBJ): $(FW_LEGAL_OBJS) firmware/tools/legal.ld
+	$(LD) -r -T firmware/tools/legal.ld -o $@ $(FW_LEGAL_OBJS)
+	@if readelf -SW $@ | grep -E ' \.text' | grep -q ' AX '; then \
+	    echo "$@: code outside med2_legal (swid.h)" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/firmware/core/swid_mask.c: $(FW_LEGAL_CODE_OBJ) firmware/tools/swid_mask.sh
+	firmware/tools/swid_mask.sh $< > $@.tmp && mv $@.tmp $@
+
+$(FW_SWID_MASK_OBJ): $(BUILD)/firmware/core/swid_mask.c
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(FW_LEGAL_OBJ): $(FW_LEGAL_CODE_OBJ) $(FW_SWID_MASK_OBJ)
+	$(LD) -r -o $@ $^
+
+$(FW_CORE_LIB): $(FW_CORE_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -45,6 +81,9 @@ FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology t
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
 # the display: menus, buttons, edits, docs/ui.md
 FW_TEST_NAMES += test_ui test_ui_lcd test_ui_doc
+# the software id over the legal part (docs/power.md): builds copies of the firmware
+FW_TEST_NAMES += test_swid test_eventlog test_nv_fram
+$(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o

@@ -106,7 +106,7 @@ done
 # eol_wall_s_20pos (wall seconds) and eol_plan_virtual_s (bench seconds =
 # what the same plan takes on a real bench) ---
 "$build/rig/perf/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
-    echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
+    echo "bench: eol_bench: a position of the 20-position rack failed: no figures (run it alone to see why)" >&2
 
 # --- defect_classes, defect_coverage: a rack with one injected factory
 # defect per position (and two good units) through the EOL: defective units
@@ -159,3 +159,10 @@ rm -f "$ui_figures"
 # goal <= 0.02 (rig/perf/error_calc.c) ---
 "$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
     echo "bench: error_calc failed (run it alone to see why)" >&2
+
+# --- power_cuts_corrupt, hard_cut_max_loss_wh, warned_cut_loss_wh,
+# holdup_used_ratio: 1000 random hard cuts and 50 warned cuts of one unit's
+# supply at Imax, against the reference energy and what was written
+# (rig/perf/power_cuts.c, docs/power.md) ---
+"$build/rig/perf/power_cuts" --bench fixtures/benches/power.ini ||
+    echo "bench: power_cuts: a record was corrupted or lost, or the bench failed (the lines above say which)" >&2

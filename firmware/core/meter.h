@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "demand.h"
+#include "eventlog.h"
 #include "energy.h"
 #include "factory.h"
 #include "metrology.h"
@@ -23,17 +24,20 @@
 #include "nvstore.h"
 #include "pulse.h"
 #include "pulse_source.h"
+#include "pulse_test.h"
 #include "settings.h"
+#include "swid.h"
 #include "tariff.h"
 #include "ui.h"
 
-/* Energy counters are saved to NV every 60 s of uptime, on the power-fail
- * warning and on the commands that change them or precede a reset (100,
- * 110, 120, 200, 210, 220). A hard cut without the warning therefore loses
- * at most the last 60 s of energy: <= 337 Wh at the largest load,
- * 253 V x 80 A (manual §6). The NV part is assumed FRAM-like (10^12 write
- * cycles): one record every 60 s is 5.3e5 writes a year per copy. */
-#define METER_ENERGY_SAVE_PERIOD_MS 60000u
+/* Energy counters (and demand, demand_nv.h) are saved to NV every 10 s of
+ * uptime, on the power-fail warning and on the commands that change them
+ * or precede a reset (100, 110, 120, 200, 210, 220). A hard cut without the
+ * warning therefore loses at most the last 10 s of energy: <= 56.2 Wh at
+ * the largest load, 253 V x 80 A (manual §6). The NV part is an SPI FRAM
+ * (docs/power.md; 10^12 accesses per byte): a save, its read-back included,
+ * every 10 s touches each byte of a copy about 3.2e6 times a year. */
+#define METER_ENERGY_SAVE_PERIOD_MS 10000u
 
 /* minute_of_day before any selection: the next tick selects the sub-tariff. */
 #define METER_MINUTE_NONE 0xFFFFFFFFu
@@ -71,7 +75,7 @@ struct meter_session {
 };
 
 /* Strings of Read Device Identification (2B/0E). */
-#define METER_DEVID_OBJECTS 7u
+#define METER_DEVID_OBJECTS 8u /* the 7 of the manual's product, then the legal software id */
 #define METER_DECIMAL_U32_LEN 11u /* "4294967295" + NUL */
 
 struct meter {
@@ -96,9 +100,14 @@ struct meter {
     struct factory factory;          /* calibration, identity, seal (factory.h) */
     /* FACTORY_COMMAND 4 (docs/factory.md): pulse output 1 gives a 100 ms
      * pulse on the first sample of every new RTC second instead of energy
-     * pulses, so the rig can time the RTC against its own clock */
+     * pulses, so the rig can time the RTC against its own clock; COMMAND 6
+     * does it on pulse output 2 */
     bool rtc_test_running;
     uint32_t rtc_test_second;        /* the RTC second last seen */
+    /* FACTORY_PULSE1_CONSTANT (pulse_test.h): the constant output 1 runs at */
+    uint32_t pulse1_imp_per_kwh;
+    struct pulse_test pulse_test;
+    bool rtc_test_pulse2_applied;    /* COMMAND 6 seen: output 2 ticks seconds */
     uint32_t energy_save_countdown_ms;
     int last_energy_save;            /* 0 or the error of the last save */
     struct meter_session session;
@@ -106,6 +115,9 @@ struct meter {
     char serial_text[METER_DECIMAL_U32_LEN];
     struct mb_devid_object devid[METER_DEVID_OBJECTS];
     struct ui ui;                    /* the display and the buttons (ui.h) */
+    /* the audit trail and the legal software's id (docs/power.md) */
+    struct eventlog log;
+    char swid_text[SWID_TEXT_LEN];
 };
 
 /* Power-up (or reset): settings and energy from NV, or the defaults. */

@@ -25,6 +25,7 @@
 #include "hal.h"
 #include "mb_codec.h"
 #include "meter.h"
+#include "meter_events.h"
 #include "regmap.h"
 
 /* Manual §5, command registers 2000 and 3000. */
@@ -249,6 +250,7 @@ static enum mb_status run_system_command(struct meter *m, uint16_t cmd)
         return MB_OK;
     }
     if (cmd == CMD_RETURN_TO_DEFAULTS) {
+        meter_events_clear(m, cmd);
         /* the defaults are then saved and applied like any other change */
         settings_return_to_defaults(&m->staged);
     }
@@ -262,7 +264,10 @@ static enum mb_status run_system_command(struct meter *m, uint16_t cmd)
 static void run_counter_command(struct meter *m, uint16_t cmd)
 {
     switch (cmd) {
-    case CMD_RESET_PARTIAL: energy_partial_reset(&m->energy); break;
+    case CMD_RESET_PARTIAL:
+        meter_events_clear(m, cmd);
+        energy_partial_reset(&m->energy);
+        break;
     case CMD_START_STOP_PARTIAL: energy_partial_start_stop(&m->energy); break;
     default: energy_toggle_t2(&m->energy); break;
     }
@@ -290,6 +295,7 @@ static enum mb_status regs_write_commit(void *ctx)
         m->staged = s->settings;
     }
     if (s->touched_clock) {
+        meter_events_time_set(m, hal_rtc_get(), calendar_to_seconds(&s->clock));
         hal_rtc_set(calendar_to_seconds(&s->clock));
         m->minute_of_day = METER_MINUTE_NONE; /* select the sub-tariff anew */
     }
@@ -313,6 +319,9 @@ static void regs_end(void *ctx)
 static enum mb_status regs_block_read(void *ctx, uint32_t start, uint32_t quantity, uint16_t *words)
 {
     const struct meter *m = ctx;
+    if (start >= MED2_EVENTLOG_FIRST_ADDR) { /* the event log and software id (docs/power.md) */
+        return eventlog_block_read(&m->log, SWID_VERSION, swid_crc(), start, quantity, words);
+    }
     uint32_t extra = (m->pulse2_source.overflow ? MED2_FACTORY_PULSE2_OVERFLOW : 0u) |
                      (m->nv.fault ? MED2_FACTORY_NV_FAULT : 0u);
     return factory_read(&m->factory, start, quantity, extra, words);
@@ -322,9 +331,15 @@ static enum mb_status regs_block_write(void *ctx, uint32_t start, uint32_t quant
                                        const uint16_t *words)
 {
     struct meter *m = ctx;
+    if (start >= MED2_EVENTLOG_FIRST_ADDR) {
+        return eventlog_block_write(&m->log, start, quantity, words);
+    }
+    uint32_t seq_before = m->nv.seq[NVSTORE_FACTORY];
+    bool sealed_before = factory_sealed(&m->factory);
     enum mb_status st = factory_write(&m->factory, &m->nv, start, quantity, words);
     if (st == MB_OK) {
         meter_factory_changed(m);
+        meter_events_factory(m, seq_before, sealed_before);
     }
     return st;
 }
@@ -336,7 +351,7 @@ const struct mb_slave_ops meter_mb_ops = {
     .write_commit = regs_write_commit,
     .end = regs_end,
     .block_first = FACTORY_FIRST_ADDR,
-    .block_end = FACTORY_END_ADDR,
+    .block_end = MED2_EVENTLOG_END_ADDR, /* the factory block, then the event log's */
     .block_read = regs_block_read,
     .block_write = regs_block_write,
 };

@@ -43,7 +43,8 @@ void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits);
  * leave the written range torn, which the core's records detect by CRC.
  * Both return 0 or a negative error.
  */
-#define HAL_NV_SIZE 4096u
+/* 8 KiB: the SPI FRAM of the MCU board (docs/power.md, "The NV part"). */
+#define HAL_NV_SIZE 8192u
 int hal_nv_read(uint32_t offset, void *buf, size_t len);
 int hal_nv_write(uint32_t offset, const void *buf, size_t len);
 

@@ -69,6 +69,14 @@ struct sim_unit {
     unsigned edge_head; /* index of the oldest queued edge */
     unsigned edge_count;
     uint64_t edges_dropped;
+    /* the supply (sim_power.c): what benchd switched and what the unit reported */
+    struct sim_supply {
+        bool off;       /* switched off (or cut) and not back on */
+        bool armed;     /* a hard cut is armed and has not happened yet */
+        uint64_t warned_cuts, hard_cuts, power_ups, nv_torn;
+        uint64_t last_down_ns;
+        uint64_t last_holdup_used_ns, max_holdup_used_ns, holdup_ns;
+    } supply;
     /* the display: the latest frame the unit sent (sim_display.c) */
     struct med2_lcd_frame frame;
     uint64_t frame_ns;  /* when it appeared */
@@ -185,6 +193,27 @@ int sim_unit_sync(struct sim_unit *unit);
 int sim_display_png(const struct med2_lcd_frame *frame, const char *path, char *err, size_t err_len);
 /* The frame as the FRAME reply shows it: "SSSSSSSSSSSSSS PP BB L MMMMMMMMMMMMMMMM" (hex). */
 void sim_display_format(const struct med2_lcd_frame *frame, char *buf, size_t len);
+
+/* Wait up to timeout_ms for a message of `type` from the unit, handling
+ * the others as they come (edges); 0 and *out, or -errno. */
+int sim_unit_wait_msg(struct sim_unit *unit, uint32_t type, struct sim_msg *out, int timeout_ms);
+
+/* sim_power.c: the supply of each position (docs/power.md) */
+/* How to cut. */
+struct sim_cut {
+    bool hard;
+    double at_s;       /* hard: seconds from now (0: now) */
+    unsigned in_write; /* hard: in the n-th next NV write (0: by time) */
+    double write_frac; /* how far into that write, 0..1 */
+};
+/* Switch the supply on, or cut it as `cut` says; reply: the line after "OK ".
+ * Returns 0, or -1 with a message in err. */
+int sim_power_switch(struct sim_bench *bench, struct sim_unit *unit, bool on, const struct sim_cut *cut,
+                     char *reply, size_t reply_len, char *err, size_t err_len);
+/* A supply message from the unit (SIM_MSG_POWER_DOWN, _NV_TORN, _POWER_UP). */
+void sim_power_on_msg(struct sim_unit *unit, const struct sim_msg *msg);
+/* POWER? reply: state and counts. */
+void sim_power_status(const struct sim_unit *unit, char *reply, size_t reply_len);
 
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */

@@ -32,6 +32,16 @@
  *                                                the wire's pulses (sim_reference.c)
  *   REFEDGES <wire>         OK <n> <dropped>, then n lines "<t_ns> <wire> <level>": the
  *                                                wire's edges since the last REFEDGES
+ *   SUPPLY <pos> ON         OK on                the supply relay (docs/power.md); a
+ *                                                powered-down unit starts from NV
+ *   SUPPLY <pos> OFF [WARNED]  OK off warned <used_ns> <holdup_ns>   mains-fail warning
+ *                                                now: the unit's save, in hold-up time
+ *   SUPPLY <pos> OFF HARD [AT <s> | WRITE <n> <frac>]   OK off hard <t_ns> | OK armed ...
+ *                                                a hard cut now, <s> seconds from now, or
+ *                                                <frac> (0..1) into the unit's n-th next
+ *                                                NV write
+ *   POWER? <pos>            OK <on|off|armed> <warned> <hard> <torn> <ups> <last_used_ns>
+ *                                                <max_used_ns> <holdup_ns> <last_down_ns>
  *   WAVE <pos> <path>       OK <pairs> <t_ns>    a recording (float32 pairs V, A at 4000/s)
  *                                                on the unit's AFE from now on (sim_waveform.c)
  *   NOISE <pos> <ber>       OK                   bit error rate on the unit's RS485 line
@@ -309,6 +319,70 @@ static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const c
     say(client, "OK %g", bench->source.ambient_c);
 }
 
+/* SUPPLY <pos> ON|OFF [WARNED|HARD [AT <s> | WRITE <n> <frac>]] */
+static void cmd_supply(struct sim_bench *bench, struct sim_client *client, char *pos, char *state,
+                       char *how, char **save)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    static const char usage[] = "SUPPLY wants <pos> ON | OFF [WARNED | HARD [AT <seconds> | WRITE <n> <frac>]]";
+    bool on = state != NULL && strcasecmp(state, "ON") == 0;
+    if (state == NULL || (!on && strcasecmp(state, "OFF") != 0)) {
+        say(client, "ERR %s, got '%s'", usage, state ? state : "");
+        return;
+    }
+    struct sim_cut cut = {0};
+    char *when = how ? strtok_r(NULL, " \t", save) : NULL;
+    char *a = when ? strtok_r(NULL, " \t", save) : NULL;
+    char *b = a ? strtok_r(NULL, " \t", save) : NULL;
+    char *end = NULL;
+    bool bad = on && how != NULL;
+    if (!on && how != NULL) {
+        cut.hard = strcasecmp(how, "HARD") == 0;
+        bad = !cut.hard && strcasecmp(how, "WARNED") != 0;
+        if (!bad && when != NULL) {
+            if (!cut.hard) {
+                bad = true;
+            } else if (strcasecmp(when, "AT") == 0 && a != NULL && b == NULL) {
+                cut.at_s = strtod(a, &end);
+                bad = *end != '\0' || !isfinite(cut.at_s) || cut.at_s < 0.0 || cut.at_s > MAX_ADVANCE_S;
+            } else if (strcasecmp(when, "WRITE") == 0 && a != NULL && b != NULL) {
+                long n = strtol(a, &end, 10);
+                bad = *end != '\0' || n < 1 || n > 1000000;
+                cut.in_write = bad ? 0u : (unsigned)n;
+                cut.write_frac = strtod(b, &end);
+                bad = bad || *end != '\0' || !(cut.write_frac >= 0.0 && cut.write_frac < 1.0);
+            } else {
+                bad = true;
+            }
+        }
+    }
+    if (bad) {
+        say(client, "ERR %s", usage);
+        return;
+    }
+    char reply[128], err[256];
+    if (sim_power_switch(bench, unit, on, &cut, reply, sizeof(reply), err, sizeof(err)) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK %s", reply);
+}
+
+static void cmd_power_status(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    char reply[256];
+    sim_power_status(unit, reply, sizeof(reply));
+    say(client, "OK %s", reply);
+}
+
 #define PRESS_MAX_MS 60000
 
 /* A button of the unit's display, pressed for ms of virtual time. */
@@ -518,6 +592,10 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_refconst(bench, client, a1, a2);
     } else if (strcasecmp(verb, "REFEDGES") == 0) {
         cmd_refedges(bench, client, a1);
+    } else if (strcasecmp(verb, "SUPPLY") == 0) {
+        cmd_supply(bench, client, a1, a2, a3, &save);
+    } else if (strcasecmp(verb, "POWER?") == 0) {
+        cmd_power_status(bench, client, a1);
     } else if (strcasecmp(verb, "WAVE") == 0) {
         cmd_wave(bench, client, a1, a2);
     } else if (strcasecmp(verb, "NOISE") == 0) {
@@ -527,7 +605,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES WAVE NOISE)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER? WAVE NOISE)",
             verb);
     }
 }

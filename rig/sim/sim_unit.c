@@ -98,6 +98,11 @@ static int handle_msg(struct sim_unit *unit, const struct sim_msg *msg)
         unit->reached_ns = msg->t_ns;
         unit->waiting = false;
         return 1;
+    case SIM_MSG_POWER_DOWN:
+    case SIM_MSG_NV_TORN:
+    case SIM_MSG_POWER_UP:
+        sim_power_on_msg(unit, msg);
+        return 0;
     default:
         fprintf(stderr, "benchd: position %u sent unexpected message %u\n", unit->position,
                 msg->type);
@@ -187,6 +192,8 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
     }
     unit->stopped_why[0] = '\0';
     unit->reached_ns = hello.t_ns;
+    /* a started unit is supplied (flashing powers the target) */
+    unit->supply.off = unit->supply.armed = false;
     struct sim_msg term = {.type = SIM_MSG_TERMINALS};
     sim_source_terminals(&bench->source, &term.terminals);
     if (send_msg(unit->ctrl_fd, &term) != 0) {
@@ -215,6 +222,26 @@ void sim_unit_stop(struct sim_unit *unit)
         kill(unit->pid, SIGKILL);
         waitpid(unit->pid, NULL, 0);
         unit->pid = -1;
+    }
+}
+
+int sim_unit_wait_msg(struct sim_unit *unit, uint32_t type, struct sim_msg *out, int timeout_ms)
+{
+    for (;;) {
+        if (unit->ctrl_fd < 0) {
+            return -EPIPE;
+        }
+        int r = recv_msg(unit->ctrl_fd, out, timeout_ms);
+        if (r != 0) {
+            if (r != -ETIMEDOUT) {
+                mark_dead(unit);
+            }
+            return r;
+        }
+        handle_msg(unit, out);
+        if (out->type == type) {
+            return 0;
+        }
     }
 }
 

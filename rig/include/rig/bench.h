@@ -146,6 +146,15 @@ int rig_sleep(struct rig_bench *bench, double seconds);
 int rig_bench_time(struct rig_bench *bench, double *seconds);
 
 /*
+ * rig_bench_spend — account for seconds a real bench spends on work the
+ * simulated one does at once (a Modbus line's frames, an SWD probe's
+ * flashing): on a simulated bench the clock advances by them (as
+ * rig_sleep), on hw nothing happens (the time has passed already).
+ * Returns as rig_sleep.
+ */
+int rig_bench_spend(struct rig_bench *bench, double seconds);
+
+/*
  * rig_bench_unit_running — is position's unit running? On a simulated bench
  * benchd knows whether its process runs, and why not (why, len). Returns 1
  * (running), 0 (not: why says why), -EINVAL (no such position), -ENOTSUP

@@ -19,6 +19,7 @@
 #include "rig/measure.h"
 #include "rig/modbus.h"
 #include "rig/models.h"
+#include "rig/power.h"
 #include "rig/records.h"
 #include "rig/source.h"
 #include "rig/transport.h"

@@ -8,6 +8,7 @@
 #ifndef RIG_BENCH_INTERNAL_H
 #define RIG_BENCH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,7 @@
 struct rig_bench;
 struct rig_pulse_input;
 struct rig_records;
+struct rig_supply_relay;
 
 /* What differs between a simulated and a real bench. */
 struct rig_bench_driver {
@@ -56,6 +58,8 @@ struct rig_bench_driver {
                            size_t max, size_t *n, uint64_t *dropped);
     /* The reference standard's constant of wire, imp/kWh (rig_reference_constant). */
     int (*reference_constant)(struct rig_bench *b, unsigned wire, double *imp_per_kwh);
+    /* rig_power_set: position's supply on, or a warned cut (rig/power.h). */
+    int (*supply)(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s);
     /* rig_bench_waveform: a recording (an absolute path of float32 pairs V, A at
      * 4000/s) on position's AFE from now on; NULL where a bench cannot (hw). */
     int (*waveform)(struct rig_bench *b, unsigned position, const char *path);
@@ -84,6 +88,7 @@ struct rig_bench {
     struct rig_pulse_input *reference[3];
     /* why a real bench has no source (it opens without one), or NULL */
     char *source_error;
+    struct rig_supply_relay *supply[RIG_MAX_POSITIONS]; /* opened on first use (bench_hw.c) */
 };
 
 /* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's

@@ -141,6 +141,22 @@ static void sim_release(struct rig_bench *b)
     free(b->sim_dir);
 }
 
+/* The supply relay is benchd's SUPPLY; a warned cut answers with the
+ * hold-up time the unit's save used (docs/power.md). */
+static int sim_supply(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s)
+{
+    char reply[128];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof(reply), "SUPPLY %u %s",
+                                position, on ? "ON" : "OFF WARNED");
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: supply %s", position, on ? "on" : "off");
+    unsigned long used = 0, holdup = 0;
+    if (holdup_used_s != NULL) {
+        *holdup_used_s = sscanf(reply, "off warned %lu %lu", &used, &holdup) == 2 ? (double)used * 1e-9 : 0.0;
+    }
+    return 0;
+}
+
 static int sim_press(struct rig_bench *b, unsigned position, unsigned button, unsigned ms)
 {
     char reply[64];
@@ -200,6 +216,7 @@ static const struct rig_bench_driver sim_driver = {
     .picture = sim_picture,
     .reference_edges = sim_reference_edges,
     .reference_constant = sim_reference_constant,
+    .supply = sim_supply,
     .waveform = sim_waveform,
     .line_noise = sim_line_noise,
 };

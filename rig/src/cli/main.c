@@ -23,6 +23,8 @@ static const struct {
     {"display", cmd_display, "read what a meter's display shows (frame or OCR), or save its picture"},
     {"measure", cmd_measure, "the error of every position at one load point (error calculator)"},
     {"pulses", cmd_pulses, "watch a pulse output: each pulse's time, width and implied power"},
+    {"eol", cmd_eol, "factory end-of-line on a rack: flash, calibrate, verify, seal, summary"},
+    {"power", cmd_power, "switch a position's supply: on, a warned cut, or a hard cut (simulated)"},
     {"replay", cmd_replay, "replay a field profile (CSV, COMTRADE): trace and energy checks"},
     {"ab", cmd_ab, "replay one profile on two firmware revisions side by side and diff them"},
 };
