@@ -23,6 +23,7 @@
 #include "rig/lines.h"
 #include "rig/loadpoints.h"
 #include "rig/modbus.h"
+#include "rig/power.h"
 #include "rig/regmap.h"
 #include "rig/source.h"
 
@@ -38,10 +39,6 @@
  * is counted before the end's check. */
 #define SETTLE_S 2.0
 
-/* The supply relay (rig/power.h): present once the supply work is in the
- * library; until then a profile with supply events is refused up front. */
-int rig_power_set(struct rig_bench *bench, unsigned position, bool on, double *holdup_used_s)
-    __attribute__((weak));
 
 /* The registers a trace shows, those of the unit's map. */
 static const enum med2_reg_id trace_regs[] = {
@@ -73,6 +70,7 @@ struct run {
     double start_wh[MAX_POS];
     long pulses[MAX_POS]; /* -1: output 1 not wired */
     char events[MAX_POS][EVENTS_MAX];
+    bool off[MAX_POS];    /* its supply is cut: an unpowered unit does not answer */
     struct poll polls[MAX_POLLS];
     size_t n_polls;
     double t0;            /* bench time at the profile's start */
@@ -156,10 +154,11 @@ static int validate(struct run *u)
                                          p->path, ev->line, u->pos[k], pos->model,
                                          ids[i] == MED2_REG_DAY ? "for a clock"
                                                                 : rig_reg_name(ids[i]));
-            if (ev->kind == RIG_REPLAY_SUPPLY && !rig_power_set)
-                return rig_error_set(-ENOTSUP, "%s:%u: a supply event needs the supply relay "
-                                     "(rig power), which this build does not have",
-                                     p->path, ev->line);
+            if (ev->kind == RIG_REPLAY_SUPPLY && !rig_bench_is_simulated(u->bench) &&
+                !pos->supply)
+                return rig_error_set(-ENODEV, "%s:%u: a supply event needs position %u's supply "
+                                     "relay (bench file key supply = CHIP:LINE)",
+                                     p->path, ev->line, u->pos[k]);
             if (ev->kind == RIG_REPLAY_NOISE && !rig_bench_is_simulated(u->bench))
                 return rig_error_set(-ENOTSUP, "%s:%u: noise on the RS485 line needs a simulated "
                                      "bench", p->path, ev->line);
@@ -211,10 +210,14 @@ static int trace_row(struct run *u, double t)
     double values[32];
     for (size_t k = 0; k < u->n_pos; k++) {
         struct rig_meter *m = rig_bench_meter(u->bench, u->pos[k]);
-        int rc = m ? rig_meter_read_regs(m, (const enum med2_reg_id *)u->r->regs,
-                                         u->r->n_regs, values)
-                   : -EIO;
-        if (rc < 0) {
+        int rc = u->off[k] ? -ENODEV
+                 : m       ? rig_meter_read_regs(m, (const enum med2_reg_id *)u->r->regs,
+                                                 u->r->n_regs, values)
+                           : -EIO;
+        if (rc == -ENODEV && u->off[k]) {
+            for (size_t i = 0; i < u->r->n_regs; i++)
+                values[i] = NAN;
+        } else if (rc < 0) {
             for (size_t i = 0; i < u->r->n_regs; i++)
                 values[i] = NAN;
             note(u, k, "registers not read (%s)", strerror(-rc));
@@ -245,7 +248,7 @@ static int check(struct run *u, double t, const char *label)
         c->limit_pct = u->limit_pct[k];
         double wh = NAN;
         struct rig_meter *m = rig_bench_meter(u->bench, u->pos[k]);
-        if (m && rig_meter_read_import_energy(m, &wh) == 0)
+        if (!u->off[k] && m && rig_meter_read_import_energy(m, &wh) == 0)
             c->meter_wh = wh - u->start_wh[k];
         else
             c->meter_wh = NAN;
@@ -267,6 +270,8 @@ static void event_on_unit(struct run *u, size_t k, const struct rig_replay_event
     switch (e->kind) {
     case RIG_REPLAY_SUPPLY:
         rc = rig_power_set(u->bench, pos, e->on, NULL);
+        if (rc == 0)
+            u->off[k] = !e->on;
         break;
     case RIG_REPLAY_CLOCK: {
         struct tm tm = {.tm_year = e->tm[0] - 1900, .tm_mon = e->tm[1] - 1, .tm_mday = e->tm[2],
@@ -330,7 +335,7 @@ static void do_polls(struct run *u, double t)
         double values[RIG_REPLAY_MAX_POLL_REGS];
         for (size_t k = 0; k < u->n_pos; k++) {
             struct rig_meter *m = rig_bench_meter(u->bench, u->pos[k]);
-            if (!m || rig_meter_read_regs(m, (const enum med2_reg_id *)pl->e->poll_reg,
+            if (u->off[k] || !m || rig_meter_read_regs(m, (const enum med2_reg_id *)pl->e->poll_reg,
                                           pl->e->n_poll, values) < 0)
                 pl->failed++;
         }
