@@ -13,11 +13,8 @@
 
 #define TRACE_EVERY_S 30.0
 
-void field_replay(const char *profile, bool calibrate, struct field_run *run)
+struct rig_bench *field_bench(bool calibrate)
 {
-    memset(run, 0, sizeof *run);
-    struct rig_profile *p;
-    cr_assert_eq(rig_profile_load(profile, &p), 0, "%s", rig_last_error());
     struct rig_bench *bench;
     cr_assert_eq(rig_bench_open(FIELD_BENCH, &bench), 0, "%s", rig_last_error());
     if (calibrate) {
@@ -27,6 +24,21 @@ void field_replay(const char *profile, bool calibrate, struct field_run *run)
         cr_assert(res[0].calibrated && res[1].calibrated, "%s / %s", res[0].reason,
                   res[1].reason);
     }
+    return bench;
+}
+
+void field_replay(const char *profile, bool calibrate, struct field_run *run)
+{
+    struct rig_bench *bench = field_bench(calibrate);
+    field_replay_on(bench, profile, run);
+    rig_bench_close(bench);
+}
+
+void field_replay_on(struct rig_bench *bench, const char *profile, struct field_run *run)
+{
+    memset(run, 0, sizeof *run);
+    struct rig_profile *p;
+    cr_assert_eq(rig_profile_load(profile, &p), 0, "%s", rig_last_error());
     FILE *trace = open_memstream(&run->trace, &run->trace_len);
     cr_assert_not_null(trace);
     static const unsigned both[] = {1, 2};
@@ -34,7 +46,6 @@ void field_replay(const char *profile, bool calibrate, struct field_run *run)
                                    .trace_every_s = TRACE_EVERY_S};
     int rc = rig_replay_run(bench, p, &o, &run->result);
     fclose(trace);
-    rig_bench_close(bench);
     rig_profile_free(p);
     cr_assert_eq(rc, 0, "%s: %s", profile, rig_last_error());
 }

@@ -24,6 +24,12 @@ struct field_run {
 void field_replay(const char *profile, bool calibrate, struct field_run *run);
 void field_run_free(struct field_run *run);
 
+struct rig_bench;
+/* A fresh private FIELD_BENCH, its units calibrated if calibrate. */
+struct rig_bench *field_bench(bool calibrate);
+/* Replay profile on both positions of bench. */
+void field_replay_on(struct rig_bench *bench, const char *profile, struct field_run *run);
+
 /* The rig binary beside benchd ($RIG_BENCHD), into buf. */
 void field_rig_binary(char *buf, size_t len);
 
