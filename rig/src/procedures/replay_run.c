@@ -176,11 +176,14 @@ static int validate(struct run *u)
     return 0;
 }
 
-static int apply_step(struct run *u, const struct rig_replay_step *s)
+/* The source to step s; prev: the step before (NULL: none), whose harmonics
+ * need clearing only if it had some. */
+static int apply_step(struct run *u, const struct rig_replay_step *s,
+                      const struct rig_replay_step *prev)
 {
     struct rig_source *src = rig_bench_source(u->bench);
     int rc = rig_source_set(src, s->v_rms, s->i_rms, s->phase_deg, s->freq_hz);
-    if (rc == 0)
+    if (rc == 0 && (!prev || prev->n_harm))
         rc = rig_source_clear_harmonics(src);
     for (unsigned h = 0; rc == 0 && h < s->n_harm; h++)
         rc = rig_source_set_harmonic(src, s->harm[h].current, s->harm[h].order, s->harm[h].pct,
@@ -398,7 +401,9 @@ static int loop(struct run *u)
         /* steps (not while a recording plays on the AFEs) and events now due */
         bool happened = false;
         while (!u->waveform && s < p->n_steps && p->steps[s].t_s <= t + EPS_S) {
-            if ((rc = apply_step(u, &p->steps[s++])) < 0)
+            rc = apply_step(u, &p->steps[s], s ? &p->steps[s - 1] : NULL);
+            s++;
+            if (rc < 0)
                 return rc;
             if (!output && (rc = rig_source_output(rig_bench_source(u->bench), true)) < 0)
                 return rc;
