@@ -59,6 +59,10 @@ echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 "$build/rig/perf/energy_day" --bench fixtures/benches/sim.ini 2>/dev/null ||
     echo "bench: energy_day failed (run it alone to see why)" >&2
 
+# field replay: a day's CSV profile, a COMTRADE recording on the AFE, A/B of one revision
+"$build/rig/perf/replay_bench" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: replay_bench failed (run it alone to see why)" >&2
+
 # --- metrology_instr_per_sample: host instructions per ADC sample of
 # meter_on_samples (metrology with calibration, THD, energy, both pulse
 # outputs): callgrind's inclusive cost of meter_on_samples over N samples,
