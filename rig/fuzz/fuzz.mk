@@ -33,7 +33,7 @@ $(FUZZ_CT_SEEDS)/.stamp: $(FUZZ_CT_DIR)/fuzz_comtrade_seeds
 fuzz-comtrade-build: $(FUZZ_CT_BIN) $(FUZZ_CT_SEEDS)/.stamp
 
 fuzz-comtrade: fuzz-comtrade-build
-	@scripts/fuzz-comtrade.sh $(FUZZ_CT_BIN) $(FUZZ_CT_SEEDS) $(FUZZ_CT_DIR) long $(FUZZ_COMTRADE_RUNS)
+	@scripts/fuzz.sh $(FUZZ_CT_BIN) $(FUZZ_CT_SEEDS) $(FUZZ_CT_DIR) long $(FUZZ_COMTRADE_RUNS) 0 fuzz_comtrade 2048
 
 fuzz-comtrade-short: fuzz-comtrade-build
-	@scripts/fuzz-comtrade.sh $(FUZZ_CT_BIN) $(FUZZ_CT_SEEDS) $(FUZZ_CT_DIR) short $(FUZZ_COMTRADE_SHORT_RUNS)
+	@scripts/fuzz.sh $(FUZZ_CT_BIN) $(FUZZ_CT_SEEDS) $(FUZZ_CT_DIR) short $(FUZZ_COMTRADE_SHORT_RUNS) 0 fuzz_comtrade 2048

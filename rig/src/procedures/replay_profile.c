@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/error_internal.h"
+#include "procedures/comtrade_internal.h"
 #include "procedures/replay_internal.h"
 #include "rig/buttons.h"
 #include "rig/comtrade.h"
@@ -262,28 +263,6 @@ static int parse_row(struct csv *c, char **f, unsigned nf)
     return 0;
 }
 
-/* Split at commas, trimming blanks; at most max fields (max + 1: more). */
-static unsigned split(char *line, char **f, unsigned max)
-{
-    unsigned n = 0;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t l = strlen(p);
-        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' || p[l - 1] == '\r'))
-            p[--l] = '\0';
-        if (n == max)
-            return max + 1;
-        f[n++] = p;
-        if (!comma)
-            return n;
-        p = comma + 1;
-    }
-}
-
 int replay_profile_parse_csv(FILE *in, const char *name, struct rig_profile *p)
 {
     struct csv c = {.name = name, .p = p};
@@ -295,11 +274,11 @@ int replay_profile_parse_csv(FILE *in, const char *name, struct rig_profile *p)
         if (!strchr(line, '\n') && !feof(in))
             return rig_error_set(-EINVAL, "%s:%u: line longer than %d characters", name, c.line,
                                  LINE_MAX_CSV - 2);
-        line[strcspn(line, "\n")] = '\0';
+        line[strcspn(line, "\r\n")] = '\0';
         char *s = line + strspn(line, " \t\r");
         if (*s == '\0' || *s == '#')
             continue;
-        unsigned nf = split(s, f, C_COUNT + 1);
+        unsigned nf = comtrade_split(s, f, C_COUNT + 1);
         int rc = header ? parse_row(&c, f, nf) : parse_header(&c, f, nf);
         if (rc < 0)
             return rc;
