@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "rig/bench.h"
@@ -190,4 +191,25 @@ Test(replay, bad_profile_applies_nothing)
     cr_expect_eq(atoi(reply), 0, "the source was switched on: %s", reply);
     rig_bench_close(bench);
     rig_profile_free(p);
+}
+
+Test(replay, cli_refuses_bad_profile_before_the_bench)
+{
+    /* the bench directory does not exist: the profile is refused first */
+    require_sim();
+    const char *path = write_profile("nocol.csv", "t_s,v_rms,i_rms,phase_deg,freq_hz,event\n"
+                                                  "0,230,5,0,50,\n");
+    char rig[512], cmd[1024], out[1024];
+    snprintf(rig, sizeof rig, "%s", getenv("RIG_BENCHD"));
+    char *slash = strrchr(rig, '/');
+    cr_assert_not_null(slash);
+    snprintf(slash, sizeof rig - (size_t)(slash - rig), "/rig");
+    snprintf(cmd, sizeof cmd, "'%s' replay --dir %s/no-bench '%s' 2>&1", rig, dir, path);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int st = pclose(p);
+    cr_expect_eq(WEXITSTATUS(st), 1, "%s", out);
+    cr_expect(strstr(out, "nocol.csv:1: the header has no column 'harmonics'") != NULL, "%s", out);
 }

@@ -110,7 +110,7 @@ static void remove_worktree(const char *sha, const char *tmp)
 }
 
 /* The profiles of a suite: fixtures/profiles/NAME/ *.csv and *.cfg, sorted. */
-static int suite_profiles(const char *name, char paths[][512], size_t *n)
+static int suite_profiles(const char *name, char paths[][700], size_t *n)
 {
     char dir[400];
     snprintf(dir, sizeof dir, "fixtures/profiles/%s", name);
@@ -126,7 +126,7 @@ static int suite_profiles(const char *name, char paths[][512], size_t *n)
         if (*n < MAX_PROFILES && l > 4 &&
             (strcmp(list[k]->d_name + l - 4, ".csv") == 0 ||
              strcmp(list[k]->d_name + l - 4, ".cfg") == 0))
-            snprintf(paths[(*n)++], 512, "%s/%s", dir, list[k]->d_name);
+            snprintf(paths[(*n)++], 700, "%s/%s", dir, list[k]->d_name);
         free(list[k]);
     }
     free(list);
@@ -199,7 +199,7 @@ int cmd_ab(int argc, char **argv)
         cli_usage("ab", "give exactly two --rev");
     if ((suite != NULL) == (optind < argc) || optind + 1 < argc)
         cli_usage("ab", "give one PROFILE or --suite NAME");
-    static char paths[MAX_PROFILES][512];
+    static char paths[MAX_PROFILES][700];
     size_t n_prof = 1;
     if (suite ? suite_profiles(suite, paths, &n_prof) < 0 : 0)
         return CLI_EXIT_FAIL;
