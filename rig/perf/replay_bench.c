@@ -1,7 +1,7 @@
 /*
  * replay_bench.c — the field replay's figures for `make bench`:
  *
- *   replay_day_wall_s            wall seconds to replay a 24-hour CSV profile at
+ *   replay_day_wall_s            (scripts/bench.sh) wall seconds to replay a 24-hour CSV profile at
  *                                1 s resolution (a load changing every second) on
  *                                one simulated position
  *   comtrade_energy_error_ratio  |register - integral of the recorded waveform| /
@@ -15,7 +15,10 @@
  *                                bench of twin units, and a second bench's replay
  *                                compared byte for byte): goal 0
  *
- *   replay_bench --bench fixtures/benches/sim.ini
+ *   replay_bench --bench fixtures/benches/sim.ini     the last two figures
+ *   replay_bench --day-profile FILE                   write the day's profile; scripts/bench.sh
+ *                                                     times `rig replay` of it on a
+ *                                                     `rig sim up` bench of one unit
  */
 #include <math.h>
 #include <stdio.h>
@@ -66,27 +69,6 @@ static int replay(struct rig_bench *bench, const char *path, const unsigned *pos
     int rc = rig_replay_run(bench, p, &o, r);
     rig_profile_free(p);
     return rc;
-}
-
-static int figure_day(const char *bench_file)
-{
-    char path[] = "/tmp/replay-day-XXXXXX.csv";
-    int fd = mkstemps(path, 4);
-    if (fd < 0 || day_profile(path) < 0)
-        return fail("writing the day profile");
-    struct rig_bench *bench;
-    if (rig_bench_open(bench_file, &bench) < 0)
-        return fail(bench_file);
-    static const unsigned one[] = {1};
-    struct rig_replay_result r;
-    int rc = replay(bench, path, one, 1, NULL, &r);
-    rig_bench_close(bench);
-    remove(path);
-    if (rc < 0)
-        return fail("the day's replay");
-    printf("BENCH replay_day_wall_s %.1f s\n", r.wall_s);
-    rig_replay_result_free(&r);
-    return 0;
 }
 
 static int figure_comtrade(const char *bench_file)
@@ -171,12 +153,13 @@ static int figure_ab(const char *bench_file)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--day-profile") == 0)
+        return day_profile(argv[2]) < 0 ? fail(argv[2]) : 0;
     if (argc != 3 || strcmp(argv[1], "--bench") != 0) {
-        fprintf(stderr, "usage: replay_bench --bench FILE\n");
+        fprintf(stderr, "usage: replay_bench --bench FILE | --day-profile FILE\n");
         return 2;
     }
     int rc = figure_ab(argv[2]);
     rc |= figure_comtrade(argv[2]);
-    rc |= figure_day(argv[2]);
     return rc;
 }
