@@ -30,7 +30,7 @@ static int run(const char *dir, const char *cmd, char *out, size_t len)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-Test(field, ab_same_revision_has_no_difference, .timeout = 300)
+Test(field, ab_same_revision_has_no_difference)
 {
     char rig[512], cmd[1024], out[8192];
     field_rig_binary(rig, sizeof rig);
@@ -41,7 +41,7 @@ Test(field, ab_same_revision_has_no_difference, .timeout = 300)
     cr_expect(strstr(out, "0 differences between A and B") != NULL, "%s", out);
 }
 
-Test(field, ab_changed_revision_shows_where, .timeout = 600)
+Test(field, ab_changed_revision_shows_where)
 {
     char rig[512], cmd[1024], out[8192];
     field_rig_binary(rig, sizeof rig);

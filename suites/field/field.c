@@ -16,6 +16,10 @@
 #include "rig/comtrade.h"
 #include "rig/regmap.h"
 
+/* A replay of a day's faults and two firmware builds take minutes on a
+ * loaded machine, seconds on an idle one. */
+TestSuite(field, .timeout = 600);
+
 /* The value of register id in the first row at or after t of position pos. */
 static double value_at(const struct rig_replay_result *r, unsigned pos, double t, int id)
 {
@@ -97,7 +101,7 @@ static void rs485_noise_during_settings_save(const struct field_run *run)
 /* The shipped faults, one after another on one calibrated bench (one
  * calibration instead of four); each profile writes the schedule it needs,
  * in an order where none leaves an entry the next one would cross. */
-Test(field, shipped_faults, .timeout = 300)
+Test(field, shipped_faults)
 {
     static const struct {
         const char *profile;
