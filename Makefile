@@ -51,6 +51,7 @@ include rig/rig.mk
 include rig/sim/sim.mk
 include suites/suites.mk
 include firmware/fuzz/fuzz.mk
+include rig/fuzz/fuzz.mk
 
 firmware: $(FW_TARGETS)
 rig: $(RIG_TARGETS) $(SIM_TARGETS)
@@ -77,6 +78,7 @@ check: check-build
 test: setup
 	$(MAKE) --no-print-directory cm4-link
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory fuzz-comtrade-short
 	$(MAKE) --no-print-directory -j2 BUILD=build/san SAN=1 check-build
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
 

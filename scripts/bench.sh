@@ -59,6 +59,20 @@ echo "$t0 $t1" | awk '{ printf "BENCH tariff_day_wall_s %.2f s\n", $2 - $1 }'
 "$build/rig/perf/energy_day" --bench fixtures/benches/sim.ini 2>/dev/null ||
     echo "bench: energy_day failed (run it alone to see why)" >&2
 
+# field replay: a day's CSV profile, a COMTRADE recording on the AFE, A/B of one revision
+"$build/rig/perf/replay_bench" --bench fixtures/benches/sim.ini 2>/dev/null ||
+    echo "bench: replay_bench failed (run it alone to see why)" >&2
+replay_dir=$(mktemp -d /tmp/med2-bench.XXXXXX)
+"$build/rig/perf/replay_bench" --day-profile "$replay_dir/day.csv"
+"$rig" sim up --dir "$replay_dir/b" --units 1 --speed 0 >/dev/null
+t0=$(now)
+"$rig" replay --dir "$replay_dir/b" --every 600 --limit 100 "$replay_dir/day.csv" >/dev/null ||
+    echo "bench: the day's replay failed" >&2
+t1=$(now)
+"$rig" sim down --dir "$replay_dir/b" >/dev/null
+rm -rf "$replay_dir"
+echo "$t0 $t1" | awk '{ printf "BENCH replay_day_wall_s %.1f s\n", $2 - $1 }'
+
 # --- metrology_instr_per_sample: host instructions per ADC sample of
 # meter_on_samples (metrology with calibration, THD, energy, both pulse
 # outputs): callgrind's inclusive cost of meter_on_samples over N samples,

@@ -5,6 +5,8 @@ SUITE_NAMES := smoke modbus tariff demand pulse partial eol mid
 SUITE_NAMES += power
 # the display and buttons
 SUITE_NAMES += ui
+# field faults: replay, COMTRADE, A/B revisions
+SUITE_NAMES += field
 SUITE_BINS := $(SUITE_NAMES:%=$(BUILD)/suites/%)
 SUITE_OBJ_DIR := $(BUILD)/suites-obj
 SUITE_SRCS := $(foreach s,$(SUITE_NAMES),$(wildcard suites/$(s)/*.c))

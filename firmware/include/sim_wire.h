@@ -34,6 +34,9 @@ enum sim_msg_type {
     SIM_MSG_SUPPLY_CUT = 16,
     /* benchd -> meter: the display's buttons (8..15) */
     SIM_MSG_BUTTON = 8,    /* value: 1 next, 2 enter; level: 1 pressed, 0 released */
+    /* benchd -> meter: field replay (40..47) */
+    SIM_MSG_WAVEFORM = 40, /* the slot's waveform.f32 (value pairs V, A at 4000/s) from t_ns */
+    SIM_MSG_NOISE = 41,    /* RS485 bit error rate from now on, value in parts per 1e9 */
     /* meter -> benchd */
     SIM_MSG_HELLO = 64,      /* sent once at start: version, serial, t_ns = start time */
     SIM_MSG_REACHED = 65,    /* t_ns reached */

@@ -223,6 +223,15 @@ int sim_slot_restore_previous(struct sim_unit *unit);
 int sim_slot_flash(struct sim_unit *unit, const char *image, char *err, size_t err_len);
 const char *sim_slot_image_path(const struct sim_unit *unit, char *buf, size_t len);
 
+/* sim_waveform.c: field replay. Start the recording at path (float32 pairs
+ * V, A at 4000/s) on unit's AFE at the bench's present time: the number of
+ * pairs, or -1 with a message. Set its RS485 bit error rate (text 0..0.5):
+ * 0 or -1 with a message. */
+int sim_waveform_start(struct sim_bench *bench, struct sim_unit *unit, const char *path,
+                       char *err, size_t err_len);
+int sim_noise_set(struct sim_bench *bench, struct sim_unit *unit, const char *ber, char *err,
+                  size_t err_len);
+
 /* sim_control.c */
 int sim_control_listen(struct sim_bench *bench);
 void sim_control_accept(struct sim_bench *bench);

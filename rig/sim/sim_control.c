@@ -42,6 +42,9 @@
  *                                                NV write
  *   POWER? <pos>            OK <on|off|armed> <warned> <hard> <torn> <ups> <last_used_ns>
  *                                                <max_used_ns> <holdup_ns> <last_down_ns>
+ *   WAVE <pos> <path>       OK <pairs> <t_ns>    a recording (float32 pairs V, A at 4000/s)
+ *                                                on the unit's AFE from now on (sim_waveform.c)
+ *   NOISE <pos> <ber>       OK                   bit error rate on the unit's RS485 line
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -425,6 +428,33 @@ static void cmd_press(struct sim_bench *bench, struct sim_client *client, char *
     say(client, "OK %" PRIu64, bench->now_ns);
 }
 
+/* A field recording on a unit's AFE (sim_waveform.c). */
+static void cmd_wave(struct sim_bench *bench, struct sim_client *client, char *pos, char *path)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    char err[256];
+    if (unit == NULL)
+        return;
+    int pairs = sim_waveform_start(bench, unit, path, err, sizeof err);
+    if (pairs < 0)
+        say(client, "ERR %s", err);
+    else
+        say(client, "OK %d %" PRIu64, pairs, bench->now_ns);
+}
+
+/* Bit errors on a unit's RS485 line (sim_waveform.c). */
+static void cmd_noise(struct sim_bench *bench, struct sim_client *client, char *pos, char *ber)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    char err[256];
+    if (unit == NULL)
+        return;
+    if (sim_noise_set(bench, unit, ber, err, sizeof err) < 0)
+        say(client, "ERR %s", err);
+    else
+        say(client, "OK");
+}
+
 /* Is there a frame to give? A unit whose process is not running has no display. */
 static bool frame_of(struct sim_bench *bench, struct sim_client *client, struct sim_unit *unit)
 {
@@ -566,12 +596,16 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_supply(bench, client, a1, a2, a3, &save);
     } else if (strcasecmp(verb, "POWER?") == 0) {
         cmd_power_status(bench, client, a1);
+    } else if (strcasecmp(verb, "WAVE") == 0) {
+        cmd_wave(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "NOISE") == 0) {
+        cmd_noise(bench, client, a1, a2);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
         say(client, "OK");
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER?)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER? WAVE NOISE)",
             verb);
     }
 }

@@ -366,3 +366,17 @@ void afe_model_current_response(const struct afe_model *afe, double *gain, doubl
     double f = t->freq_hz > 0.0 ? t->freq_hz : AFE_MODEL_F_NOMINAL_HZ;
     *lag_deg = -atan2(ri, rr) / DEG - 360.0 * f * afe->imp.v_delay_s;
 }
+
+void afe_model_channel_gains(const struct afe_model *afe, double *codes_per_v,
+                             double *codes_per_a)
+{
+    const struct afe_imperfections *imp = &afe->imp;
+    const struct afe_defect_knobs *k = &afe->defect;
+    double dt = afe->temp_c - AFE_MODEL_T_REF_C;
+    *codes_per_v = (1.0 + imp->v_gain_error) * drift_gain(imp->drift_v_ppm_k, afe->temp_c) *
+                   k->v_gain_factor / afe->v_volts_per_code;
+    *codes_per_a = (1.0 + imp->i_gain_error) *
+                   (drift_gain(imp->drift_i_ppm_k + k->i_drift_ppm_per_k_extra, afe->temp_c) +
+                    imp->drift2_i_ppm_k2 * PPM * dt * dt) /
+                   afe->i_amps_per_code * k->i_gain_factor;
+}

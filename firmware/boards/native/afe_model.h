@@ -247,4 +247,10 @@ void afe_model_generate(struct afe_model *afe, int32_t *v, int32_t *i, size_t n)
  * degrees relative to the voltage channel's (what the meter sees). */
 void afe_model_current_response(const struct afe_model *afe, double *gain, double *lag_deg);
 
+/* For a recorded waveform (afe_waveform.c): codes per volt and per amp of
+ * the two channels at the present temperature and defect knobs (no
+ * frequency response, no CT error). */
+void afe_model_channel_gains(const struct afe_model *afe, double *codes_per_v,
+                             double *codes_per_a);
+
 #endif /* NATIVE_AFE_MODEL_H */

@@ -50,10 +50,12 @@
 #include <unistd.h>
 
 #include "afe_model.h"
+#include "afe_waveform.h"
 #include "calendar.h"
 #include "defect_spec.h"
 #include "defects.h"
 #include "hal.h"
+#include "line_noise.h"
 #include "meter.h"
 #include "model.h"
 #include "nv_fram.h"
@@ -118,6 +120,11 @@ static struct native_board {
     uint32_t rtc_epoch;
     uint32_t rtc_noted_second; /* the RTC second of the last battery-domain note */ /* RTC_START_YEAR-01-01 in seconds since 2000 */
 } board;
+
+/* A field recording on the AFE's inputs and noise on the RS485 line (field
+ * replay: afe_waveform.h, line_noise.h). */
+static struct afe_waveform wave;
+static struct line_noise noise;
 
 static void die(const char *what)
 {
@@ -225,7 +232,11 @@ void hal_uart_send(const uint8_t *frame, size_t len)
         return; /* dead_rs485: the transceiver never drives the line */
     }
     if (!board.line_pacing) {
-        write_line(frame, len);
+        uint8_t noisy[TX_QUEUE_SIZE];
+        len = len < sizeof(noisy) ? len : sizeof(noisy);
+        memcpy(noisy, frame, len);
+        line_noise_apply(&noise, noisy, len);
+        write_line(noisy, len);
         return;
     }
     if (board.tx_len == 0u) {
@@ -237,6 +248,7 @@ void hal_uart_send(const uint8_t *frame, size_t len)
         len = room; /* a UART with a full FIFO loses bytes too */
     }
     memcpy(&board.txq[board.tx_head + board.tx_len], frame, len);
+    line_noise_apply(&noise, &board.txq[board.tx_head + board.tx_len], len);
     board.tx_len += len;
 }
 
@@ -478,7 +490,7 @@ static void apply_terminals(const struct sim_terminals *t)
 /* The next n samples of the ADC. A unit whose defect varies in time
  * (an intermittent contact) gets them in pieces of one state; the AFE's mains
  * phase and noise run on across them. */
-static void generate(int32_t *v, int32_t *i, size_t n)
+static void generate_from_terminals(int32_t *v, int32_t *i, size_t n)
 {
     if (!defects_time_varying(&board.defects)) {
         afe_model_generate(&board.afe, v, i, n);
@@ -490,6 +502,24 @@ static void generate(int32_t *v, int32_t *i, size_t n)
         size_t run = defects_step(&board.defects, first + done, n - done);
         defects_knobs(&board.defects, &board.afe.defect);
         afe_model_generate(&board.afe, v + done, i + done, run);
+        done += run;
+    }
+}
+
+/* The next n samples: from a field recording over its span, else from the
+ * terminal conditions. */
+static void generate(int32_t *v, int32_t *i, size_t n)
+{
+    uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
+    size_t done = 0;
+    while (done < n) {
+        int from_wave;
+        size_t run = afe_waveform_split(&wave, first + done, n - done, &from_wave);
+        if (from_wave) {
+            afe_waveform_generate(&wave, &board.afe, first + done, v + done, i + done, run);
+        } else {
+            generate_from_terminals(v + done, i + done, run);
+        }
         done += run;
     }
 }
@@ -591,6 +621,12 @@ static void handle_ctrl(void)
             after_core_call();
         }
         break;
+    case SIM_MSG_WAVEFORM:
+        afe_waveform_start(&wave, (msg.t_ns + NS_PER_SAMPLE - 1u) / NS_PER_SAMPLE, msg.value);
+        break;
+    case SIM_MSG_NOISE:
+        line_noise_set(&noise, msg.value);
+        break;
     case SIM_MSG_QUIT:
         power_quit(); /* a clean stop is a warned cut: nothing lost */
         exit(0);
@@ -610,6 +646,7 @@ static void handle_uart(void)
          * RS485 transceiver's rail is falling and the core is saving */
         return;
     }
+    line_noise_apply(&noise, buf, (size_t)n);
     size_t m = uart_receive(buf, (size_t)n, rx, sizeof(rx));
     if (m > 0u) {
         power_before_core();
@@ -726,7 +763,9 @@ int main(int argc, char **argv)
     struct termios probe;
     board.uart_is_tty = board.uart_fd >= 0 && tcgetattr(board.uart_fd, &probe) == 0;
     nv_open(nv_path);
-    afe_model_init(&board.afe, board.id.serial, med2_model_info(board.id.model)->is_ct);
+    afe_waveform_init(&wave, nv_path);
+    afe_model_init(&board.afe, afe_waveform_twin_serial(board.id.serial),
+                   med2_model_info(board.id.model)->is_ct);
     defects_knobs(&board.defects, &board.afe.defect);
     power_init(&power_hooks);
     power_before_core();

@@ -60,6 +60,11 @@ struct rig_bench_driver {
     int (*reference_constant)(struct rig_bench *b, unsigned wire, double *imp_per_kwh);
     /* rig_power_set: position's supply on, or a warned cut (rig/power.h). */
     int (*supply)(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s);
+    /* rig_bench_waveform: a recording (an absolute path of float32 pairs V, A at
+     * 4000/s) on position's AFE from now on; NULL where a bench cannot (hw). */
+    int (*waveform)(struct rig_bench *b, unsigned position, const char *path);
+    /* rig_bench_line_noise: position's RS485 bit error rate; NULL: cannot (hw). */
+    int (*line_noise)(struct rig_bench *b, unsigned position, double ber);
 };
 
 struct rig_bench {

@@ -185,6 +185,22 @@ static int sim_picture(struct rig_bench *b, unsigned position, const char *path)
     return rc < 0 ? rig_error_prefix(rc, "position %u: a picture of the display", position) : 0;
 }
 
+static int sim_waveform(struct rig_bench *b, unsigned position, const char *path)
+{
+    char reply[64];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "WAVE %u %s",
+                                position, path);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: a recording on its AFE", position) : 0;
+}
+
+static int sim_line_noise(struct rig_bench *b, unsigned position, double ber)
+{
+    char reply[64];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply,
+                                "NOISE %u %.9g", position, ber);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: noise on its RS485 line", position) : 0;
+}
+
 static const struct rig_bench_driver sim_driver = {
     .sleep = sim_sleep,
     .time = sim_time,
@@ -201,6 +217,8 @@ static const struct rig_bench_driver sim_driver = {
     .reference_edges = sim_reference_edges,
     .reference_constant = sim_reference_constant,
     .supply = sim_supply,
+    .waveform = sim_waveform,
+    .line_noise = sim_line_noise,
 };
 
 int rig_bench_sim_attach(struct rig_bench *b, const char *dir)

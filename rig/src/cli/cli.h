@@ -116,5 +116,7 @@ int cmd_eol(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_pulses(int argc, char **argv);
 int cmd_power(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_ab(int argc, char **argv);
 
 #endif

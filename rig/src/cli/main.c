@@ -25,6 +25,8 @@ static const struct {
     {"pulses", cmd_pulses, "watch a pulse output: each pulse's time, width and implied power"},
     {"eol", cmd_eol, "factory end-of-line on a rack: flash, calibrate, verify, seal, summary"},
     {"power", cmd_power, "switch a position's supply: on, a warned cut, or a hard cut (simulated)"},
+    {"replay", cmd_replay, "replay a field profile (CSV, COMTRADE): trace and energy checks"},
+    {"ab", cmd_ab, "replay one profile on two firmware revisions side by side and diff them"},
 };
 
 static void usage(FILE *f)
