@@ -12,6 +12,8 @@
  *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS
  *               [--t0-ns T] [--nv PATH] [--no-line-pacing] [--defect NAME[,PARAM]]
  *   med2-native --swid     print the legal software's id and its code size, exit
+ *   med2-native --nv-from-dump DUMP NVFILE
+ *                          write a field unit's register dump into NV (nv_dump.h)
  *
  * --nv PATH         NV memory as a file (benchd passes <slot dir>/nv.bin);
  *                   without it NV is RAM that starts blank and lives as long
@@ -58,6 +60,7 @@
 #include "line_noise.h"
 #include "meter.h"
 #include "model.h"
+#include "nv_dump.h"
 #include "nv_fram.h"
 #include "power.h"
 #include "power_rtc.h"
@@ -752,6 +755,9 @@ int main(int argc, char **argv)
         swid_text(id);
         printf("%s %zu\n", id, swid_size());
         return 0;
+    }
+    if (argc == 4 && strcmp(argv[1], "--nv-from-dump") == 0) {
+        return nv_dump_main(argv[2], argv[3]);
     }
     const char *nv_path;
     if (parse_args(argc, argv, &nv_path) != 0) {

@@ -5,6 +5,8 @@ FW_NATIVE_SRCS := firmware/boards/native/main.c firmware/boards/native/afe_model
 FW_NATIVE_SRCS += firmware/boards/native/nv_fram.c firmware/boards/native/power.c \
 	firmware/boards/native/power_rtc.c
 FW_NATIVE_SRCS += firmware/boards/native/afe_waveform.c firmware/boards/native/line_noise.c
+# a field unit's register dump into NV (med2-native --nv-from-dump)
+FW_NATIVE_SRCS += firmware/boards/native/nv_dump.c
 FW_NATIVE_OBJS := $(FW_NATIVE_SRCS:%.c=$(BUILD)/%.o)
 FW_NATIVE_IMAGE := $(BUILD)/firmware/native/med2-native
 FW_TARGETS += $(FW_NATIVE_IMAGE)
