@@ -215,6 +215,12 @@ void sim_power_on_msg(struct sim_unit *unit, const struct sim_msg *msg);
 /* POWER? reply: state and counts. */
 void sim_power_status(const struct sim_unit *unit, char *reply, size_t reply_len);
 
+/* sim_nvdump.c: stop the unit, its image writes its NV from the register
+ * dump at the absolute path `dump`, start it again. 0, or -1 with the
+ * image's message (file:line) in err; on -1 the NV is unchanged. */
+int sim_unit_load_dump(struct sim_bench *bench, struct sim_unit *unit, const char *dump,
+                       char *err, size_t err_len);
+
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */
 /* Put back the image the slot ran before the last sim_slot_flash (after a

@@ -45,6 +45,10 @@
  *   WAVE <pos> <path>       OK <pairs> <t_ns>    a recording (float32 pairs V, A at 4000/s)
  *                                                on the unit's AFE from now on (sim_waveform.c)
  *   NOISE <pos> <ber>       OK                   bit error rate on the unit's RS485 line
+ *   LOADNV <pos> <dump>     OK                   a field unit's register dump (absolute
+ *                                                path) into the unit's NV; it restarts
+ *                                                from it (sim_nvdump.c); a bad dump: ERR
+ *                                                <file:line: why>, NV unchanged
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -552,6 +556,24 @@ static void cmd_refedges(struct sim_bench *bench, struct sim_client *client, con
     }
 }
 
+static void cmd_loadnv(struct sim_bench *bench, struct sim_client *client, char *pos, char *dump)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    if (dump == NULL || dump[0] != '/') {
+        say(client, "ERR LOADNV wants an absolute dump path");
+        return;
+    }
+    char err[600];
+    if (sim_unit_load_dump(bench, unit, dump, err, sizeof(err)) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK");
+}
+
 static void execute(struct sim_bench *bench, struct sim_client *client, char *line)
 {
     char *save = NULL;
@@ -600,12 +622,14 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_wave(bench, client, a1, a2);
     } else if (strcasecmp(verb, "NOISE") == 0) {
         cmd_noise(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "LOADNV") == 0) {
+        cmd_loadnv(bench, client, a1, a2);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
         say(client, "OK");
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER? WAVE NOISE)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER? WAVE NOISE LOADNV)",
             verb);
     }
 }

@@ -65,6 +65,9 @@ struct rig_bench_driver {
     int (*waveform)(struct rig_bench *b, unsigned position, const char *path);
     /* rig_bench_line_noise: position's RS485 bit error rate; NULL: cannot (hw). */
     int (*line_noise)(struct rig_bench *b, unsigned position, double ber);
+    /* rig_bench_load_dump: a register dump (absolute path) into position's NV,
+     * the unit restarted from it; NULL: cannot (hw). */
+    int (*load_nv)(struct rig_bench *b, unsigned position, const char *dump);
 };
 
 struct rig_bench {

@@ -201,6 +201,14 @@ static int sim_line_noise(struct rig_bench *b, unsigned position, double ber)
     return rc < 0 ? rig_error_prefix(rc, "position %u: noise on its RS485 line", position) : 0;
 }
 
+static int sim_load_nv(struct rig_bench *b, unsigned position, const char *dump)
+{
+    char reply[64];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply,
+                                "LOADNV %u %s", position, dump);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: the register dump into NV", position) : 0;
+}
+
 static const struct rig_bench_driver sim_driver = {
     .sleep = sim_sleep,
     .time = sim_time,
@@ -219,6 +227,7 @@ static const struct rig_bench_driver sim_driver = {
     .supply = sim_supply,
     .waveform = sim_waveform,
     .line_noise = sim_line_noise,
+    .load_nv = sim_load_nv,
 };
 
 int rig_bench_sim_attach(struct rig_bench *b, const char *dir)
