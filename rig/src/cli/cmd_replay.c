@@ -10,13 +10,14 @@
 
 #include "cli/cli.h"
 #include "rig/eol.h"
+#include "rig/nvdump.h"
 #include "rig/replay.h"
 
 static void help(void)
 {
     printf("usage: rig replay (--dir DIR | --bench FILE) [--wait S] [--position N|all]\n"
            "                  [--trace FILE] [--every S] [--limit PCT] [--password P]\n"
-           "                  [--calibrate] PROFILE\n\n"
+           "                  [--calibrate] [--dump FILE] PROFILE\n\n"
            "Replays PROFILE on position N (default 1) or every position: a CSV profile of\n"
            "terminal conditions and events (fixtures/profiles/README.md), or a COMTRADE\n"
            "recording (PROFILE.cfg with its .dat, C37.111-1999 or -2013). On a simulated\n"
@@ -28,7 +29,11 @@ static void help(void)
            "the units (a fresh simulated unit is not). The profile is read and checked\n"
            "before the bench is opened: a bad one touches nothing.\n"
            "Exit 0: every check passed; 1: one failed, or the replay failed.\n"
-           "The source output is on during the replay and off at its end.\n" CLI_WAIT_HELP);
+           "The source output is on during the replay and off at its end.\n"
+           "--dump FILE starts from the field state (simulated bench): FILE, a field unit's\n"
+           "register dump (`rig read all` output, fixtures/profiles/README.md), goes into\n"
+           "the NV of every replayed position before the replay starts; a bad dump (file:line)\n"
+           "writes nothing.\n" CLI_WAIT_HELP);
 }
 
 /* Print the checks; true if all passed. */
@@ -53,10 +58,10 @@ int cmd_replay(int argc, char **argv)
         {"trace", required_argument, NULL, 't'},    {"every", required_argument, NULL, 'e'},
         {"limit", required_argument, NULL, 'l'},    {"password", required_argument, NULL, 'P'},
         {"calibrate", no_argument, NULL, 'c'},      {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"dump", required_argument, NULL, 'D'},     {NULL, 0, NULL, 0},
     };
     struct cli_target t = {0};
-    const char *position = "1", *trace_path = NULL;
+    const char *position = "1", *trace_path = NULL, *dump = NULL;
     struct rig_replay_options o = {0};
     bool calibrate = false;
     int c;
@@ -71,6 +76,7 @@ int cmd_replay(int argc, char **argv)
         case 'l': o.limit_pct = cli_number("replay", "--limit", optarg); break;
         case 'P': o.password = optarg; break;
         case 'c': calibrate = true; break;
+        case 'D': dump = optarg; break;
         case 'h': help(); return 0;
         default: cli_usage("replay", "bad option");
         }
@@ -111,6 +117,9 @@ int cmd_replay(int argc, char **argv)
         if (rig_eol_calibrate(bench, res) < 0)
             cli_fail("replay", bench, "calibrating: %s", rig_last_error());
     }
+    for (unsigned k = 0; dump && k < o.n_positions; k++)
+        if (rig_bench_load_dump(bench, all[k], dump) < 0)
+            cli_fail("replay", bench, "%s", rig_last_error());
     struct rig_replay_result r;
     if (rig_replay_run(bench, p, &o, &r) < 0)
         cli_fail("replay", bench, "%s", rig_last_error());
