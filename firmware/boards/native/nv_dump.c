@@ -53,13 +53,13 @@ static bool is_energy(int id)
     return id >= (int)ENERGY_FIRST && id <= (int)ENERGY_LAST;
 }
 
-/* One value of a register the dump carries; an error text in why. */
-static bool take_value(struct dump *d, int id, double v, char *why, size_t len)
+/* One value of register id (named `name` in the dump); an error text in why. */
+static bool take_value(struct dump *d, int id, const char *name, double v, char *why, size_t len)
 {
     const struct med2_reg_info *r = &reg_table[id];
     if (is_energy(id)) {
         if (!(v >= 0.0) || v * ENERGY_MWH_PER_WH > ENERGY_MAX_MWH) {
-            snprintf(why, len, "%s %g %s is not an energy register's value (0..2^53 mWh)", r->name,
+            snprintf(why, len, "%s %g %s is not an energy register's value (0..2^53 mWh)", name,
                      v, r->unit);
             return false;
         }
@@ -69,23 +69,23 @@ static bool take_value(struct dump *d, int id, double v, char *why, size_t len)
     if (r->type == MED2_T_FLOAT) {
         float f = (float)v;
         if (!((double)f >= r->min && (double)f <= r->max)) {
-            snprintf(why, len, "%s %g is out of range %g..%g", r->name, v, r->min, r->max);
+            snprintf(why, len, "%s %g is out of range %g..%g", name, v, r->min, r->max);
             return false;
         }
         memcpy(&d->setting[id], &f, sizeof f);
         return true;
     }
     if (v != floor(v)) {
-        snprintf(why, len, "%s %g is not a whole number", r->name, v);
+        snprintf(why, len, "%s %g is not a whole number", name, v);
         return false;
     }
     if (r->access == MED2_A_R && r->min == r->max && v != r->min) {
-        snprintf(why, len, "%s is a read-only setting, fixed at %g (the dump says %g)", r->name,
+        snprintf(why, len, "%s is a read-only setting, fixed at %g (the dump says %g)", name,
                  r->min, v);
         return false;
     }
     if (!(v >= r->min && v <= r->max)) {
-        snprintf(why, len, "%s %g is out of range %g..%g", r->name, v, r->min, r->max);
+        snprintf(why, len, "%s %g is out of range %g..%g", name, v, r->min, r->max);
         return false;
     }
     d->setting[id] = (uint32_t)v;
@@ -134,7 +134,7 @@ static bool parse_line(struct dump *d, char *line, char *why, size_t len)
         return false;
     }
     d->has[id] = true;
-    return take_value(d, id, v, why, len);
+    return take_value(d, id, name, v, why, len);
 }
 
 static int parse_dump(const char *path, struct dump *d)
