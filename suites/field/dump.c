@@ -94,12 +94,15 @@ Test(field, bad_dump_changes_nothing)
     static const struct {
         const char *bad_line;
         const char *why;
+        unsigned line;
     } cases[] = {
-        {"no_such_register 5\n", "unknown register"},
-        {"slave_id 300\n", "out of range"},
-        {"pulse1_duration 50 ms\n", "read-only"},
-        {"demand_period fifteen min\n", "malformed"},
-        {"total_import_active_energy 12 kWh\n", "not 'kWh'"},
+        {"no_such_register 5\n", "unknown register", 4},
+        {"slave_id 300\n", "out of range", 4},
+        {"pulse1_duration 50 ms\n", "read-only", 4},
+        {"demand_period fifteen min\n", "malformed", 4},
+        {"total_import_active_energy 12 kWh\n", "not 'kWh'", 4},
+        /* each line in range, the pair not: named at the later one */
+        {"tariff_1 1\nminute_1 30\nhour_1 24\n", "hour 24 goes only with minute 0", 6},
     };
     struct rig_bench *bench = field_bench(false);
     char path[] = "/tmp/field-dump-XXXXXX";
@@ -116,7 +119,7 @@ Test(field, bad_dump_changes_nothing)
         int rc = rig_bench_load_dump(bench, 1, path);
         cr_assert_eq(rc, -EREMOTEIO, "%s: rc %d", cases[c].bad_line, rc);
         char where[600];
-        snprintf(where, sizeof where, "%s:4: ", path);
+        snprintf(where, sizeof where, "%s:%u: ", path, cases[c].line);
         cr_expect(strstr(rig_last_error(), where) != NULL, "error names file:line: %s",
                   rig_last_error());
         cr_expect(strstr(rig_last_error(), cases[c].why) != NULL, "%s", rig_last_error());

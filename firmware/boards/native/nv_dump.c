@@ -36,6 +36,7 @@ struct dump {
     bool has[MED2_REG_COUNT];
     uint32_t setting[MED2_REG_COUNT]; /* canonical value of a setting */
     uint64_t mwh[MED2_REG_COUNT];     /* an energy register */
+    unsigned line[MED2_REG_COUNT];    /* where the dump gives it */
 };
 
 static int find_reg(const char *name)
@@ -95,7 +96,7 @@ static bool take_value(struct dump *d, int id, const char *name, double v, char 
 /* One line: NAME VALUE [UNIT]; blank lines and # comments skipped.
  * Registers that are not NV state (measurements, demand, the balance, the
  * date and time, identity) are accepted and not loaded. */
-static bool parse_line(struct dump *d, char *line, char *why, size_t len)
+static bool parse_line(struct dump *d, char *line, unsigned lineno, char *why, size_t len)
 {
     char *hash = strchr(line, '#');
     if (hash != NULL) {
@@ -134,6 +135,7 @@ static bool parse_line(struct dump *d, char *line, char *why, size_t len)
         return false;
     }
     d->has[id] = true;
+    d->line[id] = lineno;
     return take_value(d, id, name, v, why, len);
 }
 
@@ -153,13 +155,31 @@ static int parse_dump(const char *path, struct dump *d)
         if (strchr(line, '\n') == NULL && !feof(f)) {
             fprintf(stderr, "%s:%u: line longer than %u bytes\n", path, n, LINE_MAX_LEN - 2u);
             rc = 1;
-        } else if (!parse_line(d, line, why, sizeof why)) {
+        } else if (!parse_line(d, line, n, why, sizeof why)) {
             fprintf(stderr, "%s:%u: %s\n", path, n, why);
             rc = 1;
         }
     }
     fclose(f);
     return rc;
+}
+
+/* A tariff entry's hour 24 goes only with minute 0 (settings_consistent):
+ * name the first entry that breaks it, at the dump's line of its hour or
+ * minute (the later one given). */
+static void report_inconsistent(const struct dump *d, const struct settings *s, const char *path)
+{
+    for (unsigned e = 0; e < TARIFF_SCHEDULE_ENTRIES; e++) {
+        enum med2_reg_id t = (enum med2_reg_id)(MED2_REG_TARIFF_1 + 3u * e);
+        if (tariff_entry_valid(settings_get(s, t), settings_get(s, t + 1), settings_get(s, t + 2))) {
+            continue;
+        }
+        unsigned line = d->line[t + 1] > d->line[t + 2] ? d->line[t + 1] : d->line[t + 2];
+        fprintf(stderr, "%s:%u: tariff schedule entry %u: hour 24 goes only with minute 0\n",
+                path, line, e + 1u);
+        return;
+    }
+    fprintf(stderr, "%s: the settings are not consistent\n", path);
 }
 
 int nv_dump_main(const char *dump_path, const char *nv_path)
@@ -201,8 +221,7 @@ int nv_dump_main(const char *dump_path, const char *nv_path)
     }
     if (!settings_valid(&s)) {
         /* the per-register checks passed: what spans registers does not */
-        fprintf(stderr, "%s: the settings are not consistent (a tariff entry's hour 24 "
-                        "goes only with minute 0)\n", dump_path);
+        report_inconsistent(&d, &s, dump_path);
         return 1;
     }
     if ((r = nvstore_save(&nv, NVSTORE_SETTINGS, &s, sizeof s)) != 0 ||
