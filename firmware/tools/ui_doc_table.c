@@ -25,7 +25,7 @@ static const char *const action_text[] = {
     [UI_ACT_LOGIN] = "asks the password (7 digits); SUCCESS opens the protected menus until the display goes home",
 };
 
-static const char *const show_text[] = {
+static const char *const show_text[UI_SHOW_SOFTWARE_ID + 1] = {
     [UI_SHOW_DATE] = "the date, `dYY.MM.DD`",
     [UI_SHOW_TIME] = "the time, `tHH.MM.SS`",
     [UI_SHOW_ORDER] = "the order number",
@@ -37,6 +37,8 @@ static const char *const show_text[] = {
     [UI_SHOW_CT_SECONDARY] = "CT secondary (826), `S` and 1 or 5 A, display only",
     [UI_SHOW_VT_PRIMARY] = "VT primary (828), `P` and volts, display only",
     [UI_SHOW_VT_SECONDARY] = "VT secondary (830), `S` and volts, display only",
+    [UI_SHOW_SOFTWARE_ID] = "the legal software's id (9520/9522): `Id L1.0`, then the CRC's "
+                            "halves `IdH....` and `IdL....` in hex, 2 s each",
 };
 
 static void print_marks(FILE *out, uint64_t marks)

@@ -6,6 +6,7 @@
  * firmware (its energy counts 1 % more) and two builds.
  */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,14 @@ Test(field, ab_changed_revision_shows_where)
 {
     char rig[512], cmd[1024], out[8192];
     field_rig_binary(rig, sizeof rig);
+    /* rig ab runs inside the clone: the bench's programs by absolute path */
+    const char *vars[] = {"RIG_BENCHD", "RIG_FIRMWARE_IMAGE", "RIG_FIRMWARE_ARM_IMAGE"};
+    for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+        char abs[PATH_MAX];
+        const char *v = getenv(vars[k]);
+        if (v && realpath(v, abs))
+            cr_assert_eq(setenv(vars[k], abs, 1), 0);
+    }
     char dir[] = "/tmp/field-ab-XXXXXX";
     cr_assert(mkdtemp(dir));
     snprintf(cmd, sizeof cmd,

@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,5 +63,8 @@ void field_rig_binary(char *buf, size_t len)
     cr_assert_not_null(benchd, "RIG_BENCHD is not set (make check sets it)");
     char copy[512];
     snprintf(copy, sizeof copy, "%s", benchd);
-    snprintf(buf, len, "%s/rig", dirname(copy));
+    /* absolute: a test runs it from inside a clone of the repository too */
+    char abs[PATH_MAX];
+    const char *dir = dirname(copy);
+    snprintf(buf, len, "%s/rig", realpath(dir, abs) ? abs : dir);
 }

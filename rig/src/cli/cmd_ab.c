@@ -93,10 +93,21 @@ static int build(const char *sha, const char *tmp, char *image, size_t len)
     char *wt[] = {"git", "worktree", "add", "--detach", dir, (char *)sha, NULL};
     char *mk[] = {"make", "-C", dir, "-j2", "--no-print-directory", "firmware", NULL};
     fprintf(stderr, "rig ab: building %.12s (git worktree, make firmware)\n", sha);
+    /* a make that runs us (make check) passes its command-line variables
+     * (BUILD=..., SAN=1) down through MAKEFLAGS: the revision's own build
+     * must not take them, or its image lands elsewhere */
+    unsetenv("MAKEFLAGS");
+    unsetenv("MFLAGS");
+    unsetenv("MAKELEVEL");
     if (run(wt, log) < 0 || run(mk, log) < 0)
         return -1;
     snprintf(image, len, "%s/%s", dir, IMAGE_IN_TREE);
-    return access(image, X_OK) == 0 ? 0 : -1;
+    if (access(image, X_OK) != 0) {
+        fprintf(stderr, "rig ab: the build of %.12s made no %s (see %s)\n", sha, IMAGE_IN_TREE,
+                log);
+        return -1;
+    }
+    return 0;
 }
 
 static void remove_worktree(const char *sha, const char *tmp)
