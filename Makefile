@@ -46,6 +46,7 @@ $(BUILD)/bin:
 
 include firmware/firmware.mk
 include firmware/boards/native/native.mk
+include firmware/boards/mps2-an386/mps2.mk
 include reports/reports.mk
 include rig/rig.mk
 include rig/sim/sim.mk

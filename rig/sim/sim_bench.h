@@ -132,6 +132,8 @@ struct sim_bench {
     uint64_t wall_base_ns;
     uint64_t virtual_base_ns;
     bool stopping;
+    /* `--board qemu`: every position runs the ARM image under QEMU (sim_qemu.c) */
+    bool qemu;
 };
 
 /* sim_line.c */
@@ -169,6 +171,12 @@ int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_
 void sim_units_send_terminals(struct sim_bench *bench);
 /* Handle messages a unit sent while nobody was waiting for it. */
 void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit);
+
+/* sim_qemu.c */
+/* In the unit's forked child: run the slot's ARM ELF as a QEMU instance and
+ * be its wires to benchd (ctrl_fd, sim_wire.h); never returns. */
+void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
+    __attribute__((noreturn));
 
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */

@@ -242,6 +242,7 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
         .units = units,
         .unit_count = file_cfg->positions,
         .detach = false,
+        .board = file_cfg->board_qemu ? "qemu" : NULL,
     };
     int rc = rig_simbench_start(&opt, &b->benchd);
     if (rc < 0)
