@@ -60,6 +60,8 @@ static struct qemu_unit {
     uint64_t boot_ns;   /* bench time of the firmware's sample 0 */
     uint32_t sync_seq;
     bool hello_seen;
+    uint32_t rx_count;  /* bytes relayed to UART0 since the firmware's hello */
+    bool idle_wait;     /* a QW_IDLE is not answered yet: the client's next bytes wait */
     bool nv_dirty;
     char nv_path[SIM_PATH_MAX + 16];
     struct afe_model afe;
@@ -186,6 +188,7 @@ static size_t out_record_size(uint8_t type)
     case QW_EDGE: return 11;
     case QW_REACHED: return 5;
     case QW_NV: return 1;
+    case QW_IDLE_DONE: return 1;
     case QW_COST_IS: return 17;
     default: return 0;
     }
@@ -198,6 +201,8 @@ static void send_config(void)
     put_le(m + 9, q.serial, 4);
     m[13] = (uint8_t)q.model;
     q.boot_ns = q.now_ns;
+    q.rx_count = 0;
+    q.idle_wait = false;
     write_all(q.w[W_BENCH_IN], m, sizeof m);
 }
 
@@ -220,6 +225,9 @@ static int on_record(const uint8_t *r)
         return (uint32_t)get_le(r + 1, 4) == q.sync_seq ? 1 : 0;
     case QW_NV:
         q.nv_dirty = true;
+        return 0;
+    case QW_IDLE_DONE:
+        q.idle_wait = false;
         return 0;
     default:
         return 0;
@@ -260,16 +268,20 @@ static void relay(int from, int to, bool from_client)
     if (n <= 0)
         return;
     write_all(to, buf, (size_t)n);
-    if (from_client)
+    if (from_client) {
+        q.rx_count += (uint32_t)n;
         q.idle_at = mono_ns() + T35_NS;
+    }
 }
 
 static void check_idle(void)
 {
     if (q.idle_at != 0 && mono_ns() >= q.idle_at) {
         q.idle_at = 0;
-        uint8_t m = QW_IDLE;
-        write_all(q.w[W_BENCH_IN], &m, 1);
+        q.idle_wait = true;
+        uint8_t m[5] = {QW_IDLE};
+        put_le(m + 1, q.rx_count, 4);
+        write_all(q.w[W_BENCH_IN], m, sizeof m);
     }
 }
 
@@ -279,7 +291,8 @@ static void check_idle(void)
 static int service(bool want_ctrl, int timeout_ms)
 {
     struct pollfd p[4] = {
-        {.fd = q.pty_fd, .events = POLLIN},
+        /* while an idle is not answered the client's bytes wait in the pty */
+        {.fd = q.idle_wait ? -1 : q.pty_fd, .events = POLLIN},
         {.fd = q.w[W_UART0], .events = POLLIN},
         {.fd = q.w[W_BENCH_OUT], .events = POLLIN},
         {.fd = want_ctrl ? q.ctrl_fd : -1, .events = POLLIN},
@@ -292,14 +305,14 @@ static int service(bool want_ctrl, int timeout_ms)
     int r = poll(p, 4, timeout_ms);
     if (r < 0 && errno != EINTR)
         fail("poll");
-    if (r > 0 && (p[0].revents & POLLIN))
+    check_idle(); /* before new bytes: the silence was before them */
+    if (r > 0 && (p[0].revents & POLLIN) && !q.idle_wait)
         relay(q.pty_fd, q.w[W_UART0], true);
     if (r > 0 && (p[1].revents & (POLLIN | POLLHUP)))
         relay(q.w[W_UART0], q.pty_fd, false);
     int reached = 0;
     if (r > 0 && (p[2].revents & (POLLIN | POLLHUP)))
         reached = drain_out();
-    check_idle();
     if (reached)
         return -1;
     return r > 0 ? p[3].revents : 0;

@@ -54,6 +54,9 @@ static struct mps2_board {
     bool powered;
     bool restart_requested;
     bool pulse_active[3];
+    uint32_t rx_count;      /* RS485 bytes read since the hello */
+    bool idle_pending;      /* QW_IDLE came; applies once rx_count reaches idle_at_count */
+    uint32_t idle_at_count;
     uint64_t cost_ticks, cost_samples;
     uint8_t rec[REC_MAX];
     size_t rec_len;
@@ -214,9 +217,14 @@ static void on_samples(const uint8_t *p, size_t n)
         board.samples += n; /* time runs, the meter does not */
         return;
     }
+    /* SysTick runs only here: under QEMU with sleep=off a running timer
+     * would make an idle board warp its clock from deadline to deadline */
+    SYST_CVR = 0;
+    SYST_CSR = SYST_CSR_ENABLE_CPUCLK;
     uint32_t before = SYST_CVR;
     meter_on_samples(&board.meter, board.v, board.i, n);
     board.cost_ticks += (before - SYST_CVR) & SYST_MASK;
+    SYST_CSR = 0;
     board.cost_samples += n;
     board.samples += n;
     after_core_call();
@@ -237,7 +245,7 @@ static size_t record_size(const uint8_t *rec, size_t have)
     case QW_SAMPLES: return have < 2u ? 2u : 2u + (size_t)rec[1] * QW_SAMPLE_BYTES;
     case QW_SYNC: return 5u;
     case QW_SUPPLY: return 2u;
-    case QW_IDLE: return 1u;
+    case QW_IDLE: return 5u;
     case QW_COST: return 1u;
     default: return 0u;
     }
@@ -265,10 +273,8 @@ static void on_record(const uint8_t *r)
         set_supply(r[1] != 0u);
         break;
     case QW_IDLE:
-        if (board.powered) {
-            meter_on_uart_idle(&board.meter);
-            after_core_call();
-        }
+        board.idle_pending = true;
+        board.idle_at_count = (uint32_t)get_le(r + 1, 4);
         break;
     case QW_COST: {
         uint8_t m[17] = {QW_COST_IS};
@@ -312,21 +318,32 @@ int main(void)
     const struct calendar_time start = {.year = RTC_START_YEAR, .month = 1, .day = 1};
     board.rtc_epoch = calendar_to_seconds(&start);
     SYST_RVR = SYST_MASK;
-    SYST_CVR = 0;
-    SYST_CSR = SYST_CSR_ENABLE_CPUCLK;
     cmsdk_uart_init(UART_RS485);
     cmsdk_uart_init(UART_BENCH_IN);
     cmsdk_uart_init(UART_BENCH_OUT);
     hello();
+    board.rx_count = 0;
     for (;;) {
         bool busy = false;
         uint8_t b;
         while (cmsdk_uart_getc(UART_RS485, &b)) {
             busy = true;
+            board.rx_count++;
             if (board.powered) {
                 meter_on_uart_rx(&board.meter, &b, 1);
                 after_core_call();
             }
+        }
+        if (board.idle_pending && board.rx_count >= board.idle_at_count) {
+            /* the silence came after exactly these bytes (benchd holds the
+             * next ones back until QW_IDLE_DONE) */
+            board.idle_pending = false;
+            if (board.powered) {
+                meter_on_uart_idle(&board.meter);
+                after_core_call();
+            }
+            uint8_t m = QW_IDLE_DONE;
+            cmsdk_uart_write(UART_BENCH_OUT, &m, 1);
         }
         /* a record at a time, so a Modbus request is not held up by a long stream */
         while (cmsdk_uart_getc(UART_BENCH_IN, &b)) {

@@ -24,7 +24,10 @@
 #define QW_SAMPLES 'S' /* n u8 (1..QW_MAX_BLOCK), then n x (v i24, i i24) */
 #define QW_SYNC 'Y'    /* seq u32: the meter answers QW_REACHED once all before it is done */
 #define QW_SUPPLY 'P'  /* on u8 */
-#define QW_IDLE 'I'    /* the RS485 line has been silent for 3.5 characters */
+#define QW_IDLE 'I'    /* count u32: the line has been silent for 3.5 characters after
+                          its count-th byte (counted since the hello): the
+                          meter answers QW_IDLE_DONE once it has read that
+                          many, and benchd relays nothing more until then */
 #define QW_COST 'Q'    /* (nothing): the meter answers QW_COST_IS */
 
 /* meter -> benchd (UART2) */
@@ -32,6 +35,7 @@
 #define QW_EDGE 'e'    /* output u8, level u8, sample u64 (samples since the hello) */
 #define QW_REACHED 'r' /* seq u32 */
 #define QW_NV 'n'      /* NV memory changed: benchd saves it back to the slot's file */
+#define QW_IDLE_DONE 'i' /* (nothing) */
 #define QW_COST_IS 'k' /* ticks u64, samples u64: SysTick ticks inside meter_on_samples */
 
 #define QW_MAX_BLOCK 80u     /* samples per QW_SAMPLES record */
