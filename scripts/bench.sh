@@ -147,3 +147,10 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 # goal <= 0.02 (rig/perf/error_calc.c) ---
 "$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
     echo "bench: error_calc failed (run it alone to see why)" >&2
+
+# --- arm_instr_per_sample, arm_cpu_load_pct: ARM instructions per sample of
+# meter_on_samples, counted by QEMU (-icount) on the mps2-an386 image, and
+# that load at 4000 samples/s on a 170 MHz STM32G4; goal <= 10 %
+# (rig/perf/qemu_cost.py) ---
+python3 rig/perf/qemu_cost.py "$build/firmware/mps2/med2-mps2.elf" 0.5 2>/dev/null ||
+    echo "bench: qemu_cost failed (run it alone to see why)" >&2

@@ -18,7 +18,8 @@ gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
 mbpoll python3 python3-pymodbus python3-serial-asyncio
 clang libclang-rt-dev
 valgrind
-libmicrohttpd-dev chromium"
+libmicrohttpd-dev chromium
+qemu-system-arm gdb-multiarch openocd"
 
 missing=""
 for pkg in $PACKAGES; do

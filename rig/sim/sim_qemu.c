@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,7 +62,11 @@ static struct qemu_unit {
     uint32_t sync_seq;
     bool hello_seen;
     uint32_t rx_count;  /* bytes relayed to UART0 since the firmware's hello */
-    bool idle_wait;     /* a QW_IDLE is not answered yet: the client's next bytes wait */
+    bool idle_wait;
+    /* the meter's UART settings (QW_LINE), 38400 8N1 at power-up (manual §5) */
+    uint32_t line_baud;
+    char line_parity;
+    unsigned line_stop;     /* a QW_IDLE is not answered yet: the client's next bytes wait */
     bool nv_dirty;
     char nv_path[SIM_PATH_MAX + 16];
     struct afe_model afe;
@@ -189,6 +194,7 @@ static size_t out_record_size(uint8_t type)
     case QW_REACHED: return 5;
     case QW_NV: return 1;
     case QW_IDLE_DONE: return 1;
+    case QW_LINE: return 7;
     case QW_COST_IS: return 17;
     default: return 0;
     }
@@ -203,6 +209,9 @@ static void send_config(void)
     q.boot_ns = q.now_ns;
     q.rx_count = 0;
     q.idle_wait = false;
+    q.line_baud = 38400;
+    q.line_parity = 'N';
+    q.line_stop = 1;
     write_all(q.w[W_BENCH_IN], m, sizeof m);
 }
 
@@ -228,6 +237,11 @@ static int on_record(const uint8_t *r)
         return 0;
     case QW_IDLE_DONE:
         q.idle_wait = false;
+        return 0;
+    case QW_LINE:
+        q.line_baud = (uint32_t)get_le(r + 1, 4);
+        q.line_parity = (char)r[5];
+        q.line_stop = r[6];
         return 0;
     default:
         return 0;
@@ -261,11 +275,37 @@ static int drain_out(void)
 
 /* ---- the line ---- */
 
+/* Do the client's line settings match the meter's? As far as a pty shows
+ * them (the native board's notes, boards/native/main.c): baud from the
+ * termios, parity from INPCK (the pty clears PARENB), stop bits from CSTOPB.
+ * A UART at other settings receives garbage or flags errors: the core
+ * hears nothing it would answer, so the bytes are dropped. */
+static bool client_matches(void)
+{
+    struct termios t;
+    if (tcgetattr(q.pty_fd, &t) != 0)
+        return true;
+    static const struct { speed_t s; uint32_t baud; } speeds[] = {
+        {B1200, 1200}, {B2400, 2400}, {B4800, 4800}, {B9600, 9600}, {B19200, 19200},
+        {B38400, 38400}, {B57600, 57600}, {B115200, 115200}, {B230400, 230400},
+    };
+    uint32_t baud = 0;
+    for (size_t k = 0; k < sizeof speeds / sizeof speeds[0]; k++)
+        if (speeds[k].s == cfgetispeed(&t))
+            baud = speeds[k].baud;
+    bool parity_on = (t.c_cflag & PARENB) || (t.c_iflag & INPCK);
+    char parity = !parity_on ? 'N' : (t.c_cflag & PARODD) ? 'O' : 'E';
+    unsigned stop = (t.c_cflag & CSTOPB) ? 2u : 1u;
+    return baud == q.line_baud && parity == q.line_parity && stop == q.line_stop;
+}
+
 static void relay(int from, int to, bool from_client)
 {
     uint8_t buf[512];
     ssize_t n = read(from, buf, sizeof buf);
     if (n <= 0)
+        return;
+    if (from_client && !client_matches())
         return;
     write_all(to, buf, (size_t)n);
     if (from_client) {

@@ -109,10 +109,13 @@ void hal_uart_send(const uint8_t *frame, size_t len)
 
 void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits)
 {
-    /* The line is a pty relayed by benchd: nothing to set on this side. */
-    (void)baud;
-    (void)parity;
-    (void)stop_bits;
+    /* The line is a pty relayed by benchd, which plays the UART's part:
+     * it learns the settings here (after the reply queued before them). */
+    uint8_t m[7] = {QW_LINE};
+    put_le(m + 1, baud, 4);
+    m[5] = (uint8_t)parity;
+    m[6] = (uint8_t)stop_bits;
+    cmsdk_uart_write(UART_BENCH_OUT, m, sizeof m);
 }
 
 int hal_nv_read(uint32_t offset, void *buf, size_t len)

@@ -36,6 +36,9 @@
 #define QW_REACHED 'r' /* seq u32 */
 #define QW_NV 'n'      /* NV memory changed: benchd saves it back to the slot's file */
 #define QW_IDLE_DONE 'i' /* (nothing) */
+#define QW_LINE 'l'    /* baud u32, parity u8 ('N', 'O', 'E'), stop bits u8: the
+                          UART's settings from now on (benchd drops what a
+                          client sends with other settings, as a UART would) */
 #define QW_COST_IS 'k' /* ticks u64, samples u64: SysTick ticks inside meter_on_samples */
 
 #define QW_MAX_BLOCK 80u     /* samples per QW_SAMPLES record */
