@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -478,6 +479,8 @@ static void start_qemu(const char *elf, int theirs[W_COUNT])
     if (q.qemu == 0) {
         for (int k = 0; k < W_COUNT; k++)
             fcntl(theirs[k], F_SETFD, 0);
+        /* QEMU goes when this process goes, however it goes */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         execvp(qemu, argv);
         fprintf(stderr, "benchd: cannot run %s: %s (install qemu-system-arm)\n", qemu,
                 strerror(errno));
@@ -491,6 +494,7 @@ void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, ui
 {
     q.unit = unit;
     q.ctrl_fd = ctrl_fd;
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* and this one when benchd goes */
     q.pty_fd = unit->rs485.master;
     q.now_ns = t0_ns;
     snprintf(q.nv_path, sizeof q.nv_path, "%s/nv.bin", unit->slot_dir);
