@@ -77,6 +77,7 @@ test: setup
 	$(MAKE) --no-print-directory -j2 BUILD=build/san SAN=1 check-build
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
 	$(MAKE) --no-print-directory qemu-smoke
+	@scripts/openocd/check.sh
 
 # The EOL suite on the 3-position rack (fixtures/benches/eol-3.ini); its rack
 # test writes certificates, index.html, summary.txt and records.sqlite to
