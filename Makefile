@@ -59,12 +59,16 @@ rig: $(RIG_TARGETS) $(SIM_TARGETS)
 suites: $(SUITE_BINS)
 
 # Everything the tests need, in this build tree.
+# The MCU image is among them: the flashing tests and the EOL's bench-time
+# plan read it (a real bench never flashes the host build).
 check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) \
-             $(SUITE_BINS)
+             $(SUITE_BINS) $(FW_CM4_ELF)
 
 # Run every test of this build tree; the rig finds benchd and the firmware
 # image through these variables (a real install finds them beside `rig`).
 TEST_ENV := RIG_BENCHD=$(BUILD)/bin/benchd RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)
+# the MCU image a real bench flashes, whose flashing time the EOL plan counts
+TEST_ENV += RIG_FIRMWARE_ARM_IMAGE=$(FW_CM4_ELF)
 check: check-build
 	@python3 scripts/check-layers.py $(RIG_LIB_OBJS)
 	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) $(SUITE_BINS)

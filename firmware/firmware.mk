@@ -19,9 +19,19 @@ FW_CORE_SRCS := \
 	firmware/core/nvstore.c \
 	firmware/core/pulse.c \
 	firmware/core/pulse_source.c \
+	firmware/core/pulse_test.c \
 	firmware/core/regmap.c \
 	firmware/core/settings.c \
-	firmware/core/tariff.c
+	firmware/core/tariff.c \
+	firmware/core/ui.c \
+	firmware/core/ui_ctvt.c \
+	firmware/core/ui_draw.c \
+	firmware/core/ui_edit.c \
+	firmware/core/ui_lcd.c \
+	firmware/core/ui_menu.c
+# power cuts, NV, the event log, the software id (docs/power.md)
+FW_CORE_SRCS += firmware/core/demand_nv.c firmware/core/eventlog.c firmware/core/meter_events.c \
+	firmware/core/swid.c
 FW_CORE_OBJS := $(FW_CORE_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
 FW_CORE_LIB := $(BUILD)/firmware/libmed2core.a
 FW_TARGETS += $(FW_CORE_LIB)
@@ -29,7 +39,39 @@ FW_TARGETS += $(FW_CORE_LIB)
 $(BUILD)/firmware/core/%.o: firmware/core/%.c | $(BUILD)/firmware/core
 	$(CC) $(CORE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(FW_CORE_LIB): $(FW_CORE_OBJS)
+# ---- the legally relevant part (docs/power.md "Software id", swid.h) ----
+# Its units are linked into one relocatable object whose code and constants
+# are the section med2_legal (firmware/tools/legal.ld) (the image's swid_crc() covers exactly it), and the
+# relocation sites in it are listed for swid.c to count as zeros. The
+# display of the registers joins the list where the UI exists.
+FW_LEGAL_SRCS := firmware/core/metrology.c firmware/core/energy.c firmware/core/demand.c \
+	firmware/core/pulse.c firmware/core/pulse_source.c
+FW_LEGAL_OBJS := $(FW_LEGAL_SRCS:firmware/core/%.c=$(BUILD)/firmware/core/%.o)
+FW_LEGAL_CODE_OBJ := $(BUILD)/firmware/core/legal_code.o
+FW_SWID_MASK_OBJ := $(BUILD)/firmware/core/swid_mask.o
+# legal.o = the code and its mask table, so an image that links the legal
+# part always has the table (swid.c refers to it weakly: an archive member
+# is not pulled in for a weak reference alone)
+FW_LEGAL_OBJ := $(BUILD)/firmware/core/legal.o
+FW_CORE_LIB_OBJS := $(filter-out $(FW_LEGAL_OBJS),$(FW_CORE_OBJS)) $(FW_LEGAL_OBJ)
+# one code section per unit: no hot/cold split into .text.unlikely
+$(FW_LEGAL_OBJS): CORE_CFLAGS += -fno-reorder-blocks-and-partition
+
+$(FW_LEGAL_CODE_OBJ): $(FW_LEGAL_OBJS) firmware/tools/legal.ld
+	$(LD) -r -T firmware/tools/legal.ld -o $@ $(FW_LEGAL_OBJS)
+	@if readelf -SW $@ | grep -E ' \.text' | grep -q ' AX '; then \
+	    echo "$@: code outside med2_legal (swid.h)" >&2; rm -f $@; exit 1; fi
+
+$(BUILD)/firmware/core/swid_mask.c: $(FW_LEGAL_CODE_OBJ) firmware/tools/swid_mask.sh
+	firmware/tools/swid_mask.sh $< > $@.tmp && mv $@.tmp $@
+
+$(FW_SWID_MASK_OBJ): $(BUILD)/firmware/core/swid_mask.c
+	$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(FW_LEGAL_OBJ): $(FW_LEGAL_CODE_OBJ) $(FW_SWID_MASK_OBJ)
+	$(LD) -r -o $@ $^
+
+$(FW_CORE_LIB): $(FW_CORE_LIB_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
@@ -37,6 +79,11 @@ $(FW_CORE_LIB): $(FW_CORE_OBJS)
 FW_TEST_NAMES := test_crc16 test_crc32 test_calendar test_model test_metrology test_energy test_tariff \
 	test_demand test_pulse test_pulse_source test_mb_codec test_regmap test_regmap_doc test_settings test_nvstore test_modbus \
 	test_meter_regs test_factory test_meter test_afe_model test_native_line test_native_defects
+# the display: menus, buttons, edits, docs/ui.md
+FW_TEST_NAMES += test_ui test_ui_lcd test_ui_doc
+# the software id over the legal part (docs/power.md): builds copies of the firmware
+FW_TEST_NAMES += test_swid test_eventlog test_nv_fram
+$(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
@@ -56,11 +103,15 @@ $(BUILD)/firmware/tests/test_meter $(BUILD)/firmware/tests/test_afe_model: \
 
 # docs/modbus.md's register table must be what the map gives (make fw-docs).
 $(BUILD)/firmware/tests/test_regmap_doc: $(BUILD)/firmware/tools/regmap_doc_table.o
+# docs/ui.md's menu tree must be what the menu table gives (make fw-docs).
+$(BUILD)/firmware/tests/test_ui_doc: $(BUILD)/firmware/tools/ui_doc_table.o $(BUILD)/firmware/tools/doc_block.o
+$(BUILD)/firmware/tools/ui_doc_table.o: HOST_CFLAGS += -Ifirmware/core
 
 # ---- the generator of docs/modbus.md's register table (host tool) ----
 FW_DOC_TOOL := $(BUILD)/firmware/tools/regmap_doc
 FW_TARGETS += $(FW_DOC_TOOL)
-FW_DOC_TOOL_OBJS := $(BUILD)/firmware/tools/regmap_doc.o $(BUILD)/firmware/tools/regmap_doc_table.o
+FW_DOC_TOOL_OBJS := $(BUILD)/firmware/tools/regmap_doc.o $(BUILD)/firmware/tools/regmap_doc_table.o \
+	$(BUILD)/firmware/tools/doc_block.o
 
 $(BUILD)/firmware/tools/%.o: firmware/tools/%.c | $(BUILD)/firmware/tools
 	$(CC) $(HOST_CFLAGS) -Ifirmware/tools -MMD -MP -c $< -o $@
@@ -68,9 +119,19 @@ $(BUILD)/firmware/tools/%.o: firmware/tools/%.c | $(BUILD)/firmware/tools
 $(FW_DOC_TOOL): $(FW_DOC_TOOL_OBJS)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 
+# ---- the generator of docs/ui.md's menu tree (host tool, the core's table) ----
+FW_UI_DOC_TOOL := $(BUILD)/firmware/tools/ui_doc
+FW_TARGETS += $(FW_UI_DOC_TOOL)
+FW_UI_DOC_OBJS := $(BUILD)/firmware/tools/ui_doc.o $(BUILD)/firmware/tools/ui_doc_table.o \
+	$(BUILD)/firmware/tools/doc_block.o $(BUILD)/firmware/tools/hal_null.o
+
+$(FW_UI_DOC_TOOL): $(FW_UI_DOC_OBJS) $(FW_CORE_LIB)
+	$(CC) $(HOST_LDFLAGS) $^ -lm -o $@
+
 .PHONY: fw-docs
-fw-docs: $(FW_DOC_TOOL)
+fw-docs: $(FW_DOC_TOOL) $(FW_UI_DOC_TOOL)
 	$(FW_DOC_TOOL) --update docs/modbus.md
+	$(FW_UI_DOC_TOOL) --update docs/ui.md
 
 # ---- metrology_cost: host instructions per sample of meter_on_samples,
 # under callgrind (make bench, scripts/bench.sh) ----
@@ -128,4 +189,4 @@ $(BUILD)/firmware/core $(BUILD)/firmware/tests $(BUILD)/firmware/tools $(CM4_OBJ
 	mkdir -p $@
 
 -include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d) \
-	$(FW_DOC_TOOL_OBJS:.o=.d)
+	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d)

@@ -77,6 +77,9 @@ $(BUILD)/rig/tests/%: $(BUILD)/rig/tests/%.o $(RIG_LIB) $(REPORTS_LIB)
 $(BUILD)/rig/perf/%: rig/perf/%.c $(RIG_LIB) $(REPORTS_LIB) | $(BUILD)/rig/perf
 	$(CC) $(HOST_CFLAGS) $(RIG_CFLAGS) -MMD -MP $(HOST_LDFLAGS) -o $@ $< $(RIG_LIB) $(RIG_LIBS)
 
+# test_eol_cli runs eol_bench too.
+$(BUILD)/rig/tests/test_eol_cli: | $(BUILD)/rig/perf/eol_bench
+
 # Keep the test objects (they are intermediates of the pattern rule above).
 .SECONDARY: $(RIG_TEST_OBJS)
 
@@ -124,6 +127,33 @@ $(BUILD)/rig/tests/test_gpiod_%: $$(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) $(REPORTS_
 	$(CC) $(HOST_LDFLAGS) -o $@ $(RIG_GPIOD_DOUBLE_OBJS) $(RIG_LIB) \
 	    $(filter-out -lgpiod,$(RIG_LIBS)) $(RIG_CRITERION_LIBS)
 
+# The display's button relays against the same double (test_button_relay.c).
+RIG_GPIOD_DOUBLE_OBJS += $(BUILD)/rig/tests/gpiod_$*/button_relay.o
+$(BUILD)/rig/tests/gpiod_%/button_relay.o: $(RIG_GPIOD_DOUBLE)/test_button_relay.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+.SECONDARY: $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/button_relay.o)
+
+-include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/button_relay.d)
 -include $(foreach a,v1 v2,$(BUILD)/rig/tests/gpiod_$(a)/test.d $(BUILD)/rig/tests/gpiod_$(a)/bench.d \
            $(BUILD)/rig/tests/gpiod_$(a)/backend.d \
            $(BUILD)/rig/tests/gpiod_$(a)/double.d) $(BUILD)/rig/tests/gpiod_double_core.d
+
+# The supply relay (docs/power.md) on the libgpiod double, line API v2: its
+# own test binary, built like the ones above (not a test_*.c of the generic rule).
+RIG_SUPPLY_GPIOD_TEST := $(BUILD)/rig/tests/test_supply_gpiod
+RIG_TESTS += $(RIG_SUPPLY_GPIOD_TEST)
+RIG_SUPPLY_GPIOD_OBJS := $(BUILD)/rig/tests/supply_gpiod.o $(BUILD)/rig/tests/gpiod_v2/backend.o \
+                         $(BUILD)/rig/tests/gpiod_v2/double.o $(BUILD)/rig/tests/gpiod_double_core.o
+
+$(BUILD)/rig/tests/supply_gpiod.o: rig/tests/supply_gpiod.c | $(BUILD)/rig/tests
+	$(CC) $(HOST_CFLAGS) -I$(RIG_GPIOD_DOUBLE) $(RIG_CFLAGS) -Irig/src $(RIG_CRITERION_CFLAGS) \
+	    -MMD -MP -c -o $@ $<
+
+$(RIG_SUPPLY_GPIOD_TEST): $(RIG_SUPPLY_GPIOD_OBJS) $(RIG_LIB) $(REPORTS_LIB)
+	$(CC) $(HOST_LDFLAGS) -o $@ $(RIG_SUPPLY_GPIOD_OBJS) $(RIG_LIB) \
+	    $(filter-out -lgpiod,$(RIG_LIBS)) $(RIG_CRITERION_LIBS)
+
+-include $(BUILD)/rig/tests/supply_gpiod.d
+

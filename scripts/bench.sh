@@ -106,7 +106,7 @@ done
 # eol_wall_s_20pos (wall seconds) and eol_plan_virtual_s (bench seconds =
 # what the same plan takes on a real bench) ---
 "$build/rig/perf/eol_bench" --bench fixtures/benches/eol-20.ini 2>/dev/null ||
-    echo "bench: eol_bench: a position of the 20-position rack failed (figures above)" >&2
+    echo "bench: eol_bench: a position of the 20-position rack failed: no figures (run it alone to see why)" >&2
 
 # --- defect_classes, defect_coverage: a rack with one injected factory
 # defect per position (and two good units) through the EOL: defective units
@@ -140,6 +140,18 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 "$build/rig/perf/db_writers" --writers 8 --records 5000 ||
     echo "bench: db_writers: rows lost or duplicated, or no server (the lines above say which)" >&2
 
+# --- ui_menu_leaves_checked, ui_menu_leaves_total, ocr_agreement: the ui
+# suite's walk of every page of every model (suites/ui, docs/ui.md): leaves
+# reached and checked against Modbus (or the unit's identity, the map's
+# defaults, an action's effect), the leaves of the manual's tree as the suite
+# counts them from the manual and the capability table, and the pages the
+# OCR (ssocr on benchd's picture) read as the frame shows them ---
+ui_figures=$(mktemp /tmp/med2-bench-ui.XXXXXX)
+RIG_UI_FIGURES=$ui_figures "$build/suites/ui" --filter 'ui/every_page*' >/dev/null 2>&1 ||
+    echo "bench: ui: the walk of every page failed (run $build/suites/ui to see why)" >&2
+cat "$ui_figures"
+rm -f "$ui_figures"
+
 # --- error_calc_agreement: the error calculator (meter pulses gated against
 # the reference standard's pulses, interpolated by timestamp) against the
 # exact error from the simulated reference's exact integral over each gate,
@@ -148,6 +160,12 @@ echo "$line" | awk -v s="$fuzz_s" '{ printf "BENCH fuzz_execs %d executions_with
 "$build/rig/perf/error_calc" --bench fixtures/benches/sim.ini 2>/dev/null ||
     echo "bench: error_calc failed (run it alone to see why)" >&2
 
+# --- power_cuts_corrupt, hard_cut_max_loss_wh, warned_cut_loss_wh,
+# holdup_used_ratio: 1000 random hard cuts and 50 warned cuts of one unit's
+# supply at Imax, against the reference energy and what was written
+# (rig/perf/power_cuts.c, docs/power.md) ---
+"$build/rig/perf/power_cuts" --bench fixtures/benches/power.ini ||
+    echo "bench: power_cuts: a record was corrupted or lost, or the bench failed (the lines above say which)" >&2
 # --- arm_instr_per_sample, arm_cpu_load_pct: ARM instructions per sample of
 # meter_on_samples, counted by QEMU (-icount) on the mps2-an386 image, and
 # that load at 4000 samples/s on a 170 MHz STM32G4; goal <= 10 %

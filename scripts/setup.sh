@@ -9,7 +9,8 @@ set -eu
 # fuzz target of `make test` and `make fuzz`; valgrind (callgrind) counts
 # the metrology's instructions per sample for `make bench`; libmicrohttpd
 # serves `rig serve`'s operator page, which its test loads in headless
-# chromium to check what an operator sees.
+# chromium to check what an operator sees. libcairo2-dev draws the simulated
+# meter's LCD (benchd), ssocr reads seven-segment digits from an image.
 PACKAGES="make gcc pkg-config libc6-dev
 libmodbus-dev libcriterion-dev libinih-dev libsqlite3-dev libjansson-dev
 libpq-dev postgresql postgresql-common
@@ -19,6 +20,7 @@ mbpoll python3 python3-pymodbus python3-serial-asyncio
 clang libclang-rt-dev
 valgrind
 libmicrohttpd-dev chromium
+libcairo2-dev ssocr
 qemu-system-arm gdb-multiarch openocd"
 
 missing=""

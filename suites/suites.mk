@@ -1,6 +1,10 @@
 # suites: Criterion suites that test meters through the rig, one binary per
 # suite directory: suites/<name>/*.c -> $(BUILD)/suites/<name>.
 SUITE_NAMES := smoke modbus tariff demand pulse partial eol mid
+# power cuts, NV, the event log (docs/power.md)
+SUITE_NAMES += power
+# the display and buttons
+SUITE_NAMES += ui
 SUITE_BINS := $(SUITE_NAMES:%=$(BUILD)/suites/%)
 SUITE_OBJ_DIR := $(BUILD)/suites-obj
 SUITE_SRCS := $(foreach s,$(SUITE_NAMES),$(wildcard suites/$(s)/*.c))

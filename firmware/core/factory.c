@@ -33,6 +33,7 @@ void factory_init(struct factory *f, uint32_t board_serial)
     f->saved_serial = board_serial;
     f->rec.serial = board_serial;
     f->rec.cal = metrology_cal_identity();
+    f->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
 }
 
 static bool in_table_range(enum med2_factory_id id, double v)
@@ -164,6 +165,7 @@ static void value_words(const struct factory *f, enum med2_factory_id id, uint32
     case MED2_FACTORY_P_OFFSET: mb_words_from_float(r->cal.p_offset_w, words); break;
     case MED2_FACTORY_I_GAIN_SLOPE: mb_words_from_float(r->cal.i_gain_slope, words); break;
     case MED2_FACTORY_PHASE_SLOPE: mb_words_from_float(r->cal.i_phase_slope_deg, words); break;
+    case MED2_FACTORY_PULSE1_CONSTANT: mb_words_from_u32(f->pulse1_imp_per_kwh, words); break;
     default: words[0] = words[1] = 0; break; /* write-only: never read (02 before) */
     }
 }
@@ -197,10 +199,20 @@ static enum mb_status stage_value(struct factory *f, enum med2_factory_id id, co
         return MB_OK;
     }
     if (id == MED2_FACTORY_COMMAND) {
-        if (!in_table_range(id, w[0])) {
+        if (!in_table_range(id, w[0]) ||
+            (w[0] == MED2_FACTORY_CMD_RTC_TEST_PULSE2 && !f->has_pulse2)) {
             return MB_EX_ILLEGAL_VALUE;
         }
         f->command = w[0];
+        return MB_OK;
+    }
+    if (id == MED2_FACTORY_PULSE1_CONSTANT) {
+        /* two constants only: the legal one and the test one */
+        uint32_t k = mb_words_to_u32(w);
+        if (k != MED2_PULSE1_LEGAL_IMP_PER_KWH && k != MED2_PULSE1_TEST_IMP_PER_KWH) {
+            return MB_EX_ILLEGAL_VALUE;
+        }
+        f->pulse1_scratch = k;
         return MB_OK;
     }
     uint32_t u = mb_words_to_u32(w);
@@ -233,10 +245,13 @@ static enum mb_status run_command(struct factory *f, struct nvstore *nv, uint16_
 {
     if (cmd == MED2_FACTORY_CMD_LOCK) {
         f->unlocked = false;
+        f->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
         return MB_OK;
     }
-    if (cmd == MED2_FACTORY_CMD_RTC_TEST || cmd == MED2_FACTORY_CMD_RTC_TEST_END) {
+    if (cmd == MED2_FACTORY_CMD_RTC_TEST || cmd == MED2_FACTORY_CMD_RTC_TEST_END ||
+        cmd == MED2_FACTORY_CMD_RTC_TEST_PULSE2) {
         f->rtc_test = cmd == MED2_FACTORY_CMD_RTC_TEST;
+        f->rtc_test_pulse2 = cmd == MED2_FACTORY_CMD_RTC_TEST_PULSE2;
         return MB_OK;
     }
     struct factory_record r = f->rec;
@@ -254,7 +269,9 @@ static enum mb_status run_command(struct factory *f, struct nvstore *nv, uint16_
     f->dirty = false;
     f->saved_serial = r.serial;
     if (cmd == MED2_FACTORY_CMD_SEAL) {
+        /* a sealed unit pulses at the legal constant, whatever was asked */
         f->unlocked = false;
+        f->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
     }
     return MB_OK;
 }
@@ -285,6 +302,7 @@ enum mb_status factory_write(struct factory *f, struct nvstore *nv, uint32_t sta
     f->scratch = f->rec;
     f->touched = f->key_written = f->key_ok = false;
     f->command = 0;
+    f->pulse1_scratch = 0;
     for (uint32_t reg = start; reg < end;) {
         int id = find_value(reg);
         enum mb_status st = stage_value(f, (enum med2_factory_id)id, &words[reg - start]);
@@ -298,8 +316,14 @@ enum mb_status factory_write(struct factory *f, struct nvstore *nv, uint32_t sta
         f->rec = f->scratch;
         f->dirty = true;
     }
+    if (f->pulse1_scratch != 0u) {
+        f->pulse1_imp_per_kwh = f->pulse1_scratch;
+    }
     if (f->key_written) {
         f->unlocked = f->key_ok;
+        if (!f->unlocked) { /* a wrong key locks: the legal constant again */
+            f->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
+        }
     }
     if (f->command != 0u) {
         return run_command(f, nv, f->command);

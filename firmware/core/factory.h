@@ -17,8 +17,12 @@
  *     read back: a mismatch answers 04 and sets the NV fault bit),
  *     2 seals (only with a saved record and no change since: else 01),
  *     3 locks, 4 starts the RTC test on pulse output 1 and 5 ends it
- *     (meter.c drives the output; a restart ends it too). A refused
+ *     (meter.c drives the output; a restart ends it too), 6 starts it on
+ *     pulse output 2 (two-output models only, else 03). A refused
  *     request changes nothing.
+ *   - PULSE1_CONSTANT: 1000 (legal) or 100000 (test) imp/kWh, any other
+ *     value 03; not part of the record. Locking (COMMAND 3 or a wrong
+ *     key), sealing and a restart put the legal constant back.
  * The caller owns `struct factory` (no heap) and applies the calibration
  * and the serial where they are used (meter.c).
  */
@@ -34,7 +38,7 @@
 #include "nvstore.h"
 
 #define FACTORY_FIRST_ADDR MED2_ADDR_FACTORY_KEY
-#define FACTORY_END_ADDR (MED2_ADDR_FACTORY_PHASE_SLOPE + 2u) /* exclusive */
+#define FACTORY_END_ADDR (MED2_ADDR_FACTORY_PULSE1_CONSTANT + 2u) /* exclusive */
 /* The sealed flag in the record: a pattern, not a bit, so a flipped bit
  * cannot seal or unseal (and the record's CRC covers it anyway). */
 #define FACTORY_SEALED_PATTERN 0x5EA1ED01u
@@ -69,12 +73,19 @@ struct factory {
     bool corrupt;              /* the record failed its CRC or its ranges */
     bool dirty;                /* values written since the last save */
     bool rtc_test;             /* COMMAND 4 until 5 or a restart: pulse output 1 ticks seconds */
+    /* COMMAND 6 until 5 or a restart: pulse output 2 ticks seconds (rtc_test stays false) */
+    bool rtc_test_pulse2;
+    bool has_pulse2;           /* the model has output 2 (COMMAND 6 is 03 without it) */
+    /* pulse output 1's constant, imp/kWh: the legal one, or the test one
+     * while unsealed and unlocked; never in the record (pulse_test.h) */
+    uint32_t pulse1_imp_per_kwh;
     /* the request being handled */
     struct factory_record scratch;
     bool touched;              /* scratch holds new values */
     bool key_written;
     bool key_ok;
     uint16_t command;
+    uint32_t pulse1_scratch;   /* 0: not written in this request */
 };
 
 /* Identity calibration, the board's serial, locked, nothing saved. */

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "afe.h"
+#include "demand_nv.h"
+#include "meter_events.h"
 #include "hal.h"
 #include "version.h"
 
@@ -23,6 +25,7 @@
 #define DEVID_PRODUCT_NAME 0x04u
 #define DEVID_MODEL_NAME 0x05u
 #define DEVID_SERIAL_NUMBER 0x80u /* first private (extended) object */
+#define DEVID_LEGAL_SOFTWARE 0x81u /* the legal part's id, swid.h */
 /* Manual, back cover. */
 #define VENDOR_NAME "Klemsan"
 #define VENDOR_URL "www.klemsan.com.tr"
@@ -51,6 +54,7 @@ static void init_device_id(struct meter *m)
 {
     format_decimal(m->info->order_number, m->order_number_text);
     format_decimal(m->factory.saved_serial, m->serial_text);
+    swid_text(m->swid_text);
     const struct mb_devid_object objects[METER_DEVID_OBJECTS] = {
         {DEVID_VENDOR_NAME, VENDOR_NAME},
         {DEVID_PRODUCT_CODE, m->order_number_text},
@@ -59,6 +63,7 @@ static void init_device_id(struct meter *m)
         {DEVID_PRODUCT_NAME, PRODUCT_NAME},
         {DEVID_MODEL_NAME, m->info->name},
         {DEVID_SERIAL_NUMBER, m->serial_text},
+        {DEVID_LEGAL_SOFTWARE, m->swid_text},
     };
     memcpy(m->devid, objects, sizeof(objects));
     mb_slave_set_device_id(&m->modbus, m->devid, METER_DEVID_OBJECTS);
@@ -133,9 +138,32 @@ static void apply_line(struct meter *m)
     hal_uart_configure(l.baud, l.parity, l.stop_bits);
 }
 
-static void load_settings(struct meter *m)
+/* Settings saved before the display's own settings existed (struct
+ * settings without `ui`): their registers and password are kept, the
+ * display's settings start at their defaults (a CT model then asks CT/VT,
+ * which it could not be given before). A firmware update loses nothing. */
+#define SETTINGS_WITHOUT_UI_LEN offsetof(struct settings, ui)
+
+static enum nvstore_status load_settings_record(struct meter *m)
 {
     enum nvstore_status st = nvstore_load(&m->nv, NVSTORE_SETTINGS, &m->applied, sizeof(m->applied));
+    if (st != NVSTORE_CORRUPT) {
+        return st;
+    }
+    struct settings older;
+    settings_defaults(&older);
+    enum nvstore_status old = nvstore_load(&m->nv, NVSTORE_SETTINGS, &older, SETTINGS_WITHOUT_UI_LEN);
+    if (old == NVSTORE_OK || old == NVSTORE_RECOVERED) {
+        m->applied = older;
+        return old;
+    }
+    m->nv.status[NVSTORE_SETTINGS] = st; /* neither layout: as the first load said */
+    return st;
+}
+
+static void load_settings(struct meter *m)
+{
+    enum nvstore_status st = load_settings_record(m);
     if (st == NVSTORE_OK || st == NVSTORE_RECOVERED) {
         if (settings_valid(&m->applied)) {
             return;
@@ -177,9 +205,11 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     energy_init(&m->energy, m->info->tariffs);
     metrology_set_no_load(&m->metrology, creep_a);
     pulse_init(&m->pulse1, 1u, PULSE1_WIDTH_SAMPLES, PULSE_MIN_GAP_SAMPLES);
+    m->pulse1_imp_per_kwh = MED2_PULSE1_LEGAL_IMP_PER_KWH;
 
     nvstore_init(&m->nv);
     factory_init(&m->factory, id->serial);
+    m->factory.has_pulse2 = m->info->pulse_outputs >= 2u;
     factory_load(&m->factory, &m->nv);
     metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
     load_settings(m);
@@ -194,25 +224,48 @@ void meter_init(struct meter *m, const struct meter_identity *id)
     init_device_id(m);
     apply_settings(m, NULL);
     apply_line(m);
+    if (m->info->has_demand) {
+        demand_nv_load(&m->nv, &m->demand); /* maximum demand survives restarts */
+    }
+    meter_events_power_up(m);
+    ui_init(m);
 }
 
 /* The RTC test on pulse output 1 (energy is still counted, its pulses are
  * not given): the first sample of the test only notes the second; every
  * later change of second starts a pulse. Energy pulses queued before the
  * test are dropped, so each pulse of the test is a second. */
-static void rtc_test_sample(struct meter *m)
+static void rtc_test_sample(struct meter *m, struct pulse *out)
 {
     uint32_t now = hal_rtc_get();
     if (!m->rtc_test_running) {
         m->rtc_test_running = true;
         m->rtc_test_second = now;
-        m->pulse1.pending = 0;
+        out->pending = 0;
         return;
     }
     if (now != m->rtc_test_second) {
         m->rtc_test_second = now;
-        pulse_request(&m->pulse1, 1u);
+        pulse_request(out, 1u);
     }
+}
+
+/* Output 1 to the constant the factory block asks for (pulse_test.h): the
+ * output released, its queue cleared, counting from now. */
+static void apply_pulse1_constant(struct meter *m)
+{
+    uint32_t k = m->factory.pulse1_imp_per_kwh;
+    if (k == m->pulse1_imp_per_kwh) {
+        return;
+    }
+    if (m->pulse1.state == PULSE_ACTIVE) {
+        hal_pulse_write(1u, false, m->sample_time); /* never leave the opto on */
+    }
+    bool test = k == MED2_PULSE1_TEST_IMP_PER_KWH;
+    pulse_init(&m->pulse1, 1u, test ? PULSE_TEST_WIDTH_SAMPLES : PULSE1_WIDTH_SAMPLES,
+               test ? PULSE_TEST_GAP_SAMPLES : PULSE_MIN_GAP_SAMPLES);
+    pulse_test_start(&m->pulse_test, energy_import_mwh(&m->energy));
+    m->pulse1_imp_per_kwh = k;
 }
 
 void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_t n)
@@ -223,17 +276,23 @@ void meter_on_samples(struct meter *m, const int32_t *v, const int32_t *i, size_
             energy_set_power(&m->energy, val->p_w, val->q_var);
         }
         uint32_t wh = energy_on_sample(&m->energy);
-        if (m->factory.rtc_test) {
-            rtc_test_sample(m);
+        bool rtc2 = m->factory.rtc_test_pulse2 && m->factory.has_pulse2;
+        if (m->pulse1_imp_per_kwh == MED2_PULSE1_TEST_IMP_PER_KWH) {
+            wh = pulse_test_due(&m->pulse_test, energy_import_mwh(&m->energy));
+        }
+        if (m->factory.rtc_test || rtc2) {
+            rtc_test_sample(m, rtc2 ? &m->pulse2 : &m->pulse1);
         } else {
             m->rtc_test_running = false;
-            if (wh != 0u) {
-                pulse_request(&m->pulse1, wh);
-            }
+        }
+        if (!m->factory.rtc_test && wh != 0u) {
+            pulse_request(&m->pulse1, wh);
         }
         pulse_on_sample(&m->pulse1, m->sample_time);
-        pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
-        if (m->pulse2_source.source != MED2_PULSE2_OFF) {
+        if (!rtc2) {
+            pulse_source_on_sample(&m->pulse2_source, &m->energy, &m->pulse2);
+        }
+        if (m->pulse2_source.source != MED2_PULSE2_OFF || rtc2) {
             pulse_on_sample(&m->pulse2, m->sample_time);
         }
         m->sample_time++;
@@ -295,17 +354,42 @@ void meter_on_tick(struct meter *m, uint32_t elapsed_ms)
     m->uptime_ms += elapsed_ms;
     select_sub_tariff(m);
     integrate_demand(m, elapsed_ms);
+    ui_on_tick(m, elapsed_ms);
     if (elapsed_ms >= m->energy_save_countdown_ms) {
         m->energy_save_countdown_ms = METER_ENERGY_SAVE_PERIOD_MS;
         meter_save_energy(m);
+        if (m->info->has_demand) {
+            demand_nv_save(&m->nv, &m->demand, false);
+        }
     } else {
         m->energy_save_countdown_ms -= elapsed_ms;
     }
 }
 
+void meter_on_button(struct meter *m, unsigned button, bool pressed)
+{
+    ui_on_button(m, (enum ui_button)button, pressed);
+}
+
+void meter_clear_demand(struct meter *m)
+{
+    meter_events_clear(m, MED2_EVENT_ITEM_CLEAR_DEMAND);
+    demand_clear(&m->demand);
+    if (m->info->has_demand) {
+        demand_nv_save(&m->nv, &m->demand, false); /* cleared stays cleared over a cut */
+    }
+}
+
 void meter_on_power_fail(struct meter *m)
 {
+    /* In the order of what matters most, inside the hold-up time
+     * (docs/power.md): the billing registers first. The tariff state is in
+     * the energy record, the RTC is battery-backed. */
     meter_save_energy(m);
+    if (m->info->has_demand) {
+        demand_nv_save(&m->nv, &m->demand, false);
+    }
+    meter_events_power_down(m);
 }
 
 int meter_save_energy(struct meter *m)
@@ -321,6 +405,7 @@ int meter_save_configuration(struct meter *m)
         return err;
     }
     struct settings previous = m->applied;
+    meter_events_settings(m, &previous, &m->staged);
     m->applied = m->staged;
     apply_settings(m, &previous);
     m->session.line_pending = true;
@@ -330,6 +415,11 @@ int meter_save_configuration(struct meter *m)
 void meter_factory_changed(struct meter *m)
 {
     metrology_set_calibration(&m->metrology, &m->factory.rec.cal);
+    apply_pulse1_constant(m);
+    if (m->rtc_test_pulse2_applied && !m->factory.rtc_test_pulse2) {
+        configure_pulse2(m); /* energy pulses again, counted from now */
+    }
+    m->rtc_test_pulse2_applied = m->factory.rtc_test_pulse2;
     format_decimal(m->factory.saved_serial, m->serial_text);
     if (!m->info->has_rs485 && factory_sealed(&m->factory)) {
         m->session.close_port_pending = true;

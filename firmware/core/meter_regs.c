@@ -25,6 +25,7 @@
 #include "hal.h"
 #include "mb_codec.h"
 #include "meter.h"
+#include "meter_events.h"
 #include "regmap.h"
 
 /* Manual §5, command registers 2000 and 3000. */
@@ -90,6 +91,14 @@ static float runtime_value(const struct meter *m, enum med2_reg_id id)
      * degrees, atan2(Q, P), so it is zero at no load. */
     default: return v->phase_deg;
     }
+}
+
+float meter_measurement(const struct meter *m, enum med2_reg_id id)
+{
+    if (in_range(MED2_REG_CURRENT_DEMAND, id, MED2_REG_MAX_APPARENT_POWER_DEMAND)) {
+        return meter_demand_register(m, id);
+    }
+    return runtime_value(m, id);
 }
 
 static uint32_t clock_field(const struct calendar_time *t, enum med2_reg_id id)
@@ -241,6 +250,7 @@ static enum mb_status run_system_command(struct meter *m, uint16_t cmd)
         return MB_OK;
     }
     if (cmd == CMD_RETURN_TO_DEFAULTS) {
+        meter_events_clear(m, cmd);
         /* the defaults are then saved and applied like any other change */
         settings_return_to_defaults(&m->staged);
     }
@@ -254,7 +264,10 @@ static enum mb_status run_system_command(struct meter *m, uint16_t cmd)
 static void run_counter_command(struct meter *m, uint16_t cmd)
 {
     switch (cmd) {
-    case CMD_RESET_PARTIAL: energy_partial_reset(&m->energy); break;
+    case CMD_RESET_PARTIAL:
+        meter_events_clear(m, cmd);
+        energy_partial_reset(&m->energy);
+        break;
     case CMD_START_STOP_PARTIAL: energy_partial_start_stop(&m->energy); break;
     default: energy_toggle_t2(&m->energy); break;
     }
@@ -282,6 +295,7 @@ static enum mb_status regs_write_commit(void *ctx)
         m->staged = s->settings;
     }
     if (s->touched_clock) {
+        meter_events_time_set(m, hal_rtc_get(), calendar_to_seconds(&s->clock));
         hal_rtc_set(calendar_to_seconds(&s->clock));
         m->minute_of_day = METER_MINUTE_NONE; /* select the sub-tariff anew */
     }
@@ -296,6 +310,7 @@ static enum mb_status regs_write_commit(void *ctx)
 
 static void regs_end(void *ctx)
 {
+    ui_on_comm(ctx); /* the communication icon (§2.4): a request was answered */
     meter_after_request(ctx);
 }
 
@@ -304,6 +319,9 @@ static void regs_end(void *ctx)
 static enum mb_status regs_block_read(void *ctx, uint32_t start, uint32_t quantity, uint16_t *words)
 {
     const struct meter *m = ctx;
+    if (start >= MED2_EVENTLOG_FIRST_ADDR) { /* the event log and software id (docs/power.md) */
+        return eventlog_block_read(&m->log, SWID_VERSION, swid_crc(), start, quantity, words);
+    }
     uint32_t extra = (m->pulse2_source.overflow ? MED2_FACTORY_PULSE2_OVERFLOW : 0u) |
                      (m->nv.fault ? MED2_FACTORY_NV_FAULT : 0u);
     return factory_read(&m->factory, start, quantity, extra, words);
@@ -313,9 +331,15 @@ static enum mb_status regs_block_write(void *ctx, uint32_t start, uint32_t quant
                                        const uint16_t *words)
 {
     struct meter *m = ctx;
+    if (start >= MED2_EVENTLOG_FIRST_ADDR) {
+        return eventlog_block_write(&m->log, start, quantity, words);
+    }
+    uint32_t seq_before = m->nv.seq[NVSTORE_FACTORY];
+    bool sealed_before = factory_sealed(&m->factory);
     enum mb_status st = factory_write(&m->factory, &m->nv, start, quantity, words);
     if (st == MB_OK) {
         meter_factory_changed(m);
+        meter_events_factory(m, seq_before, sealed_before);
     }
     return st;
 }
@@ -327,7 +351,84 @@ const struct mb_slave_ops meter_mb_ops = {
     .write_commit = regs_write_commit,
     .end = regs_end,
     .block_first = FACTORY_FIRST_ADDR,
-    .block_end = FACTORY_END_ADDR,
+    .block_end = MED2_EVENTLOG_END_ADDR, /* the factory block, then the event log's */
     .block_read = regs_block_read,
     .block_write = regs_block_write,
 };
+
+/* ---- the display's writes (meter.h, "the display's way to the settings"):
+ * the Modbus request's own steps, begin -> write_value -> write_commit ->
+ * end, with the session's password check passed (the display asks its own
+ * password) and restored after. ---- */
+
+_Static_assert(METER_CMD_SAVE_CONFIGURATION == CMD_SAVE_CONFIGURATION &&
+                   METER_CMD_RETURN_TO_DEFAULTS == CMD_RETURN_TO_DEFAULTS &&
+                   METER_CMD_RESET_PARTIAL == CMD_RESET_PARTIAL &&
+                   METER_CMD_START_STOP_PARTIAL == CMD_START_STOP_PARTIAL,
+               "one set of command values");
+
+static enum mb_status local_request(struct meter *m, enum med2_reg_id id, const uint16_t *words,
+                                    bool save)
+{
+    struct meter_session *s = &m->session;
+    bool unlocked = s->unlocked;
+    regs_begin(m);
+    s->unlocked = true;
+    enum mb_status st = regs_write_value(m, id, words);
+    if (st == MB_OK && save) {
+        s->system_command = CMD_SAVE_CONFIGURATION;
+    }
+    if (st == MB_OK) {
+        st = regs_write_commit(m);
+    }
+    s->unlocked = unlocked;
+    meter_after_request(m); /* no communication icon: nothing came over the line */
+    return st;
+}
+
+enum mb_status meter_local_write(struct meter *m, enum med2_reg_id id, uint32_t value)
+{
+    uint16_t words[2];
+    mb_words_from_u32(value, words); /* canonical order, as the slave hands them on */
+    return local_request(m, id, words, settings_has(id));
+}
+
+enum mb_status meter_local_command(struct meter *m, enum med2_reg_id id, uint16_t value)
+{
+    if (id != MED2_REG_SYSTEM_COMMAND && id != MED2_REG_COUNTER_COMMAND) {
+        return MB_EX_ILLEGAL_ADDRESS;
+    }
+    return local_request(m, id, &value, false);
+}
+
+enum mb_status meter_local_save(struct meter *m, const struct settings *next)
+{
+    if (!settings_valid(next)) {
+        return MB_EX_ILLEGAL_VALUE;
+    }
+    m->staged = *next;
+    uint16_t save = CMD_SAVE_CONFIGURATION;
+    return local_request(m, MED2_REG_SYSTEM_COMMAND, &save, false);
+}
+
+static uint32_t bits_of(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof(u));
+    return u;
+}
+
+enum mb_status meter_local_commission(struct meter *m, float ct_primary, uint32_t ct_secondary,
+                                      float vt_primary, float vt_secondary)
+{
+    if (!m->info->is_ct || m->applied.ui.ct_vt_confirmed) {
+        return MB_EX_ILLEGAL_FUNCTION; /* stored once, never changeable (MID) */
+    }
+    struct settings next = m->staged;
+    settings_set(&next, MED2_REG_CT_PRIMARY, bits_of(ct_primary));
+    settings_set(&next, MED2_REG_CT_SECONDARY, ct_secondary);
+    settings_set(&next, MED2_REG_VT_PRIMARY, bits_of(vt_primary));
+    settings_set(&next, MED2_REG_VT_SECONDARY, bits_of(vt_secondary));
+    next.ui.ct_vt_confirmed = 1u;
+    return meter_local_save(m, &next);
+}

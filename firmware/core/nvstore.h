@@ -15,7 +15,8 @@
  *   1024  energy copy A       1536  energy copy B
  *   2048  factory copy A      2560  factory copy B   (factory.h: calibration,
  *                                                    serial, seal)
- *   3072..4095 free
+ *   3072  demand copy A        3584  demand copy B    (demand_nv.h)
+ *   4096..8191 the event log (eventlog.h)
  *
  * Every save is read back (NVSTORE_VERIFY_CHUNK bytes at a time) and
  * compared with what was written: a part that acknowledges a write it did
@@ -41,7 +42,13 @@
 /* Read-back granularity of the verify: a stack buffer, bounded. */
 #define NVSTORE_VERIFY_CHUNK 32u
 
-enum nvstore_record { NVSTORE_SETTINGS = 0, NVSTORE_ENERGY = 1, NVSTORE_FACTORY = 2, NVSTORE_RECORD_COUNT };
+enum nvstore_record {
+    NVSTORE_SETTINGS = 0,
+    NVSTORE_ENERGY = 1,
+    NVSTORE_FACTORY = 2,
+    NVSTORE_DEMAND = 3, /* demand and maximum demand (demand_nv.h) */
+    NVSTORE_RECORD_COUNT
+};
 
 _Static_assert(NVSTORE_RECORD_COUNT * NVSTORE_COPIES * NVSTORE_SLOT_SIZE <= HAL_NV_SIZE,
                "NV records must fit the board's NV memory");

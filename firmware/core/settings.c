@@ -56,6 +56,7 @@ void settings_defaults(struct settings *s)
         s->reg[k] = default_of((enum med2_reg_id)(SETTINGS_FIRST_ID + k));
     }
     memcpy(s->password, SETTINGS_DEFAULT_PASSWORD, sizeof(SETTINGS_DEFAULT_PASSWORD));
+    s->ui = (struct settings_ui){.language = 1, .backlight = 2, .backlight_s = SETTINGS_BACKLIGHT_DEFAULT_S};
 }
 
 void settings_return_to_defaults(struct settings *s)
@@ -68,6 +69,10 @@ void settings_return_to_defaults(struct settings *s)
         }
     }
     memcpy(s->password, d.password, sizeof(s->password));
+    /* the display's settings too, but a CT/VT entry stays confirmed */
+    uint8_t confirmed = s->ui.ct_vt_confirmed;
+    s->ui = d.ui;
+    s->ui.ct_vt_confirmed = confirmed;
 }
 
 bool settings_value_in_range(enum med2_reg_id id, uint32_t v)
@@ -107,7 +112,15 @@ bool settings_valid(const struct settings *s)
             return false;
         }
     }
-    return s->password[SETTINGS_PASSWORD_DIGITS] == '\0' && settings_consistent(s);
+    return s->password[SETTINGS_PASSWORD_DIGITS] == '\0' && settings_ui_valid(&s->ui) &&
+           settings_consistent(s);
+}
+
+bool settings_ui_valid(const struct settings_ui *u)
+{
+    return u->language <= 1u && u->backlight <= 2u && u->protection <= 1u &&
+           u->ct_vt_confirmed <= 1u && u->backlight_s >= SETTINGS_BACKLIGHT_MIN_S &&
+           u->backlight_s <= SETTINGS_BACKLIGHT_MAX_S;
 }
 
 uint8_t settings_slave_id(const struct settings *s)

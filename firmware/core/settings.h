@@ -32,9 +32,24 @@
 #define SETTINGS_PASSWORD_DIGITS 7u
 #define SETTINGS_DEFAULT_PASSWORD "0000001"
 
+/* The display's own settings (manual §3.2 "Device Settings", "Security",
+ * "Network"; docs/ui.md): no register carries them. */
+struct settings_ui {
+    uint8_t language;        /* 0 Turkish, 1 English (default) */
+    uint8_t backlight;       /* 0 off, 1 on, 2 time-dependent (default) */
+    uint8_t protection;      /* 1: the settings menus ask the password */
+    uint8_t ct_vt_confirmed; /* CT models: CT/VT entered and confirmed, for good */
+    uint16_t backlight_s;    /* time-dependent: lit this long after a button, 10..600 */
+    uint16_t reserved;
+};
+#define SETTINGS_BACKLIGHT_DEFAULT_S 60u
+#define SETTINGS_BACKLIGHT_MIN_S 10u
+#define SETTINGS_BACKLIGHT_MAX_S 600u
+
 struct settings {
     uint32_t reg[SETTINGS_COUNT];
     char password[SETTINGS_PASSWORD_DIGITS + 1u]; /* NUL-terminated */
+    struct settings_ui ui;
 };
 
 /* Line settings decoded (manual §5 registers 702..706). */
@@ -80,6 +95,9 @@ bool settings_consistent(const struct settings *s);
 /* Every value in range and consistent, read-only ones at legal values, the
  * password 7 digits: what a record loaded from NV must satisfy. */
 bool settings_valid(const struct settings *s);
+
+/* The display's settings in their ranges (docs/ui.md). */
+bool settings_ui_valid(const struct settings_ui *u);
 
 uint8_t settings_slave_id(const struct settings *s);
 struct settings_line settings_line(const struct settings *s);

@@ -114,6 +114,11 @@ void hal_request_restart(void)
     restart_requested = 1;
 }
 
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    (void)frame;
+}
+
 static void power_up(void)
 {
     restart_requested = 0;

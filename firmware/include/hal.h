@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "med2_lcd.h"
+
 /* Nominal ADC sampling rate of both AFE channels (samples per second). */
 #define HAL_SAMPLE_RATE_HZ 4000u
 
@@ -41,7 +43,8 @@ void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits);
  * leave the written range torn, which the core's records detect by CRC.
  * Both return 0 or a negative error.
  */
-#define HAL_NV_SIZE 4096u
+/* 8 KiB: the SPI FRAM of the MCU board (docs/power.md, "The NV part"). */
+#define HAL_NV_SIZE 8192u
 int hal_nv_read(uint32_t offset, void *buf, size_t len);
 int hal_nv_write(uint32_t offset, const void *buf, size_t len);
 
@@ -57,5 +60,13 @@ void hal_rtc_set(uint32_t seconds_since_2000);
  * "restart"): RAM is lost, NV memory and the RTC are kept.
  */
 void hal_request_restart(void);
+
+/*
+ * Put a frame on the LCD (digits, points, marks, backlight: med2_lcd.h).
+ * Called when the picture changes, from inside the entry points; the board
+ * copies what it needs before returning. Buttons come the other way, as
+ * meter_on_button() calls.
+ */
+void hal_lcd_show(const struct med2_lcd_frame *frame);
 
 #endif /* MED2_HAL_H */

@@ -15,9 +15,10 @@
  *   class_c           EN 50470-3 class C, else class B (active energy); reactive
  *                     energy is IEC 62053-23 class 2 on every model (Section 6)
  *   all_measurements  false: "Only kWh" (B80-0W-01)
- *   pulse_outputs     1 (fixed) or 2 (fixed + adjustable). Output 2 can only be
- *                     set over RS485 (registers 726-734; there is no menu for
- *                     it), so a model without RS485 runs it at its defaults.
+ *   pulse_outputs     1 (fixed) or 2 (fixed + adjustable). Output 2 is set over
+ *                     RS485 (registers 726-734) or in the display's Settings >
+ *                     Pulse menu (manual §3.2; docs/ui.md), also on a model
+ *                     without RS485.
  *   Ist               Section 6: 20 mA direct, 10 mA CT
  */
 #ifndef MED2_MODELS_H

@@ -244,11 +244,21 @@ struct med2_reg_info {
 #define MED2_FACTORY_CMD_LOCK 3u
 #define MED2_FACTORY_CMD_RTC_TEST 4u     /* pulse output 1: a 100 ms pulse at every RTC second */
 #define MED2_FACTORY_CMD_RTC_TEST_END 5u /* back to energy pulses (so does a restart) */
+#define MED2_FACTORY_CMD_RTC_TEST_PULSE2 6u /* the RTC test on pulse output 2 (two-output models),
+                                               so output 1 stays free for energy gates */
+
+/* FACTORY_PULSE1_CONSTANT values: pulse output 1's (and the LED's) constant.
+ * The test constant holds only while the unit is unsealed and the block
+ * unlocked; it is never saved: locking, sealing and a restart give the
+ * legal one (docs/factory.md, "The test constant"; firmware/core/pulse_test.h
+ * says why 100 000). */
+#define MED2_PULSE1_LEGAL_IMP_PER_KWH 1000u
+#define MED2_PULSE1_TEST_IMP_PER_KWH 100000u
 
 #define MED2_FACTORY_REGMAP(X) \
     X(FACTORY_KEY, 9000, MED2_T_U32, MED2_A_W, "", 0, 4294967295.0, 0, "Factory key: unlocks the block") \
     X(FACTORY_STATUS, 9002, MED2_T_U32, MED2_A_R, "", 0, 0, 0, "Status bits: 1 unlocked, 2 sealed, 4 calibration saved, 8 calibration corrupt, 16 pulse 2 overflow, 32 NV fault") \
-    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 5, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock, 4 RTC test on pulse output 1, 5 end the RTC test") \
+    X(FACTORY_COMMAND, 9004, MED2_T_U16, MED2_A_W, "", 1, 6, 0, "Command: 1 save calibration and identity, 2 seal (one-way), 3 lock, 4 RTC test on pulse output 1, 5 end the RTC test, 6 RTC test on pulse output 2") \
     X(FACTORY_SERIAL, 9006, MED2_T_U32, MED2_A_RW, "", 1, 99999999, 0, "Serial number") \
     X(FACTORY_HW_VERSION, 9008, MED2_T_U32, MED2_A_RW, "", 0, 65535, 0, "Hardware version") \
     X(FACTORY_CAL_DATE, 9010, MED2_T_U32, MED2_A_RW, "", 20000101, 20991231, 0, "Calibration date YYYYMMDD") \
@@ -259,7 +269,8 @@ struct med2_reg_info {
     X(FACTORY_I_OFFSET, 9020, MED2_T_FLOAT, MED2_A_RW, "A", -0.05, 0.05, 0, "Current rms offset") \
     X(FACTORY_P_OFFSET, 9022, MED2_T_FLOAT, MED2_A_RW, "W", -2, 2, 0, "Active power offset") \
     X(FACTORY_I_GAIN_SLOPE, 9024, MED2_T_FLOAT, MED2_A_RW, "1/decade", -0.01, 0.01, 0, "Current gain change per decade of current below Iref") \
-    X(FACTORY_PHASE_SLOPE, 9026, MED2_T_FLOAT, MED2_A_RW, "deg/decade", -1, 1, 0, "Current phase advance per decade of current below Iref")
+    X(FACTORY_PHASE_SLOPE, 9026, MED2_T_FLOAT, MED2_A_RW, "deg/decade", -1, 1, 0, "Current phase advance per decade of current below Iref") \
+    X(FACTORY_PULSE1_CONSTANT, 9028, MED2_T_U32, MED2_A_RW, "imp/kWh", 1000, 100000, 1000, "Pulse output 1 and LED constant: 1000 legal, 100000 factory test (not saved)")
 
 enum med2_factory_id {
 #define MED2_FACTORY_ENUM(id, addr, type, access, unit, lo, hi, def, desc) MED2_##id,
@@ -273,5 +284,46 @@ enum med2_factory_addr {
     MED2_FACTORY_REGMAP(MED2_FACTORY_ADDR)
 #undef MED2_FACTORY_ADDR
 };
+
+/*
+ * The event log and software id block (docs/power.md): a private extension
+ * (not in the manual), WELMEC 7.2's audit trail and the legally relevant
+ * software's identification. Always big-endian (ABCD) like the factory
+ * block. Reads need no password; the one writable register, EVENT_SELECT,
+ * only chooses which event 9506..9515 show (0: the newest) and needs none.
+ * Every value is a uint32 (2 registers) but EVENT_KIND/EVENT_ITEM (one each).
+ */
+#define MED2_EVENTLOG_FIRST_ADDR 9500u
+#define MED2_EVENT_COUNT_ADDR 9500u    /* events recorded since manufacture */
+#define MED2_EVENT_CAPACITY_ADDR 9502u /* events the ring holds; older ones are overwritten */
+#define MED2_EVENT_SELECT_ADDR 9504u   /* rw: sequence number to show, 0 = the newest */
+#define MED2_EVENT_SEQ_ADDR 9506u      /* the shown event's sequence number (0: none) */
+#define MED2_EVENT_TIME_ADDR 9508u     /* its RTC time, seconds since 2000-01-01 00:00 */
+#define MED2_EVENT_KIND_ADDR 9510u     /* enum med2_event_kind */
+#define MED2_EVENT_ITEM_ADDR 9511u     /* which: a setting's register address, a command, ... */
+#define MED2_EVENT_OLD_ADDR 9512u      /* the value before */
+#define MED2_EVENT_NEW_ADDR 9514u      /* the value after */
+#define MED2_SWID_VERSION_ADDR 9520u   /* legal software version, major << 16 | minor */
+#define MED2_SWID_CRC_ADDR 9522u       /* CRC-32 of the legal software's code, computed at run time */
+#define MED2_EVENTLOG_END_ADDR 9524u   /* exclusive */
+
+enum med2_event_kind {
+    MED2_EVENT_NONE = 0,
+    MED2_EVENT_POWER_DOWN = 1,   /* the power-fail warning (old: 0, new: 0) */
+    MED2_EVENT_POWER_UP = 2,     /* the core started (new: the legal software's CRC) */
+    MED2_EVENT_SETTING = 3,      /* item: register address; old, new: raw values */
+    MED2_EVENT_PASSWORD = 4,     /* the password was changed (values never logged) */
+    MED2_EVENT_CLEAR = 5,        /* item: the command (200 partial reset, 110 defaults), or
+                                    MED2_EVENT_ITEM_CLEAR_DEMAND (the menu's Clear > Demand) */
+    MED2_EVENT_TIME_SET = 6,     /* old, new: RTC seconds since 2000 */
+    MED2_EVENT_CALIBRATION = 7,  /* a factory record saved; new: CRC-32 of its calibration */
+    MED2_EVENT_SEAL = 8,         /* the unit was sealed */
+    MED2_EVENT_FIRMWARE = 9,     /* the legal software changed: old, new: its CRC-32 */
+    MED2_EVENT_CTVT = 10,        /* CT/VT ratios entered; item: register address; old, new
+                                    (item 0: the entry confirmed, as at the first power-up) */
+    MED2_EVENT_KIND_COUNT
+};
+/* A clear without a Modbus command: the first address of what it cleared. */
+#define MED2_EVENT_ITEM_CLEAR_DEMAND 500u
 
 #endif /* MED2_REGMAP_H */

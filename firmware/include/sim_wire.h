@@ -16,7 +16,9 @@
 
 #include <stdint.h>
 
-#define SIM_WIRE_VERSION 1u
+#include "med2_lcd.h"
+
+#define SIM_WIRE_VERSION 2u /* 2: buttons and display frames */
 #define SIM_MAX_HARMONICS 8u /* per channel, orders 2..63 */
 
 enum sim_msg_type {
@@ -24,11 +26,26 @@ enum sim_msg_type {
     SIM_MSG_TERMINALS = 1, /* new terminal conditions from now on */
     SIM_MSG_RUN_UNTIL = 2, /* compute samples up to (excluding) t_ns, then REACHED */
     SIM_MSG_SUPPLY = 3,    /* auxiliary supply on/off (value 1/0) */
-    SIM_MSG_QUIT = 4,      /* save nothing more, exit now */
+    SIM_MSG_QUIT = 4,      /* a clean stop: the power-fail save (a warned cut), then exit */
+    /* benchd -> meter: supply cuts (docs/power.md). value 0: a warned cut now
+     * (as SUPPLY 0); value 1: a hard cut, at t_ns (<= now: at once), or, with
+     * level n > 0, inside the n-th next NV write, `reserved` millionths into
+     * its bus time. SUPPLY 1 restores the supply and cancels an armed cut. */
+    SIM_MSG_SUPPLY_CUT = 16,
+    /* benchd -> meter: the display's buttons (8..15) */
+    SIM_MSG_BUTTON = 8,    /* value: 1 next, 2 enter; level: 1 pressed, 0 released */
     /* meter -> benchd */
     SIM_MSG_HELLO = 64,      /* sent once at start: version, serial, t_ns = start time */
     SIM_MSG_REACHED = 65,    /* t_ns reached */
     SIM_MSG_PULSE_EDGE = 66, /* output, level, t_ns of the edge */
+    /* meter -> benchd: the display (72..79) */
+    SIM_MSG_FRAME = 72,      /* a new LCD frame (frame), t_ns when it appeared */
+    /* meter -> benchd: the supply (docs/power.md) */
+    SIM_MSG_POWER_DOWN = 80, /* the CPU stopped at t_ns; value 0 warned / 1 hard; level: hold-up
+                                time the power-fail save used, ns; reserved: the hold-up time, ns */
+    SIM_MSG_NV_TORN = 81,    /* a cut tore an NV write at t_ns: value its offset, level the bytes
+                                that were new before the tear */
+    SIM_MSG_POWER_UP = 82,   /* the core started again at t_ns (supply back) */
 };
 
 struct sim_harmonic {
@@ -57,7 +74,10 @@ struct sim_msg {
     uint32_t level; /* PULSE_EDGE: 1 active, 0 inactive */
     uint32_t reserved;
     uint64_t t_ns;  /* RUN_UNTIL, REACHED, PULSE_EDGE, HELLO */
-    struct sim_terminals terminals; /* TERMINALS only */
+    union {
+        struct sim_terminals terminals; /* TERMINALS only */
+        struct med2_lcd_frame frame;    /* FRAME only */
+    };
 };
 
 #endif /* MED2_SIM_WIRE_H */

@@ -100,3 +100,9 @@ void hal_request_restart(void)
 {
     hal_rec.restarts++;
 }
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    hal_rec.lcd = *frame;
+    hal_rec.lcd_shows++;
+}

@@ -56,6 +56,8 @@ struct hal_record {
     uint32_t rtc;
     unsigned rtc_sets;
     unsigned restarts;        /* hal_request_restart calls */
+    struct med2_lcd_frame lcd; /* the last frame hal_lcd_show was given */
+    unsigned lcd_shows;        /* hal_lcd_show calls */
 };
 
 extern struct hal_record hal_rec;

@@ -5,7 +5,8 @@
  * refusing everything, a corrupt record reported and identity calibration
  * used, and the factory test port of the models without RS485; the
  * current-dependence slopes, a record of the first layout, the NV verify
- * (exception 04 and the NV fault bit) and the RTC test on pulse output 1.
+ * (exception 04 and the NV fault bit), the RTC test on pulse output 1 (and
+ * 2), and the factory test constant of pulse output 1.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -16,6 +17,8 @@
 #include "mb_codec.h"
 #include "mb_frames.h"
 #include "meter.h"
+#include "pulse_test.h"
+#include "sine.h"
 
 #define BOARD_SERIAL 12345678u
 
@@ -141,7 +144,7 @@ Test(factory, reads_need_no_key_and_show_identity)
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_KEY, 2), 0x03, 0x02);
     mbf_expect_ex(rd(MED2_ADDR_FACTORY_COMMAND, 1), 0x03, 0x02);
     mbf_expect_ex(rd(9005, 1), 0x03, 0x02);
-    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 3), 0x03, 0x02);
 }
 
 Test(factory, always_big_endian)
@@ -230,7 +233,7 @@ Test(factory, out_of_range_is_03_and_changes_nothing)
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 19991231u), 0x10, 0x03);
     mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_CAL_DATE, 20261301u), 0x10, 0x03); /* month 13 */
     mbf_expect_ex(command(0), 0x06, 0x03);
-    mbf_expect_ex(command(6), 0x06, 0x03);
+    mbf_expect_ex(command(7), 0x06, 0x03);
     /* a request with one bad value changes none of its values */
     uint16_t w[4];
     mb_words_from_u32(777u, &w[0]);   /* serial: fine */
@@ -441,7 +444,7 @@ Test(factory, slopes_apply_and_persist)
     cr_assert_eq(m.metrology.cal.i_gain_slope, -0.0012f);
     cr_assert_eq(m.metrology.cal.i_phase_slope_deg, 0.085f);
     mbf_expect_ok(rd(MED2_ADDR_FACTORY_V_GAIN, 16), 0x03);
-    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PHASE_SLOPE, 3), 0x03, 0x02);
+    mbf_expect_ex(rd(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 3), 0x03, 0x02);
     mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
     reboot();
     cr_assert_eq(read_float(MED2_ADDR_FACTORY_PHASE_SLOPE), 0.085f);
@@ -547,4 +550,135 @@ Test(factory, rtc_test_on_pulse_output_1)
     mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST), 0x06);
     reboot();
     cr_assert(!m.factory.rtc_test);
+}
+
+/* ---- the factory test constant of pulse output 1 (FACTORY_PULSE1_CONSTANT,
+ * pulse_test.h): only with the key and while unsealed, only the two
+ * constants, the pulses agree with the energy register at the largest load
+ * without queueing; locking, sealing and a restart give the legal
+ * 1000 imp/kWh; the RTC test on output 2 (command 6) leaves output 1 to
+ * the energy. ---- */
+
+static struct sine_gen gen;
+
+static uint32_t constant(void)
+{
+    return read_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT);
+}
+
+static void to_test(void)
+{
+    unlock();
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT, MED2_PULSE1_TEST_IMP_PER_KWH), 0x10);
+    cr_assert_eq(constant(), MED2_PULSE1_TEST_IMP_PER_KWH);
+}
+
+/* n samples of the load set by sine_init. */
+static void run_load(uint64_t n)
+{
+    int32_t v[80], i[80];
+    while (n > 0) {
+        size_t k = n < 80 ? (size_t)n : 80;
+        sine_fill(&gen, v, i, k);
+        meter_on_samples(&m, v, i, k);
+        n -= k;
+    }
+}
+
+Test(factory, pulse1_legal_at_power_up_and_test_only_with_the_key)
+{
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH, "power-up: 1000 imp/kWh");
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT, MED2_PULSE1_TEST_IMP_PER_KWH), 0x10,
+                  0x01);
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH);
+    unlock();
+    /* two constants only */
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 2000u), 0x10, 0x03);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT, 99999u), 0x10, 0x03);
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH);
+    to_test();
+}
+
+/* At 253 V x 80 A (the largest load) for 2 s: one pulse per 10 mWh of the
+ * import register, nothing queued, each pulse 2 samples wide. */
+Test(factory, pulse1_pulses_follow_the_register_at_full_load)
+{
+    sine_init(&gen, 253.0, 80.0, 0.0, 50.0);
+    run_load(4000); /* the first windows */
+    to_test();
+    uint64_t e0 = meter_import_active_mwh(&m);
+    hal_rec.n_edges = 0;
+    run_load(8000);
+    uint64_t mwh = meter_import_active_mwh(&m) - e0;
+    unsigned pulses = edges_on(1, true, NULL);
+    cr_assert_gt(mwh, 11000u, "2 s at 20 kW: %llu mWh", (unsigned long long)mwh);
+    cr_assert_leq(mwh / PULSE_TEST_MWH_PER_PULSE - pulses, 1u, "%u pulses for %llu mWh", pulses,
+                  (unsigned long long)mwh);
+    cr_assert_leq(pulse_pending(&m.pulse1), 1u, "no queue at the largest load");
+    for (size_t k = 0; k + 1 < hal_rec.n_edges; k++)
+        if (hal_rec.edges[k].output == 1 && hal_rec.edges[k].active)
+            cr_assert_eq(hal_rec.edges[k + 1].sample_time - hal_rec.edges[k].sample_time,
+                         PULSE_TEST_WIDTH_SAMPLES);
+}
+
+Test(factory, pulse1_lock_seal_and_restart_give_the_legal_constant)
+{
+    to_test();
+    mbf_expect_ok(command(MED2_FACTORY_CMD_LOCK), 0x06);
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH, "locked");
+    to_test();
+    mbf_expect_ok(wr_u32(MED2_ADDR_FACTORY_KEY, 1u), 0x10); /* a wrong key locks */
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH, "wrong key");
+    to_test();
+    meter_init(&m, &ident);
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH, "restart");
+    to_test();
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SAVE), 0x06);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_SEAL), 0x06);
+    cr_assert_eq(constant(), MED2_PULSE1_LEGAL_IMP_PER_KWH, "sealed");
+    /* and the output really is back at 1 Wh, 100 ms */
+    sine_init(&gen, 230.0, 20.0, 0.0, 50.0);
+    run_load(4000);
+    hal_rec.n_edges = 0;
+    run_load(4000u * 4u); /* 4 s at 4.6 kW: 5.1 Wh */
+    unsigned p = edges_on(1, true, NULL);
+    cr_assert(p >= 4 && p <= 6, "%u pulses at 1 Wh", p);
+    /* sealed: the key and the constant are refused */
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_KEY, MED2_FACTORY_KEY_VALUE), 0x10, 0x01);
+    mbf_expect_ex(wr_u32(MED2_ADDR_FACTORY_PULSE1_CONSTANT, MED2_PULSE1_TEST_IMP_PER_KWH), 0x10,
+                  0x01);
+}
+
+/* Command 6: seconds on output 2 while output 1 keeps the test constant. */
+Test(factory, pulse1_rtc_test_on_output_2_leaves_output_1_to_energy)
+{
+    sine_init(&gen, 230.0, 5.0, 0.0, 50.0);
+    run_load(4000);
+    to_test();
+    hal_rec.rtc = 500u;
+    mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST_PULSE2), 0x06);
+    hal_rec.n_edges = 0;
+    run_load(100);
+    hal_rec.rtc = 501u;
+    run_load(2000);
+    hal_rec.rtc = 502u;
+    run_load(2000);
+    cr_assert_eq(edges_on(2, true, NULL), 2u, "a pulse per new second on output 2");
+    unsigned p1 = edges_on(1, true, NULL);
+    cr_assert(p1 >= 30u && p1 <= 35u, "1150 W at 10 mWh for 1.025 s: %u pulses on output 1", p1);
+    mbf_expect_ok(command(MED2_FACTORY_CMD_RTC_TEST_END), 0x06);
+    hal_rec.n_edges = 0;
+    hal_rec.rtc = 503u;
+    run_load(2000);
+    cr_assert_eq(edges_on(2, true, NULL), 0u, "ended: output 2 back to its energy (1 varh, none at PF 1)");
+}
+
+Test(factory, pulse1_rtc_test_on_output_2_needs_output_2)
+{
+    boot(MED2_MODEL_B80_0W_01);
+    unlock();
+    uint8_t f[8];
+    mbf_expect_ex(xfer(f, mbf_write_single(f, 1, MED2_ADDR_FACTORY_COMMAND,
+                                           MED2_FACTORY_CMD_RTC_TEST_PULSE2)),
+                  0x06, 0x03);
 }

@@ -161,6 +161,9 @@ static void unit_run_to(struct unit *u, double t_s)
             u->t_ns = r.t_ns;
             return;
         }
+        if (r.type == SIM_MSG_FRAME) {
+            continue; /* the display's frames are not this test's */
+        }
         cr_assert_eq(r.type, SIM_MSG_PULSE_EDGE);
         cr_assert(r.value == 1u || r.value == 2u, "edge on output %u", r.value);
         u->rising[r.value] += r.level;
@@ -473,7 +476,9 @@ Test(native_defects, nv_write_fail_loses_a_saved_setting_over_a_restart)
     both(V_NOMINAL, I_REF, 0.0, 5.0);
     size_t n_after = file_bytes(bad.nv, after, sizeof(after));
     cr_assert_eq(n_after, n_before);
-    cr_assert(memcmp(before, after, n_before) == 0, "the NV file changed");
+    /* the FRAM's bytes; the battery-backed RTC domain after them notes the time */
+    cr_assert_geq(n_before, HAL_NV_SIZE);
+    cr_assert(memcmp(before, after, HAL_NV_SIZE) == 0, "the NV file changed");
     unit_stop(&good);
     unit_stop(&bad);
     unit_start(&good, NULL);

@@ -121,7 +121,9 @@ static void run_until_s(double t)
     struct sim_msg run = {.type = SIM_MSG_RUN_UNTIL, .t_ns = (uint64_t)(t * 1e9)};
     cr_assert_eq(send(u.ctrl, &run, sizeof(run), MSG_NOSIGNAL), (ssize_t)sizeof(run));
     struct sim_msg r;
-    cr_assert_eq(recv(u.ctrl, &r, sizeof(r), 0), (ssize_t)sizeof(r));
+    do { /* the display's frames are not this test's */
+        cr_assert_eq(recv(u.ctrl, &r, sizeof(r), 0), (ssize_t)sizeof(r));
+    } while (r.type == SIM_MSG_FRAME);
     cr_assert_eq(r.type, SIM_MSG_REACHED);
 }
 
@@ -297,5 +299,8 @@ Test(native_line, nv_file_and_rtc_survive_the_process)
     cr_assert_eq(rd(606, 6), 17u);
     cr_assert_eq(reply.data[6], 7, "hour kept by the battery-backed RTC");
     cr_assert_eq(reply.data[10], 0, "minute");
-    cr_assert_eq(reply.data[14], 10, "second: 10 s of virtual time since it was set at 0");
+    /* the second process's virtual time starts at 0 again, but the RTC ran
+     * on its battery: 5 s before the stop, the real time between, 10 s after */
+    cr_assert(reply.data[14] >= 15 && reply.data[14] <= 17,
+              "second: 5 + 10 s of virtual time and the real time off, got %u", reply.data[14]);
 }

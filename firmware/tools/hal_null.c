@@ -63,3 +63,8 @@ void hal_rtc_set(uint32_t seconds_since_2000)
 void hal_request_restart(void)
 {
 }
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    (void)frame;
+}

@@ -109,6 +109,7 @@ int report_certificate_write(FILE *f, const struct report_eol_run *run,
         {"standard", u->standard ? u->standard : "?", false},
         {"verification", verification, false},
         {"gating", u->gating ? u->gating : "?", false},
+        {"pulse1", u->pulse1 ? u->pulse1 : "1000 imp/kWh", false},
         {"settle_s", settle, false},
     };
     int rc = report_template_write(f, report_template_certificate_txt, vars,

@@ -71,7 +71,7 @@ def main():
             if t == b"k":
                 ticks, samples = struct.unpack("<QQ", recv_exact(uart_out, 16))
                 break
-            size = {b"e": 10, b"r": 4, b"n": 0, b"i": 0, b"l": 6, b"h": 4}.get(t)
+            size = {b"e": 10, b"r": 4, b"n": 0, b"i": 0, b"l": 6, b"h": 4, b"f": 32}.get(t)
             if size is None:
                 sys.exit(f"qemu_cost: unknown record {t!r} from the image")
             recv_exact(uart_out, size)

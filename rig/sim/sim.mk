@@ -11,10 +11,10 @@ SIM_BENCHD := $(BUILD)/bin/benchd
 SIM_TARGETS := $(SIM_BENCHD)
 
 $(BUILD)/rig/sim/%.o: rig/sim/%.c | $(BUILD)/rig/sim
-	$(CC) $(HOST_CFLAGS) -Ifirmware/boards/native -Ifirmware/boards/mps2-an386 -Ifirmware/core $(shell $(PKG_CONFIG) --cflags jansson) -MMD -MP -c $< -o $@
+	$(CC) $(HOST_CFLAGS) -Ifirmware/boards/native -Ifirmware/boards/mps2-an386 -Ifirmware/core $(shell $(PKG_CONFIG) --cflags jansson cairo) -MMD -MP -c $< -o $@
 
 $(SIM_BENCHD): $(SIM_OBJS) | $(BUILD)/bin
-	$(CC) $(HOST_LDFLAGS) $(SIM_OBJS) $(shell $(PKG_CONFIG) --libs jansson) -lm -o $@
+	$(CC) $(HOST_LDFLAGS) $(SIM_OBJS) $(shell $(PKG_CONFIG) --libs jansson cairo) -lm -o $@
 
 $(BUILD)/rig/sim:
 	mkdir -p $@

@@ -69,6 +69,18 @@ struct sim_unit {
     unsigned edge_head; /* index of the oldest queued edge */
     unsigned edge_count;
     uint64_t edges_dropped;
+    /* the supply (sim_power.c): what benchd switched and what the unit reported */
+    struct sim_supply {
+        bool off;       /* switched off (or cut) and not back on */
+        bool armed;     /* a hard cut is armed and has not happened yet */
+        uint64_t warned_cuts, hard_cuts, power_ups, nv_torn;
+        uint64_t last_down_ns;
+        uint64_t last_holdup_used_ns, max_holdup_used_ns, holdup_ns;
+    } supply;
+    /* the display: the latest frame the unit sent (sim_display.c) */
+    struct med2_lcd_frame frame;
+    uint64_t frame_ns;  /* when it appeared */
+    bool has_frame;
 };
 
 /* The reference standard's pulse wires (sim_reference.c): 1 active energy,
@@ -171,6 +183,39 @@ int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_
 void sim_units_send_terminals(struct sim_bench *bench);
 /* Handle messages a unit sent while nobody was waiting for it. */
 void sim_unit_drain(struct sim_bench *bench, struct sim_unit *unit);
+
+/* Send one message to a running unit: 0 or -EPIPE (it is gone). */
+int sim_unit_send(struct sim_unit *unit, const struct sim_msg *msg);
+/* Wait until the unit has handled everything sent to it so far (its reply
+ * messages, e.g. a new frame, are then in): 0 or -1 if it is not running. */
+int sim_unit_sync(struct sim_unit *unit);
+
+/* sim_display.c */
+/* Render frame as a PNG at path (cairo): 0, or -1 with a message in err. */
+int sim_display_png(const struct med2_lcd_frame *frame, const char *path, char *err, size_t err_len);
+/* The frame as the FRAME reply shows it: "SSSSSSSSSSSSSS PP BB L MMMMMMMMMMMMMMMM" (hex). */
+void sim_display_format(const struct med2_lcd_frame *frame, char *buf, size_t len);
+
+/* Wait up to timeout_ms for a message of `type` from the unit, handling
+ * the others as they come (edges); 0 and *out, or -errno. */
+int sim_unit_wait_msg(struct sim_unit *unit, uint32_t type, struct sim_msg *out, int timeout_ms);
+
+/* sim_power.c: the supply of each position (docs/power.md) */
+/* How to cut. */
+struct sim_cut {
+    bool hard;
+    double at_s;       /* hard: seconds from now (0: now) */
+    unsigned in_write; /* hard: in the n-th next NV write (0: by time) */
+    double write_frac; /* how far into that write, 0..1 */
+};
+/* Switch the supply on, or cut it as `cut` says; reply: the line after "OK ".
+ * Returns 0, or -1 with a message in err. */
+int sim_power_switch(struct sim_bench *bench, struct sim_unit *unit, bool on, const struct sim_cut *cut,
+                     char *reply, size_t reply_len, char *err, size_t err_len);
+/* A supply message from the unit (SIM_MSG_POWER_DOWN, _NV_TORN, _POWER_UP). */
+void sim_power_on_msg(struct sim_unit *unit, const struct sim_msg *msg);
+/* POWER? reply: state and counts. */
+void sim_power_status(const struct sim_unit *unit, char *reply, size_t reply_len);
 
 /* sim_qemu.c */
 /* In the unit's forked child: run the slot's ARM ELF as a QEMU instance and

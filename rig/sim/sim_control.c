@@ -19,6 +19,12 @@
  *                                                from their next sample on
  *   TEMP?                   OK <degC>            (23 until set: SIM_AMBIENT_DEFAULT_C)
  *   STATUS <pos>            OK running | OK stopped <why>   is the unit's process running?
+ *   PRESS <pos> <next|enter> <ms>  OK <t_ns>     the button held ms (1..60000) of virtual
+ *                                                time (the clock moves on for every unit),
+ *                                                then released; once the unit has answered
+ *   FRAME <pos>             OK <segments> <points> <blink> <light> <marks>   the latest
+ *                                                frame, hex (sim_display_format)
+ *   PNG <pos> <path>        OK                   the frame drawn as a PNG at an absolute path
  *   SHUTDOWN                OK                   then benchd exits
  *   REFCONST <wire> [<k>]   OK <k>               the reference standard's pulse constant,
  *                                                imp/kWh (wire 1, active) or imp/kvarh
@@ -26,6 +32,16 @@
  *                                                the wire's pulses (sim_reference.c)
  *   REFEDGES <wire>         OK <n> <dropped>, then n lines "<t_ns> <wire> <level>": the
  *                                                wire's edges since the last REFEDGES
+ *   SUPPLY <pos> ON         OK on                the supply relay (docs/power.md); a
+ *                                                powered-down unit starts from NV
+ *   SUPPLY <pos> OFF [WARNED]  OK off warned <used_ns> <holdup_ns>   mains-fail warning
+ *                                                now: the unit's save, in hold-up time
+ *   SUPPLY <pos> OFF HARD [AT <s> | WRITE <n> <frac>]   OK off hard <t_ns> | OK armed ...
+ *                                                a hard cut now, <s> seconds from now, or
+ *                                                <frac> (0..1) into the unit's n-th next
+ *                                                NV write
+ *   POWER? <pos>            OK <on|off|armed> <warned> <hard> <torn> <ups> <last_used_ns>
+ *                                                <max_used_ns> <holdup_ns> <last_down_ns>
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -300,6 +316,162 @@ static void cmd_temp(struct sim_bench *bench, struct sim_client *client, const c
     say(client, "OK %g", bench->source.ambient_c);
 }
 
+/* SUPPLY <pos> ON|OFF [WARNED|HARD [AT <s> | WRITE <n> <frac>]] */
+static void cmd_supply(struct sim_bench *bench, struct sim_client *client, char *pos, char *state,
+                       char *how, char **save)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    static const char usage[] = "SUPPLY wants <pos> ON | OFF [WARNED | HARD [AT <seconds> | WRITE <n> <frac>]]";
+    bool on = state != NULL && strcasecmp(state, "ON") == 0;
+    if (state == NULL || (!on && strcasecmp(state, "OFF") != 0)) {
+        say(client, "ERR %s, got '%s'", usage, state ? state : "");
+        return;
+    }
+    struct sim_cut cut = {0};
+    char *when = how ? strtok_r(NULL, " \t", save) : NULL;
+    char *a = when ? strtok_r(NULL, " \t", save) : NULL;
+    char *b = a ? strtok_r(NULL, " \t", save) : NULL;
+    char *end = NULL;
+    bool bad = on && how != NULL;
+    if (!on && how != NULL) {
+        cut.hard = strcasecmp(how, "HARD") == 0;
+        bad = !cut.hard && strcasecmp(how, "WARNED") != 0;
+        if (!bad && when != NULL) {
+            if (!cut.hard) {
+                bad = true;
+            } else if (strcasecmp(when, "AT") == 0 && a != NULL && b == NULL) {
+                cut.at_s = strtod(a, &end);
+                bad = *end != '\0' || !isfinite(cut.at_s) || cut.at_s < 0.0 || cut.at_s > MAX_ADVANCE_S;
+            } else if (strcasecmp(when, "WRITE") == 0 && a != NULL && b != NULL) {
+                long n = strtol(a, &end, 10);
+                bad = *end != '\0' || n < 1 || n > 1000000;
+                cut.in_write = bad ? 0u : (unsigned)n;
+                cut.write_frac = strtod(b, &end);
+                bad = bad || *end != '\0' || !(cut.write_frac >= 0.0 && cut.write_frac < 1.0);
+            } else {
+                bad = true;
+            }
+        }
+    }
+    if (bad) {
+        say(client, "ERR %s", usage);
+        return;
+    }
+    char reply[128], err[256];
+    if (sim_power_switch(bench, unit, on, &cut, reply, sizeof(reply), err, sizeof(err)) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK %s", reply);
+}
+
+static void cmd_power_status(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    char reply[256];
+    sim_power_status(unit, reply, sizeof(reply));
+    say(client, "OK %s", reply);
+}
+
+#define PRESS_MAX_MS 60000
+
+/* A button of the unit's display, pressed for ms of virtual time. */
+static void cmd_press(struct sim_bench *bench, struct sim_client *client, char *pos, char *button,
+                      char *ms_arg)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    unsigned which = button == NULL                       ? 0
+                     : strcasecmp(button, "next") == 0  ? 1u
+                     : strcasecmp(button, "enter") == 0 ? 2u
+                                                          : 0;
+    char *end;
+    long ms = ms_arg ? strtol(ms_arg, &end, 10) : -1;
+    if (which == 0) {
+        say(client, "ERR PRESS wants a button next or enter, got '%s'", button ? button : "");
+        return;
+    }
+    if (ms_arg == NULL || *end != '\0' || ms < 1 || ms > PRESS_MAX_MS) {
+        say(client, "ERR PRESS wants the press time in ms, 1..%d, got '%s'", PRESS_MAX_MS,
+            ms_arg ? ms_arg : "");
+        return;
+    }
+    sim_unit_drain(bench, unit);
+    struct sim_msg msg = {.type = SIM_MSG_BUTTON, .value = which, .level = 1};
+    if (sim_unit_send(unit, &msg) != 0) {
+        say(client, "ERR position %u is not running: no button to press", unit->position);
+        return;
+    }
+    char err[256];
+    if (sim_bench_advance_to(bench, bench->now_ns + (uint64_t)ms * 1000000ull, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    bench->virtual_base_ns = bench->now_ns;
+    bench->wall_base_ns = sim_wall_ns();
+    msg.level = 0;
+    if (sim_unit_send(unit, &msg) != 0 || sim_unit_sync(unit) != 0) {
+        say(client, "ERR position %u stopped while its button was pressed", unit->position);
+        return;
+    }
+    say(client, "OK %" PRIu64, bench->now_ns);
+}
+
+/* Is there a frame to give? A unit whose process is not running has no display. */
+static bool frame_of(struct sim_bench *bench, struct sim_client *client, struct sim_unit *unit)
+{
+    sim_unit_drain(bench, unit);
+    if (unit->ctrl_fd < 0) {
+        say(client, "ERR position %u is not running (%s): its display is dark", unit->position,
+            unit->stopped_why[0] ? unit->stopped_why : "not started");
+        return false;
+    }
+    if (!unit->has_frame) {
+        say(client, "ERR position %u has shown no frame yet", unit->position);
+        return false;
+    }
+    return true;
+}
+
+static void cmd_frame(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (!frame_of(bench, client, unit))
+        return;
+    char text[96];
+    sim_display_format(&unit->frame, text, sizeof text);
+    say(client, "OK %s", text);
+}
+
+static void cmd_png(struct sim_bench *bench, struct sim_client *client, char *pos, char *path)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL)
+        return;
+    if (path == NULL || path[0] != '/') {
+        say(client, "ERR PNG wants an absolute path for the picture");
+        return;
+    }
+    if (!frame_of(bench, client, unit))
+        return;
+    char err[PATH_MAX + 128];
+    if (sim_display_png(&unit->frame, path, err, sizeof err) != 0) {
+        say(client, "ERR %s", err);
+        return;
+    }
+    say(client, "OK");
+}
+
 static struct sim_ref_wire *wire_arg(struct sim_bench *bench, struct sim_client *client,
                                      const char *arg, unsigned *wire)
 {
@@ -356,6 +528,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
     char *verb = strtok_r(line, " \t", &save);
     char *a1 = strtok_r(NULL, " \t", &save);
     char *a2 = strtok_r(NULL, " \t", &save);
+    char *a3 = strtok_r(NULL, " \t", &save);
     if (verb == NULL) {
         return;
     }
@@ -379,16 +552,26 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK %g", bench->source.ambient_c);
     } else if (strcasecmp(verb, "TEMP") == 0) {
         cmd_temp(bench, client, a1);
+    } else if (strcasecmp(verb, "PRESS") == 0) {
+        cmd_press(bench, client, a1, a2, a3);
+    } else if (strcasecmp(verb, "FRAME") == 0) {
+        cmd_frame(bench, client, a1);
+    } else if (strcasecmp(verb, "PNG") == 0) {
+        cmd_png(bench, client, a1, a2);
     } else if (strcasecmp(verb, "REFCONST") == 0) {
         cmd_refconst(bench, client, a1, a2);
     } else if (strcasecmp(verb, "REFEDGES") == 0) {
         cmd_refedges(bench, client, a1);
+    } else if (strcasecmp(verb, "SUPPLY") == 0) {
+        cmd_supply(bench, client, a1, a2, a3, &save);
+    } else if (strcasecmp(verb, "POWER?") == 0) {
+        cmd_power_status(bench, client, a1);
     } else if (strcasecmp(verb, "SHUTDOWN") == 0) {
         say(client, "OK");
         bench->stopping = true;
     } else {
         say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
-            "SHUTDOWN REFCONST REFEDGES)",
+            "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER?)",
             verb);
     }
 }

@@ -75,7 +75,7 @@ static struct qemu_unit {
     uint32_t serial;
     enum med2_model model;
     int64_t idle_at;    /* monotonic ns when the line counts as idle, 0: no frame open */
-    uint8_t rec[32];
+    uint8_t rec[64];
     size_t rec_len;
 } q;
 
@@ -196,6 +196,7 @@ static size_t out_record_size(uint8_t type)
     case QW_NV: return 1;
     case QW_IDLE_DONE: return 1;
     case QW_LINE: return 7;
+    case QW_FRAME: return 9 + sizeof(struct med2_lcd_frame);
     case QW_COST_IS: return 17;
     default: return 0;
     }
@@ -228,6 +229,13 @@ static int on_record(const uint8_t *r)
     case QW_EDGE: {
         struct sim_msg m = {.type = SIM_MSG_PULSE_EDGE, .value = r[1], .level = r[2],
                             .t_ns = q.boot_ns + get_le(r + 3, 8) * NS_PER_SAMPLE};
+        to_bench(&m);
+        return 0;
+    }
+    case QW_FRAME: {
+        struct sim_msg m = {.type = SIM_MSG_FRAME,
+                            .t_ns = q.boot_ns + get_le(r + 1, 8) * NS_PER_SAMPLE};
+        memcpy(&m.frame, r + 9, sizeof m.frame);
         to_bench(&m);
         return 0;
     }
@@ -430,8 +438,25 @@ static void on_ctrl(void)
         write_all(q.w[W_BENCH_IN], r, sizeof r);
         break;
     }
-    case SIM_MSG_QUIT:
+    case SIM_MSG_BUTTON: {
+        uint8_t r[3] = {QW_BUTTON, (uint8_t)m.value, m.level ? 1u : 0u};
+        write_all(q.w[W_BENCH_IN], r, sizeof r);
+        break;
+    }
+    case SIM_MSG_SUPPLY_CUT: {
+        /* the board has no hold-up model: every cut is a warned one here */
+        if (m.value != 0)
+            fprintf(stderr, "benchd: position %u (qemu): a hard cut acts as a warned one on "
+                            "this board\n", q.unit->position);
+        uint8_t r[2] = {QW_SUPPLY, 0u};
+        write_all(q.w[W_BENCH_IN], r, sizeof r);
+        break;
+    }
     default:
+        fprintf(stderr, "benchd: position %u (qemu): message %u is not for this board, ignored\n",
+                q.unit->position, m.type);
+        break;
+    case SIM_MSG_QUIT:
         nv_save();
         kill(q.qemu, SIGKILL);
         waitpid(q.qemu, NULL, 0);

@@ -89,10 +89,20 @@ static int handle_msg(struct sim_unit *unit, const struct sim_msg *msg)
     case SIM_MSG_PULSE_EDGE:
         record_edge(unit, msg);
         return 0;
+    case SIM_MSG_FRAME:
+        unit->frame = msg->frame;
+        unit->frame_ns = msg->t_ns;
+        unit->has_frame = true;
+        return 0;
     case SIM_MSG_REACHED:
         unit->reached_ns = msg->t_ns;
         unit->waiting = false;
         return 1;
+    case SIM_MSG_POWER_DOWN:
+    case SIM_MSG_NV_TORN:
+    case SIM_MSG_POWER_UP:
+        sim_power_on_msg(unit, msg);
+        return 0;
     default:
         fprintf(stderr, "benchd: position %u sent unexpected message %u\n", unit->position,
                 msg->type);
@@ -184,6 +194,8 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
     }
     unit->stopped_why[0] = '\0';
     unit->reached_ns = hello.t_ns;
+    /* a started unit is supplied (flashing powers the target) */
+    unit->supply.off = unit->supply.armed = false;
     struct sim_msg term = {.type = SIM_MSG_TERMINALS};
     sim_source_terminals(&bench->source, &term.terminals);
     if (send_msg(unit->ctrl_fd, &term) != 0) {
@@ -212,6 +224,26 @@ void sim_unit_stop(struct sim_unit *unit)
         kill(unit->pid, SIGKILL);
         waitpid(unit->pid, NULL, 0);
         unit->pid = -1;
+    }
+}
+
+int sim_unit_wait_msg(struct sim_unit *unit, uint32_t type, struct sim_msg *out, int timeout_ms)
+{
+    for (;;) {
+        if (unit->ctrl_fd < 0) {
+            return -EPIPE;
+        }
+        int r = recv_msg(unit->ctrl_fd, out, timeout_ms);
+        if (r != 0) {
+            if (r != -ETIMEDOUT) {
+                mark_dead(unit);
+            }
+            return r;
+        }
+        handle_msg(unit, out);
+        if (out->type == type) {
+            return 0;
+        }
     }
 }
 
@@ -296,4 +328,36 @@ int sim_units_run_until(struct sim_bench *bench, uint64_t t_ns, char *err, size_
      * STATUS and from the silence of its line. */
     (void)err, (void)err_len;
     return result;
+}
+
+int sim_unit_send(struct sim_unit *unit, const struct sim_msg *msg)
+{
+    if (unit->ctrl_fd < 0) {
+        return -EPIPE;
+    }
+    if (send_msg(unit->ctrl_fd, msg) != 0) {
+        mark_dead(unit);
+        return -EPIPE;
+    }
+    return 0;
+}
+
+int sim_unit_sync(struct sim_unit *unit)
+{
+    /* "run until" where it already is: the unit computes nothing and
+     * answers REACHED after whatever it sent before */
+    struct sim_msg run = {.type = SIM_MSG_RUN_UNTIL, .t_ns = unit->reached_ns};
+    if (sim_unit_send(unit, &run) != 0) {
+        return -1;
+    }
+    unit->waiting = true;
+    while (unit->waiting) {
+        struct sim_msg msg;
+        if (recv_msg(unit->ctrl_fd, &msg, HELLO_TIMEOUT_MS) != 0) {
+            mark_dead(unit);
+            return -1;
+        }
+        handle_msg(unit, &msg);
+    }
+    return 0;
 }

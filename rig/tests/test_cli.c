@@ -18,75 +18,17 @@
 
 #include "pty_peer.h"
 #include "rig/rig.h"
+#include "cli_run.h"
 #include "sim_env.h"
-
-static char rig[PATH_MAX];
-static char dir[64];
-static char out[4096], err[4096];
-
-static void slurp(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, len - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-    unlink(path);
-}
-
-/* Start rig with args; stdout/stderr to files in dir. */
-static pid_t start(const char *const *args)
-{
-    char o[128], e[128];
-    snprintf(o, sizeof o, "%s/out", dir);
-    snprintf(e, sizeof e, "%s/err", dir);
-    pid_t pid = fork();
-    if (pid == 0) {
-        cr_assert(freopen(o, "w", stdout));
-        cr_assert(freopen(e, "w", stderr));
-        char *argv[16] = {rig};
-        for (int i = 0; args[i] && i < 14; i++)
-            argv[i + 1] = (char *)args[i];
-        execv(rig, argv);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int finish(pid_t pid)
-{
-    char o[128], e[128];
-    int status;
-    waitpid(pid, &status, 0);
-    snprintf(o, sizeof o, "%s/out", dir);
-    snprintf(e, sizeof e, "%s/err", dir);
-    slurp(o, out, sizeof out);
-    slurp(e, err, sizeof err);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-#define RUN(...) finish(start((const char *const[]){__VA_ARGS__, NULL}))
 
 static void setup(void)
 {
-    require_sim();
-    char benchd[PATH_MAX];
-    snprintf(benchd, sizeof benchd, "%s", getenv("RIG_BENCHD"));
-    snprintf(rig, sizeof rig, "%s/rig", dirname(benchd));
-    if (access(rig, X_OK) != 0)
-        cr_skip_test("no rig binary at %s", rig);
-    snprintf(dir, sizeof dir, "/tmp/rig-test-cli-XXXXXX");
-    cr_assert(mkdtemp(dir));
+    cli_setup("rig-test-cli");
 }
 
 static void teardown(void)
 {
-    char cmd[128];
-    if (!dir[0])
-        return;
-    RUN("sim", "down", "--dir", dir); /* in case a test failed half-way */
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    (void)!system(cmd);
+    cli_teardown();
 }
 
 TestSuite(cli, .init = setup, .fini = teardown, .timeout = 60);
@@ -352,6 +294,32 @@ Test(cli, write_unlocks_saves_reads_back_and_follows_the_line)
     cr_assert_eq(RUN("read", "--dir", dir, "--slave", "7", "--baud", "9600", "slave_id"), 0, "%s",
                  err);
     cr_expect_str_eq(out, "slave_id 7\n");
+}
+
+/* rig press and rig display (docs/ui.md): the digits on the first line, the
+ * marks after; OCR of benchd's picture; bad arguments are one line. */
+Test(cli, press_and_display)
+{
+    char png[128];
+    cr_assert_eq(RUN("sim", "up", "--dir", dir, "--units", "1", "--speed", "0"), 0, "%s", err);
+    cr_assert_eq(RUN("display", "--dir", dir), 0, "%s", err);
+    cr_expect(strstr(out, "kWh main energy btn-next btn-back import total\nbacklight on\n"), "%s", out);
+    cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
+    cr_assert_eq(RUN("press", "--dir", dir, "--hold", "2500", "enter"), 0, "%s", err);
+    cr_assert_eq(RUN("press", "--dir", dir, "next"), 0, "%s", err);
+    cr_assert_eq(RUN("display", "--dir", dir), 0, "%s", err);
+    cr_expect(strncmp(out, "5Et    \nsettings", 16) == 0, "%s", out);
+    snprintf(png, sizeof png, "%s/lcd.png", dir);
+    cr_assert_eq(RUN("display", "--dir", dir, "--png", png, "--ocr"), 0, "%s", err);
+    cr_expect_str_eq(out, "    5Et\n", "OCR reads no blanks: the digits right-aligned");
+    cr_expect_eq(access(png, R_OK), 0);
+    cr_expect_eq(RUN("press", "--dir", dir, "sideways"), 2);
+    cr_expect(strstr(err, "'sideways' is not a button: next or enter"), "%s", err);
+    cr_expect_eq(RUN("press", "--dir", dir, "--position", "3", "next"), 1);
+    cr_expect(strstr(err, "no position 3"), "%s", err);
+    cr_expect_eq(RUN("display", "--dir", dir, "--png", "lcd.png"), 2);
+    cr_expect(strstr(err, "absolute path"), "%s", err);
+    cr_assert_eq(RUN("sim", "down", "--dir", dir), 0, "%s", err);
 }
 
 /* rows of the records file db with this verdict */

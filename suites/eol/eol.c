@@ -107,10 +107,16 @@ Test(eol, rack_is_flashed_calibrated_verified_sealed_and_passes)
     }
     cr_expect(file_exists(dir, "index.html"));
     cr_expect(file_exists(dir, "summary.txt"));
-    /* every verification point of every unit is a record with its limits */
+    /* every verification point of the routine profile (4 a unit) is a
+     * record with its limits; gated at the test constant */
     cr_expect_eq(count_records(db, "name LIKE 'eol.verify.%' AND name != "
                                    "'eol.verify.worst_error_ratio' AND verdict = 'PASS'"),
-                 3 * 10);
+                 3 * 4);
+    cr_expect_eq(count_records(db, "name = 'eol.pulse1.test_constant' AND value = 100000"), 3);
+    for (unsigned i = 0; i < POSITIONS; i++) {
+        cr_expect_eq(r[i].pulse1_imp_per_kwh, MED2_PULSE1_TEST_IMP_PER_KWH, "position %u", i + 1);
+        cr_expect_str_eq(r[i].profile, "routine");
+    }
     cr_expect_eq(count_records(db, "name = 'eol.result' AND verdict = 'PASS'"), 3);
     cr_expect_eq(count_records(db, "lo IS NULL AND name LIKE 'eol.verify.%'"), 0);
 
@@ -137,6 +143,27 @@ Test(eol, rack_is_flashed_calibrated_verified_sealed_and_passes)
     cr_expect_eq(v, 3);
     cr_assert_eq(rig_meter_read_reg(rig_bench_meter(bench, 1), MED2_REG_PULSE2_DURATION, &v), 0);
     cr_expect_eq(v, 100);
+    /* sealed: pulse output 1 is back at 1000 imp/kWh — by the register and
+     * by its pulses: 4.6 kW for 4 s is 5.1 Wh, 511 pulses at the test
+     * constant */
+    cr_assert_eq(rig_factory_read(factory(1), MED2_FACTORY_PULSE1_CONSTANT, &v), 0, "%s",
+                 rig_last_error());
+    cr_expect_eq(v, MED2_PULSE1_LEGAL_IMP_PER_KWH);
+    struct rig_source *src = rig_bench_source(bench);
+    uint64_t before[POSITIONS], after;
+    cr_assert_eq(rig_source_set(src, 230.0, 20.0, 0.0, 50.0), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_source_output(src, true), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_sleep(bench, 1.0), 0);
+    for (unsigned i = 0; i < POSITIONS; i++)
+        cr_assert_eq(rig_pulse_count(bench, i + 1, 1, &before[i]), 0, "%s", rig_last_error());
+    cr_assert_eq(rig_sleep(bench, 4.0), 0);
+    for (unsigned i = 0; i < POSITIONS; i++) {
+        cr_assert_eq(rig_pulse_count(bench, i + 1, 1, &after), 0, "%s", rig_last_error());
+        cr_expect(after - before[i] >= 4 && after - before[i] <= 6,
+                  "position %u: %llu pulses for 5.1 Wh at 1 Wh a pulse", i + 1,
+                  (unsigned long long)(after - before[i]));
+    }
+    cr_expect_eq(rig_source_output(src, false), 0, "%s", rig_last_error());
 }
 
 Test(eol, sealed_unit_is_never_recalibrated)

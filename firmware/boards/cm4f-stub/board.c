@@ -104,6 +104,14 @@ void hal_request_restart(void)
     restart_requested = true;
 }
 
+/* The LCD driver's frame buffer: the segment driver scans it out. */
+static volatile struct med2_lcd_frame lcd_buffer;
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    lcd_buffer = *frame;
+}
+
 void AFE_DRDY_IRQHandler(void)
 {
     uint32_t b = adc_buffer;

@@ -156,6 +156,14 @@ void hal_rtc_set(uint32_t seconds_since_2000)
     send_nv_changed();
 }
 
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    uint8_t m[9 + sizeof *frame] = {QW_FRAME};
+    put_le(m + 1, board.samples, 8);
+    memcpy(m + 9, frame, sizeof *frame);
+    cmsdk_uart_write(UART_BENCH_OUT, m, sizeof m);
+}
+
 void hal_request_restart(void)
 {
     board.restart_requested = true;
@@ -250,6 +258,7 @@ static size_t record_size(const uint8_t *rec, size_t have)
     case QW_SUPPLY: return 2u;
     case QW_IDLE: return 5u;
     case QW_COST: return 1u;
+    case QW_BUTTON: return 3u;
     default: return 0u;
     }
 }
@@ -278,6 +287,12 @@ static void on_record(const uint8_t *r)
     case QW_IDLE:
         board.idle_pending = true;
         board.idle_at_count = (uint32_t)get_le(r + 1, 4);
+        break;
+    case QW_BUTTON:
+        if (board.powered) {
+            meter_on_button(&board.meter, r[1], r[2] != 0u);
+            after_core_call();
+        }
         break;
     case QW_COST: {
         uint8_t m[17] = {QW_COST_IS};

@@ -17,6 +17,8 @@
 #ifndef MED2_QEMU_WIRE_H
 #define MED2_QEMU_WIRE_H
 
+#include "hal.h"
+
 #define QW_VERSION 1u
 
 /* benchd -> meter (UART1) */
@@ -29,6 +31,7 @@
                           meter answers QW_IDLE_DONE once it has read that
                           many, and benchd relays nothing more until then */
 #define QW_COST 'Q'    /* (nothing): the meter answers QW_COST_IS */
+#define QW_BUTTON 'B'  /* button u8 (1 next, 2 enter), pressed u8 */
 
 /* meter -> benchd (UART2) */
 #define QW_HELLO 'h'   /* version u32: the firmware (re)started and waits for QW_CONFIG */
@@ -39,6 +42,8 @@
 #define QW_LINE 'l'    /* baud u32, parity u8 ('N', 'O', 'E'), stop bits u8: the
                           UART's settings from now on (benchd drops what a
                           client sends with other settings, as a UART would) */
+#define QW_FRAME 'f'   /* sample u64, then struct med2_lcd_frame as its bytes (both
+                          ends little-endian with the same alignment) */
 #define QW_COST_IS 'k' /* ticks u64, samples u64: SysTick ticks inside meter_on_samples */
 
 #define QW_MAX_BLOCK 80u     /* samples per QW_SAMPLES record */
@@ -49,7 +54,7 @@
  * saves back through QMP pmemsave. Its layout is the native board's NV
  * file: QW_NV_DATA_SIZE bytes of NV memory, then the RTC trailer. */
 #define QW_NV_ADDR 0x203F0000u
-#define QW_NV_DATA_SIZE 4096u
+#define QW_NV_DATA_SIZE HAL_NV_SIZE
 #define QW_NV_FILE_SIZE (QW_NV_DATA_SIZE + 16u)
 #define QW_RTC_MAGIC 0x31435452u /* "RTC1", as in the native board's NV file */
 

@@ -11,6 +11,7 @@
  *
  *   med2-native --ctrl-fd N --uart-fd M --model NAME --serial DIGITS
  *               [--t0-ns T] [--nv PATH] [--no-line-pacing] [--defect NAME[,PARAM]]
+ *   med2-native --swid     print the legal software's id and its code size, exit
  *
  * --nv PATH         NV memory as a file (benchd passes <slot dir>/nv.bin);
  *                   without it NV is RAM that starts blank and lives as long
@@ -55,7 +56,11 @@
 #include "hal.h"
 #include "meter.h"
 #include "model.h"
+#include "nv_fram.h"
+#include "power.h"
+#include "power_rtc.h"
 #include "sim_wire.h"
+#include "swid.h"
 
 #define NS_PER_SAMPLE (1000000000ull / HAL_SAMPLE_RATE_HZ)
 #define NS_PER_S 1000000000ll
@@ -74,21 +79,13 @@
 #define DEFAULT_BAUD 38400u
 /* The RTC of a fresh unit: 2026-01-01 00:00:00 at virtual time 0. */
 #define RTC_START_YEAR 2026u
-/* NV file: HAL_NV_SIZE bytes of NV memory, then the battery-backed RTC
- * domain (its offset to virtual time), which survives power cuts too. */
-#define RTC_TRAILER_MAGIC 0x31435452u /* "RTC1" */
-#define NV_ERASED 0xFFu
+/* NV file: HAL_NV_SIZE bytes of the emulated FRAM (nv_fram.h), then the
+ * battery-backed RTC domain (power_rtc.h), which survives power cuts too. */
 
 struct line_cfg {
     uint32_t baud;
     char parity;
     unsigned stop_bits;
-};
-
-struct rtc_trailer {
-    uint32_t magic;
-    uint32_t reserved;
-    int64_t offset_s;
 };
 
 static struct native_board {
@@ -102,8 +99,9 @@ static struct native_board {
     struct defects defects;
     struct meter_identity id;
     struct meter meter;
-    bool powered;
     bool restart_requested;
+    bool hello_sent;              /* frames go to benchd only after the hello */
+    struct med2_lcd_frame lcd;    /* what the LCD shows */
     bool pulse_active[3]; /* index = output 1, 2 */
     bool uart_frame_open;
     struct timespec frame_deadline;
@@ -116,11 +114,9 @@ static struct native_board {
     uint8_t txq[TX_QUEUE_SIZE];
     size_t tx_head, tx_len;
     struct timespec tx_start; /* when byte tx_head started on the wire */
-    /* NV and RTC */
-    uint8_t nv[HAL_NV_SIZE];
-    int nv_fd;
-    int64_t rtc_offset_s;
-    uint32_t rtc_epoch; /* RTC_START_YEAR-01-01 in seconds since 2000 */
+    /* RTC */
+    uint32_t rtc_epoch;
+    uint32_t rtc_noted_second; /* the RTC second of the last battery-domain note */ /* RTC_START_YEAR-01-01 in seconds since 2000 */
 } board;
 
 static void die(const char *what)
@@ -258,11 +254,7 @@ void hal_uart_configure(uint32_t baud, char parity, unsigned stop_bits)
 
 int hal_nv_read(uint32_t offset, void *buf, size_t len)
 {
-    if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
-        return -EINVAL;
-    }
-    memcpy(buf, &board.nv[offset], len);
-    return 0;
+    return nv_fram_read(offset, buf, len);
 }
 
 int hal_nv_write(uint32_t offset, const void *buf, size_t len)
@@ -273,13 +265,7 @@ int hal_nv_write(uint32_t offset, const void *buf, size_t len)
     if (defects_is(&board.defects, SIM_DEFECT_NV_WRITE_FAIL)) {
         return 0; /* the failed cell array acknowledges the write and keeps its old content */
     }
-    memcpy(&board.nv[offset], buf, len);
-    /* The page cache survives the process being killed, which is the
-     * power cut benchd can make; no fsync, so a long run stays fast. */
-    if (board.nv_fd >= 0 && pwrite(board.nv_fd, buf, len, (off_t)offset) != (ssize_t)len) {
-        return -EIO;
-    }
-    return 0;
+    return nv_fram_write(offset, buf, len);
 }
 
 /* Seconds the RTC's crystal has counted since virtual time 0: virtual time,
@@ -294,19 +280,12 @@ static int64_t rtc_count_s(void)
 
 uint32_t hal_rtc_get(void)
 {
-    int64_t s = (int64_t)board.rtc_epoch + board.rtc_offset_s + rtc_count_s();
-    return s < 0 ? 0u : s > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+    return power_rtc_read(rtc_count_s());
 }
 
 void hal_rtc_set(uint32_t seconds_since_2000)
 {
-    board.rtc_offset_s = (int64_t)seconds_since_2000 - board.rtc_epoch - rtc_count_s();
-    if (board.nv_fd >= 0) {
-        struct rtc_trailer t = {.magic = RTC_TRAILER_MAGIC, .offset_s = board.rtc_offset_s};
-        if (pwrite(board.nv_fd, &t, sizeof(t), HAL_NV_SIZE) != (ssize_t)sizeof(t)) {
-            fprintf(stderr, "med2-native: cannot keep the RTC in the NV file: %s\n", strerror(errno));
-        }
-    }
+    power_rtc_set(seconds_since_2000, rtc_count_s());
 }
 
 void hal_request_restart(void)
@@ -314,35 +293,38 @@ void hal_request_restart(void)
     board.restart_requested = true;
 }
 
-/* ---- NV file ---- */
+static void send_frame(void)
+{
+    if (board.hello_sent) {
+        struct sim_msg msg = {.type = SIM_MSG_FRAME, .t_ns = virtual_now_ns(), .frame = board.lcd};
+        send_msg(&msg);
+    }
+}
+
+void hal_lcd_show(const struct med2_lcd_frame *frame)
+{
+    board.lcd = *frame;
+    send_frame();
+}
+
+/* ---- NV file and the battery domain ---- */
 
 static void nv_open(const char *path)
 {
-    memset(board.nv, NV_ERASED, sizeof(board.nv));
-    board.nv_fd = -1;
-    if (path == NULL) {
-        return;
+    void *domain;
+    int r = nv_fram_open(path, POWER_RTC_DOMAIN_SIZE, &domain);
+    if (r != 0) {
+        errno = -r;
+        die(path != NULL ? path : "NV");
     }
-    board.nv_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (board.nv_fd < 0) {
-        die(path);
-    }
-    ssize_t n = pread(board.nv_fd, board.nv, sizeof(board.nv), 0);
-    if (n < 0) {
-        die(path);
-    }
-    if ((size_t)n < sizeof(board.nv)) {
-        /* a new (or short) file: the rest is erased memory */
-        memset(board.nv + n, NV_ERASED, sizeof(board.nv) - (size_t)n);
-        if (pwrite(board.nv_fd, board.nv, sizeof(board.nv), 0) != (ssize_t)sizeof(board.nv)) {
-            die(path);
-        }
-    }
-    struct rtc_trailer t;
-    if (pread(board.nv_fd, &t, sizeof(t), HAL_NV_SIZE) == (ssize_t)sizeof(t) &&
-        t.magic == RTC_TRAILER_MAGIC) {
-        board.rtc_offset_s = t.offset_s;
-    }
+    power_rtc_init(domain, board.rtc_epoch, rtc_count_s());
+    board.rtc_noted_second = hal_rtc_get();
+}
+
+static void rtc_note(void)
+{
+    power_rtc_note(rtc_count_s());
+    board.rtc_noted_second = hal_rtc_get();
 }
 
 /* ---- the core's power and resets ---- */
@@ -372,6 +354,9 @@ static void core_start(void)
 /* After every entry into the core: a requested reset happens now. */
 static void after_core_call(void)
 {
+    if (power_after_core()) {
+        return; /* the supply is gone: RAM with it */
+    }
     if (board.restart_requested) {
         core_start();
     }
@@ -533,39 +518,42 @@ static void run_until(uint64_t t_ns)
     int32_t i[BLOCK_SAMPLES];
     while (virtual_now_ns() < t_ns) {
         uint64_t left = (t_ns - virtual_now_ns() + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
+        if (power_state() == POWER_OFF) {
+            /* an unpowered board computes nothing: its time just passes
+             * (months of storage take no longer than a second) */
+            board.samples += left;
+            break;
+        }
         size_t n = left < BLOCK_SAMPLES ? (size_t)left : BLOCK_SAMPLES;
         n = samples_before_next_second(n);
+        n = power_clip_samples(n, NS_PER_SAMPLE);
+        if (n == 0u) {
+            after_core_call(); /* a supply event falls now */
+            continue;
+        }
         generate(v, i, n);
-        if (!board.powered) {
+        if (!power_core_runs()) {
             board.samples += n; /* time runs, the meter does not */
             continue;
         }
+        power_before_core();
         meter_on_samples(&board.meter, v, i, n);
         board.samples += n;
         after_core_call();
         board.tick_remainder_samples += (uint32_t)n;
         uint32_t ms = board.tick_remainder_samples / (HAL_SAMPLE_RATE_HZ / 1000u);
-        if (ms > 0) {
+        if (ms > 0 && power_core_runs()) {
             board.tick_remainder_samples -= ms * (HAL_SAMPLE_RATE_HZ / 1000u);
+            power_before_core();
             meter_on_tick(&board.meter, ms);
             after_core_call();
         }
     }
+    if (hal_rtc_get() != board.rtc_noted_second) {
+        rtc_note(); /* the battery domain keeps up with the RTC */
+    }
     struct sim_msg reached = {.type = SIM_MSG_REACHED, .t_ns = t_ns};
     send_msg(&reached);
-}
-
-static void set_supply(bool on)
-{
-    if (on && !board.powered) {
-        board.powered = true;
-        core_start();
-    } else if (!on && board.powered) {
-        /* the power-fail warning: the core saves, then the supply is gone */
-        meter_on_power_fail(&board.meter);
-        board.powered = false;
-        release_pulse_outputs();
-    }
 }
 
 static void handle_ctrl(void)
@@ -593,9 +581,18 @@ static void handle_ctrl(void)
         run_until(msg.t_ns);
         break;
     case SIM_MSG_SUPPLY:
-        set_supply(msg.value != 0u);
+    case SIM_MSG_SUPPLY_CUT:
+        power_on_msg(&msg);
+        break;
+    case SIM_MSG_BUTTON:
+        if (power_state() == POWER_ON) { /* the keypad is dead after the power-fail warning */
+            power_before_core();
+            meter_on_button(&board.meter, msg.value, msg.level != 0u);
+            after_core_call();
+        }
         break;
     case SIM_MSG_QUIT:
+        power_quit(); /* a clean stop is a warned cut: nothing lost */
         exit(0);
     default:
         fprintf(stderr, "med2-native: unknown control message %u\n", msg.type);
@@ -608,11 +605,14 @@ static void handle_uart(void)
     uint8_t buf[512];
     uint8_t rx[1024];
     ssize_t n = read(board.uart_fd, buf, sizeof(buf));
-    if (n <= 0 || !board.powered) {
-        return; /* an unpowered UART hears nothing */
+    if (n <= 0 || power_state() != POWER_ON) {
+        /* an unpowered UART hears nothing; after the power-fail warning the
+         * RS485 transceiver's rail is falling and the core is saving */
+        return;
     }
     size_t m = uart_receive(buf, (size_t)n, rx, sizeof(rx));
     if (m > 0u) {
+        power_before_core();
         meter_on_uart_rx(&board.meter, rx, m);
         after_core_call();
     }
@@ -676,6 +676,30 @@ static int parse_args(int argc, char **argv, const char **nv_path)
     return 0;
 }
 
+/* ---- what the supply does to the board (power.h) ---- */
+
+/* The CPU stopped: pulse outputs fall, the LCD goes blank. */
+static void outputs_off(void)
+{
+    release_pulse_outputs();
+    memset(&board.lcd, 0, sizeof(board.lcd)); /* an unpowered LCD is blank */
+    send_frame();
+}
+
+static void core_power_fail(void)
+{
+    meter_on_power_fail(&board.meter);
+}
+
+static const struct power_board power_hooks = {
+    .now_ns = virtual_now_ns,
+    .core_start = core_start,
+    .core_power_fail = core_power_fail,
+    .outputs_off = outputs_off,
+    .send = send_msg,
+    .rtc_note = rtc_note,
+};
+
 /* Time until `t`, for ppoll; NULL-equivalent handled by the caller. */
 static int64_t ns_until(struct timespec t)
 {
@@ -685,6 +709,13 @@ static int64_t ns_until(struct timespec t)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--swid") == 0) {
+        /* the legal part's id as this image computes it (swid.h) */
+        char id[SWID_TEXT_LEN];
+        swid_text(id);
+        printf("%s %zu\n", id, swid_size());
+        return 0;
+    }
     const char *nv_path;
     if (parse_args(argc, argv, &nv_path) != 0) {
         return 2;
@@ -697,11 +728,14 @@ int main(int argc, char **argv)
     nv_open(nv_path);
     afe_model_init(&board.afe, board.id.serial, med2_model_info(board.id.model)->is_ct);
     defects_knobs(&board.defects, &board.afe.defect);
-    board.powered = true;
+    power_init(&power_hooks);
+    power_before_core();
     core_start();
 
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = board.t0_ns};
     send_msg(&hello);
+    board.hello_sent = true;
+    send_frame(); /* what the LCD showed from power-up on */
     if (defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON)) {
         /* its output transistor conducts from the moment the unit is
          * powered and no edge of the core's ever reaches the wire */
@@ -734,7 +768,8 @@ int main(int argc, char **argv)
         tx_pump();
         if (board.uart_frame_open && ns_until(board.frame_deadline) == 0) {
             board.uart_frame_open = false;
-            if (board.powered) {
+            if (power_state() == POWER_ON) {
+                power_before_core();
                 meter_on_uart_idle(&board.meter);
                 after_core_call();
             }

@@ -56,6 +56,8 @@ struct report_eol_unit {
     size_t point_count;
     const struct report_point *points;
     const char *gating;         /* how it was gated, e.g. "1 (1 Wh/pulse)" */
+    const char *pulse1;         /* pulse output 1's constant in the test and as shipped;
+                                   NULL: not said */
 };
 
 /* The rack. */

@@ -41,6 +41,16 @@ struct rig_position {
      * must stay in, relative (bench file golden = ERROR_PCT,WINDOW_PCT) */
     bool golden;
     double golden_error, golden_window;
+    /* hw: the display's button relays ("gpiochip0:12"; [0] next, [1] enter),
+     * NULL when not wired; relays energised by a low pin; how long a short
+     * press holds them (ms, 0: the rig's default); the camera in front of
+     * the display (a V4L2 device) and the digits' place in its picture
+     * (x, y, w, h; w = 0: the whole picture). docs/ui.md */
+    const char *button[2];
+    bool buttons_active_low;
+    unsigned press_ms;
+    const char *camera;
+    int camera_crop[4];
 };
 
 /*
@@ -134,6 +144,15 @@ int rig_sleep(struct rig_bench *bench, double seconds);
  * bench, CLOCK_MONOTONIC since rig_bench_open on hw. Returns 0 or -EIO.
  */
 int rig_bench_time(struct rig_bench *bench, double *seconds);
+
+/*
+ * rig_bench_spend — account for seconds a real bench spends on work the
+ * simulated one does at once (a Modbus line's frames, an SWD probe's
+ * flashing): on a simulated bench the clock advances by them (as
+ * rig_sleep), on hw nothing happens (the time has passed already).
+ * Returns as rig_sleep.
+ */
+int rig_bench_spend(struct rig_bench *bench, double seconds);
 
 /*
  * rig_bench_unit_running — is position's unit running? On a simulated bench

@@ -14,6 +14,18 @@
  * warms, and a unit with a clock has its RTC timed (README, "Catching bad
  * units").
  *
+ * Gating: every unsealed unit's pulse output 1 is switched to the factory
+ * test constant (100000 imp/kWh, docs/factory.md) for the run, so every
+ * model, with or without RS485, gates a point in a few seconds; a unit
+ * without it gates on output 2 (or output 1 at 1 Wh) as below. The RTC
+ * test runs on output 2 meanwhile. Verification uses a profile of
+ * fixtures/loadpoints (routine by default, full for the lab).
+ *
+ * Bench time: everything a real bench spends is on the bench clock — the
+ * source's settling, the gates, every Modbus transaction at its line's
+ * baud (rig_meter_line_seconds) and flashing at the probe's speed
+ * (rig/flash.h); eol.plan_virtual_s records the total.
+ *
  * Calibration (per position, from its factory block's identity values):
  *   1. measure the energy error at Iref PF 1, Iref PF 0.5L, the rack's
  *      highest Imin at PF 1 and its highest Itr at PF 0.5L, each gated on
@@ -56,6 +68,11 @@ struct rig_eol_result {
     double v_gain, i_gain, phase_deg, v_offset, i_offset, p_offset; /* what was written */
     double i_gain_slope, phase_slope; /* per decade of current below Iref (rig/factory.h) */
     double worst_error_ratio; /* max |error| / class limit over the verification points */
+    /* pulse output 1's constant during the measurements, imp/kWh: the
+     * factory test constant (100000) or, where it could not be set, the
+     * legal 1000; 0 when not measured. Sealing gives the legal one back. */
+    unsigned pulse1_imp_per_kwh;
+    char profile[16];         /* the verification profile ("routine", "full") */
 };
 
 /*
@@ -71,9 +88,10 @@ int rig_eol_calibrate(struct rig_bench *bench, struct rig_eol_result *results);
 
 /*
  * rig_eol_verify — measure every position at its model's EN 50470-3 load
- * points (one pass over the union of the rack's points), record each error
- * with its limit, and fill verified and worst_error_ratio (other fields
- * are kept). Sealed units are measured too. Returns as rig_eol_calibrate.
+ * points (the full profile; one pass over the union of the rack's points),
+ * record each error with its limit, and fill verified and
+ * worst_error_ratio (other fields are kept). Sealed units are measured too.
+ * Returns as rig_eol_calibrate.
  */
 int rig_eol_verify(struct rig_bench *bench, struct rig_eol_result *results);
 
@@ -82,6 +100,8 @@ struct rig_eol_options {
     const char *report_dir; /* certificates/, index.html, summary.txt; NULL: none */
     const char *records_db; /* SQLite file; NULL: the bench's store, if any */
     bool seal;              /* seal the units that pass */
+    const char *profile;    /* verification profile (fixtures/loadpoints/PROFILE.ini);
+                               NULL: "routine" */
 };
 
 /*

@@ -4,7 +4,10 @@
  * Simulated bench: benchd copies the image into the position's slot,
  * verifies its hash and restarts the unit; NV memory survives.
  * Real bench: OpenOCD over the position's SWD probe
- * ("program IMAGE verify reset exit").
+ * ("program IMAGE verify reset exit"), only an MCU (ARM) image: the host
+ * build is refused (rig_flash_check_mcu_image); the default image is
+ * rig_flash_arm_image. The EOL flashes a rack in parallel, one OpenOCD
+ * per probe.
  */
 #ifndef RIG_FLASH_H
 #define RIG_FLASH_H
@@ -29,11 +32,47 @@ int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path
 /*
  * rig_flash_default_image — the image this bench's units run when none is
  * named: on a simulated bench the host build ($RIG_FIRMWARE_IMAGE, or
- * <dir of this executable>/../firmware/native/med2-native), absolute, in buf.
- * Returns 0, -ENOENT (not built: the message says where it looked),
- * -ENOTSUP (a real bench: name the MCU image explicitly).
+ * <dir of this executable>/../firmware/native/med2-native), absolute, in
+ * buf; on a real bench the MCU image (rig_flash_arm_image).
+ * Returns 0, -ENOENT (not built: the message says where it looked). On a
+ * real bench: rig_flash_arm_image.
  */
 int rig_flash_default_image(struct rig_bench *bench, char *buf, size_t len);
+
+/*
+ * rig_flash_arm_image — the MCU image a real bench flashes:
+ * $RIG_FIRMWARE_ARM_IMAGE, or <dir of this executable>/../firmware/cm4f/
+ * med2.elf (make cm4-link), into buf. Never the host build.
+ * Returns 0 or -ENOENT (the message says where it looked).
+ */
+int rig_flash_arm_image(char *buf, size_t len);
+
+/*
+ * rig_flash_check_mcu_image — refuse what a real unit cannot run: an ELF
+ * for another machine than ARM (the host build). Intel HEX and raw
+ * binaries pass (OpenOCD places them). Returns 0, -ENOENT, -EINVAL.
+ */
+int rig_flash_check_mcu_image(const char *image);
+
+/*
+ * rig_flash_image_bytes — the bytes flashing image writes: an ELF's
+ * loadable segments (PT_LOAD), another file's size. Returns 0 or -ENOENT/-EIO.
+ */
+int rig_flash_image_bytes(const char *image, size_t *bytes);
+
+/*
+ * rig_flash_seconds — how long an SWD probe takes to flash and verify
+ * bytes, the speed the EOL plan counts: OpenOCD's start, target examine,
+ * reset and mass erase (RIG_FLASH_START_S), then the write at an ST-LINK/V2
+ * class probe's 4 MHz SWD clock with OpenOCD's STM32 flash loader, bounded
+ * by the STM32G4 flash's own programming time (~30 KiB/s), and the verify
+ * read-back (~100 KiB/s). Positions have a probe each and are flashed at
+ * once, so a rack takes the time of one.
+ */
+#define RIG_FLASH_START_S 1.0
+#define RIG_FLASH_WRITE_BYTES_PER_S (30.0 * 1024.0)
+#define RIG_FLASH_VERIFY_BYTES_PER_S (100.0 * 1024.0)
+double rig_flash_seconds(size_t bytes);
 
 #ifdef __cplusplus
 }

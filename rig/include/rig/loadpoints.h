@@ -71,6 +71,19 @@ int rig_loadpoints_active(const char *model, struct rig_load_table *out);
 int rig_loadpoints_reactive(const char *model, struct rig_load_table *out);
 
 /*
+ * rig_loadpoints_profile — a model's active load points of a verification
+ * profile, fixtures/loadpoints/PROFILE.ini: "routine" (the production
+ * line's few points, rig eol's default) or "full" (every EN 50470-3 point,
+ * as rig_loadpoints_active), each with its MPE from en50470-3.ini. A
+ * profile's points must be points of that table.
+ * Returns 0, -EINVAL (a bad profile name, or a point that is not in the
+ * table: the message names it), -ENOENT (no such profile file), or the
+ * errors above.
+ */
+#define RIG_PROFILE_DEFAULT "routine"
+int rig_loadpoints_profile(const char *model, const char *profile, struct rig_load_table *out);
+
+/*
  * rig_loadpoints_mpe — the MPE (relative) for model at any current and
  * phase (degrees the current lags: 0, 60, -36.87 for active; 90, -90, 30,
  * -30 for reactive, within 0.5 degree), e.g. for an error curve.

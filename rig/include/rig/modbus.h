@@ -128,6 +128,21 @@ int rig_meter_set_line(struct rig_meter *m, const struct rig_line *line);
 unsigned long rig_meter_transactions(const struct rig_meter *m);
 
 /*
+ * rig_meter_line_seconds — how long the transactions since open keep a real
+ * line busy: every request and reply frame at the line's baud and character
+ * size (start, 8 data, parity, stop bits), the 3.5-character silence before
+ * each frame (1.75 ms above 19200 baud, Modbus over Serial Line v1.02
+ * §2.5.1.1), RIG_METER_TURNAROUND_S for the unit to answer and
+ * RIG_METER_ADAPTER_LATENCY_S for a USB RS485 adapter to hand the reply
+ * over; a timeout and the wait after it count as the time really waited.
+ * A simulated line delivers bytes at once, so this is what a bench plan
+ * adds for Modbus (the EOL's eol_plan_virtual_s).
+ */
+#define RIG_METER_TURNAROUND_S 0.002
+#define RIG_METER_ADAPTER_LATENCY_S 0.001 /* an FTDI adapter with latency_timer = 1 ms */
+double rig_meter_line_seconds(const struct rig_meter *m);
+
+/*
  * rig_meter_read_registers — function 03, count (1..125) registers from
  * address, as they come. Retried once after a timeout or a garbled answer.
  */

@@ -7,6 +7,8 @@
 #define RIG_RIG_H
 
 #include "rig/bench.h"
+#include "rig/buttons.h"
+#include "rig/display.h"
 #include "rig/eol.h"
 #include "rig/error.h"
 #include "rig/factory.h"
@@ -17,6 +19,7 @@
 #include "rig/measure.h"
 #include "rig/modbus.h"
 #include "rig/models.h"
+#include "rig/power.h"
 #include "rig/records.h"
 #include "rig/source.h"
 #include "rig/transport.h"

@@ -288,6 +288,13 @@ int rig_bench_time(struct rig_bench *bench, double *seconds)
     return bench->drv->time(bench, seconds);
 }
 
+int rig_bench_spend(struct rig_bench *bench, double seconds)
+{
+    if (!rig_bench_is_simulated(bench) || seconds <= 0.0)
+        return 0;
+    return rig_sleep(bench, seconds);
+}
+
 int rig_pulse_count(struct rig_bench *bench, unsigned position, unsigned output,
                     uint64_t *count)
 {

@@ -19,6 +19,7 @@ enum rig_bench_kind { RIG_BENCH_SIM = 1, RIG_BENCH_HW = 2 };
 struct rig_bench_config_position {
     struct rig_position pub; /* string members point at the owned copies below */
     char *model, *serial, *rs485, *pulse[2], *supply, *swd, *swd_serial, *defect;
+    char *button[2], *camera; /* the display's relays and camera (docs/ui.md) */
     int line;                /* of its [position N] header, 0 if not seen */
     unsigned keys_seen;      /* bit per known key, to catch duplicates */
 };

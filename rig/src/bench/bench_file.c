@@ -17,7 +17,10 @@
  *   [position N]  model, serial, rs485, slave, baud, parity, stop,
  *                 pulse1, pulse2, supply (CHIP:LINE), swd, swd_serial,
  *                 defect (sim only: NAME[,PARAM], firmware/boards/native/defect_spec.h),
- *                 golden = ERROR_PCT,WINDOW_PCT (a golden unit, rig/health.h)
+ *                 golden = ERROR_PCT,WINDOW_PCT (a golden unit, rig/health.h),
+ *                 button_next, button_enter (CHIP:LINE relays), buttons_active_low
+ *                 = yes|no, press_ms, camera (/dev/videoN), camera_crop = X,Y,W,H
+ *                 (the display's hands and eyes, docs/ui.md)
  * Anything unknown or malformed is an error naming file:line and the key;
  * so is a model that is not a MED2 model, a simulated unit's serial that is
  * not 1..99999999, and two positions with one serial.
@@ -43,7 +46,13 @@ static const char *const source_keys[] = {"port", "baud", "driver", "transport",
 static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
                                             "baud",   "parity", "stop",   "pulse1",
                                             "pulse2", "supply", "swd",    "swd_serial",
-                                            "defect", "golden", NULL};
+                                            "defect", "golden",
+                                            /* the display's relays and camera (docs/ui.md) */
+                                            "button_next", "button_enter", "buttons_active_low",
+                                            "press_ms", "camera", "camera_crop", NULL};
+
+/* position_keys[] index of button_next, the first of the display's keys */
+#define POSITION_DISPLAY_KEY0 14
 
 static const char *const reference_keys[] = {"line", "constant", "reactive_line",
                                              "reactive_constant", "bias", "active_low",
@@ -235,11 +244,49 @@ static int source_key(struct parse *p, int k, const char *name, const char *valu
     }
 }
 
+/* The display's keys (docs/ui.md): relays for the buttons, the camera. */
+static int display_key(struct parse *p, unsigned number, const char *name, const char *value)
+{
+    struct rig_bench_config_position *pos = &p->cfg->pos[number - 1];
+    long n;
+    int *c = pos->pub.camera_crop;
+    char extra;
+    if (strncmp(name, "button_", 7) == 0) {
+        if (!valid_line_spec(value))
+            return fail(p, p->line, "[position %u] %s = '%s' — expected CHIP:LINE, e.g. "
+                                    "gpiochip0:12", number, name, value);
+        return set_string(p, &pos->button[strcmp(name, "button_next") == 0 ? 0 : 1], value);
+    }
+    if (strcmp(name, "buttons_active_low") == 0) {
+        if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+            return fail(p, p->line, "[position %u] buttons_active_low = '%s' — expected yes or no",
+                        number, value);
+        pos->pub.buttons_active_low = strcmp(value, "yes") == 0;
+        return 1;
+    }
+    if (strcmp(name, "press_ms") == 0) {
+        if (!parse_int(value, 50, 1900, &n))
+            return fail(p, p->line, "[position %u] press_ms = '%s' — expected 50..1900 (a short "
+                                    "press; 2000 and more is a long one)", number, value);
+        pos->pub.press_ms = (unsigned)n;
+        return 1;
+    }
+    if (strcmp(name, "camera") == 0)
+        return set_string(p, &pos->camera, value);
+    if (sscanf(value, "%d,%d,%d,%d%c", &c[0], &c[1], &c[2], &c[3], &extra) != 4 || c[0] < 0 ||
+        c[1] < 0 || c[2] < 1 || c[3] < 1)
+        return fail(p, p->line, "[position %u] camera_crop = '%s' — expected X,Y,W,H in pixels, "
+                                "the digits' place in the camera's picture", number, value);
+    return 1;
+}
+
 static int position_key(struct parse *p, unsigned number, int k, const char *name,
                         const char *value)
 {
     struct rig_bench_config_position *pos = &p->cfg->pos[number - 1];
     long n;
+    if (k >= POSITION_DISPLAY_KEY0)
+        return display_key(p, number, name, value);
     switch (k) {
     case 0: return set_string(p, &pos->model, value);
     case 1: return set_string(p, &pos->serial, value);
@@ -571,6 +618,9 @@ void rig_bench_config_finish(struct rig_bench_config *cfg)
         pos->pub.swd = pos->swd;
         pos->pub.swd_serial = pos->swd_serial;
         pos->pub.defect = pos->defect;
+        pos->pub.button[0] = pos->button[0];
+        pos->pub.button[1] = pos->button[1];
+        pos->pub.camera = pos->camera;
     }
 }
 
@@ -589,6 +639,9 @@ void rig_bench_config_free(struct rig_bench_config *cfg)
         free(pos->swd);
         free(pos->swd_serial);
         free(pos->defect);
+        free(pos->button[0]);
+        free(pos->button[1]);
+        free(pos->camera);
     }
     free(cfg->file);
     free(cfg->name);

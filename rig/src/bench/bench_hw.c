@@ -14,8 +14,12 @@
 
 #include "base/error_internal.h"
 #include "bench/bench_internal.h"
+#include "drivers/display/display_internal.h"
 #include "drivers/flash/flash_internal.h"
+#include "rig/flash.h"
 #include "drivers/lines/lines_internal.h"
+#include "drivers/relays/supply.h"
+#include "drivers/relays/buttons_internal.h"
 #include "rig/error.h"
 #include "rig/source.h"
 
@@ -157,14 +161,71 @@ static int hw_unit_running(struct rig_bench *b, unsigned position, char *why, si
 
 static int hw_default_image(struct rig_bench *b, char *buf, size_t len)
 {
-    (void)buf, (void)len;
-    return rig_error_set(-ENOTSUP, "bench %s is a real bench: name the MCU image to flash",
-                         b->cfg->name);
+    (void)b;
+    return rig_flash_arm_image(buf, len); /* never the host build */
 }
 
 static void hw_release(struct rig_bench *b)
 {
-    (void)b;
+    for (unsigned k = 0; k < RIG_MAX_POSITIONS; k++) {
+        rig_supply_relay_close(b->supply[k]); /* released: the units are powered */
+        b->supply[k] = NULL;
+    }
+}
+
+/* The position's supply relay, opened on first use (docs/power.md). */
+static int hw_supply(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s)
+{
+    const struct rig_position *pos = &b->cfg->pos[position - 1].pub;
+    if (holdup_used_s != NULL) {
+        *holdup_used_s = 0.0; /* a real unit does not tell */
+    }
+    if (pos->supply == NULL) {
+        return rig_error_set(-ENODEV, "position %u has no supply relay — add supply = CHIP:LINE "
+                                      "to [position %u] of %s",
+                             position, position, b->cfg->file);
+    }
+    if (b->supply[position - 1] == NULL) {
+        int rc = rig_supply_relay_open(pos->supply, position, &b->supply[position - 1]);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return rig_supply_relay_set(b->supply[position - 1], on);
+}
+
+/* The display's buttons: relays on GPIO output lines, the display's picture:
+ * a camera (bench file keys, docs/ui.md). */
+static int hw_press(struct rig_bench *b, unsigned position, unsigned button, unsigned ms)
+{
+    const struct rig_position *p = &b->cfg->pos[position - 1].pub; /* checked by the caller */
+    const char *name = button == 1 ? "next" : "enter";
+    if (!p->button[button - 1])
+        return rig_error_set(-ENODEV, "position %u of bench %s has no relay for button %s — wire "
+                                      "one and name its line in the bench file (button_%s = "
+                                      "CHIP:LINE)", position, b->cfg->name, name, name);
+    char consumer[32];
+    snprintf(consumer, sizeof consumer, "rig pos%u %s", position, name);
+    int rc = rig_button_relay_press(p->button[button - 1], p->buttons_active_low, consumer, ms);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: button %s", position, name) : 0;
+}
+
+static int hw_frame(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out)
+{
+    (void)out;
+    return rig_error_set(-ENOTSUP, "position %u of bench %s: a real display is read by its camera "
+                                   "(rig display --ocr)", position, b->cfg->name);
+}
+
+static int hw_picture(struct rig_bench *b, unsigned position, const char *path)
+{
+    const struct rig_position *p = &b->cfg->pos[position - 1].pub; /* checked by the caller */
+    if (!p->camera)
+        return rig_error_set(-ENODEV, "position %u of bench %s has no camera on its display — wire "
+                                      "one and name it in the bench file (camera = /dev/videoN)",
+                             position, b->cfg->name);
+    int rc = rig_camera_capture(p->camera, path);
+    return rc < 0 ? rig_error_prefix(rc, "position %u", position) : 0;
 }
 
 static const struct rig_bench_driver hw_driver = {
@@ -177,8 +238,12 @@ static const struct rig_bench_driver hw_driver = {
     .unit_running = hw_unit_running,
     .default_image = hw_default_image,
     .release = hw_release,
+    .press = hw_press,
+    .frame = hw_frame,
+    .picture = hw_picture,
     .reference_edges = hw_reference_edges,
     .reference_constant = hw_reference_constant,
+    .supply = hw_supply,
 };
 
 /* A reference standard's pulses come much faster than a meter's. */

@@ -8,17 +8,20 @@
 #ifndef RIG_BENCH_INTERNAL_H
 #define RIG_BENCH_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "bench/bench_config.h"
 #include "rig/bench.h"
+#include "med2_lcd.h"
 #include "rig/lines.h"
 
 struct rig_bench;
 struct rig_pulse_input;
 struct rig_records;
+struct rig_supply_relay;
 
 /* What differs between a simulated and a real bench. */
 struct rig_bench_driver {
@@ -43,12 +46,20 @@ struct rig_bench_driver {
     int (*default_image)(struct rig_bench *b, char *buf, size_t len);
     /* Free what the driver holds (after meters, lines and source are closed). */
     void (*release)(struct rig_bench *b);
+    /* rig_press: hold button (1 next, 2 enter) of position for ms. */
+    int (*press)(struct rig_bench *b, unsigned position, unsigned button, unsigned ms);
+    /* rig_display_read: the frame position shows (reply text of benchd's FRAME). */
+    int (*frame)(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out);
+    /* rig_display_picture: a PNG of position's display at path. */
+    int (*picture)(struct rig_bench *b, unsigned position, const char *path);
     /* Take the reference standard's edges of wire (1 active, 2 reactive),
      * in bench time (rig_reference_edges). */
     int (*reference_edges)(struct rig_bench *b, unsigned wire, struct rig_pulse_edge *edges,
                            size_t max, size_t *n, uint64_t *dropped);
     /* The reference standard's constant of wire, imp/kWh (rig_reference_constant). */
     int (*reference_constant)(struct rig_bench *b, unsigned wire, double *imp_per_kwh);
+    /* rig_power_set: position's supply on, or a warned cut (rig/power.h). */
+    int (*supply)(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s);
 };
 
 struct rig_bench {
@@ -72,6 +83,7 @@ struct rig_bench {
     struct rig_pulse_input *reference[3];
     /* why a real bench has no source (it opens without one), or NULL */
     char *source_error;
+    struct rig_supply_relay *supply[RIG_MAX_POSITIONS]; /* opened on first use (bench_hw.c) */
 };
 
 /* bench_lock.c: the lock file of a bench (sim_dir: a simulated bench's

@@ -17,6 +17,7 @@
 #include "base/error_internal.h"
 #include "base/lock.h"
 #include "bench/bench_internal.h"
+#include "drivers/display/display_internal.h"
 #include "drivers/flash/flash_internal.h"
 #include "drivers/lines/lines_internal.h"
 #include "rig/sim/simbench.h"
@@ -140,6 +141,50 @@ static void sim_release(struct rig_bench *b)
     free(b->sim_dir);
 }
 
+/* The supply relay is benchd's SUPPLY; a warned cut answers with the
+ * hold-up time the unit's save used (docs/power.md). */
+static int sim_supply(struct rig_bench *b, unsigned position, bool on, double *holdup_used_s)
+{
+    char reply[128];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof(reply), "SUPPLY %u %s",
+                                position, on ? "ON" : "OFF WARNED");
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: supply %s", position, on ? "on" : "off");
+    unsigned long used = 0, holdup = 0;
+    if (holdup_used_s != NULL) {
+        *holdup_used_s = sscanf(reply, "off warned %lu %lu", &used, &holdup) == 2 ? (double)used * 1e-9 : 0.0;
+    }
+    return 0;
+}
+
+static int sim_press(struct rig_bench *b, unsigned position, unsigned button, unsigned ms)
+{
+    char reply[64];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "PRESS %u %s %u",
+                                position, button == 1 ? "next" : "enter", ms);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: pressing %s", position,
+                                     button == 1 ? "next" : "enter")
+                  : 0;
+}
+
+static int sim_frame(struct rig_bench *b, unsigned position, struct med2_lcd_frame *out)
+{
+    char reply[128];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "FRAME %u",
+                                position);
+    if (rc < 0)
+        return rig_error_prefix(rc, "position %u: reading the display", position);
+    return rig_display_parse_frame(reply, out);
+}
+
+static int sim_picture(struct rig_bench *b, unsigned position, const char *path)
+{
+    char reply[64];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, reply, sizeof reply, "PNG %u %s",
+                                position, path);
+    return rc < 0 ? rig_error_prefix(rc, "position %u: a picture of the display", position) : 0;
+}
+
 static const struct rig_bench_driver sim_driver = {
     .sleep = sim_sleep,
     .time = sim_time,
@@ -150,8 +195,12 @@ static const struct rig_bench_driver sim_driver = {
     .unit_running = sim_unit_running,
     .default_image = sim_default_image,
     .release = sim_release,
+    .press = sim_press,
+    .frame = sim_frame,
+    .picture = sim_picture,
     .reference_edges = sim_reference_edges,
     .reference_constant = sim_reference_constant,
+    .supply = sim_supply,
 };
 
 int rig_bench_sim_attach(struct rig_bench *b, const char *dir)

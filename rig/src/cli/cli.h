@@ -30,6 +30,11 @@ double cli_wait(const char *verb, const char *text);
  * 'W' --wait): true if c was one of them (and t took it). */
 bool cli_target_option(const char *verb, int c, const char *arg, struct cli_target *t);
 
+/* The records store at url (NULL: none) opened for bench and made its
+ * store; fails the verb if it cannot be opened. Close it with
+ * rig_records_close after rig_bench_set_records(bench, NULL). */
+struct rig_records *cli_records(const char *verb, struct rig_bench *bench, const char *url);
+
 /*
  * Open the target's bench and arm the safety net: from here until
  * cli_done(), SIGINT/SIGTERM/SIGHUP and cli_fail() switch the source off.
@@ -105,7 +110,11 @@ int cmd_flash(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_press(int argc, char **argv);
+int cmd_display(int argc, char **argv);
+int cmd_eol(int argc, char **argv);
 int cmd_measure(int argc, char **argv);
 int cmd_pulses(int argc, char **argv);
+int cmd_power(int argc, char **argv);
 
 #endif

@@ -253,3 +253,12 @@ bool cli_target_option(const char *verb, int c, const char *arg, struct cli_targ
     default: return false;
     }
 }
+
+struct rig_records *cli_records(const char *verb, struct rig_bench *bench, const char *url)
+{
+    struct rig_records *db = NULL;
+    if (url && rig_records_open(url, rig_bench_name(bench), &db) < 0)
+        cli_fail(verb, bench, "%s", rig_last_error());
+    rig_bench_set_records(bench, db);
+    return db;
+}

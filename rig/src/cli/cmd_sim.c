@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench/bench_config.h"
 #include "cli/cli.h"
 #include "rig/sim/simbench.h"
 
@@ -24,6 +25,7 @@ static const char *sim_board;
 static void help(void)
 {
     printf("usage: rig sim up --dir DIR [--units N] [--model MODEL] [--speed X|max] [--image PATH]\n"
+           "       rig sim up --dir DIR --bench FILE [--speed X|max] [--image PATH]\n"
            "       rig sim down --dir DIR [--wait S]\n"
            "       rig sim advance --dir DIR [--wait S] SECONDS\n\n"
            "up       start benchd in the background with N positions (default %d) of\n"
@@ -32,6 +34,9 @@ static void help(void)
            "         the bench is ready. The image defaults to $RIG_FIRMWARE_IMAGE or\n"
            "         ../firmware/native/med2-native beside this executable; benchd is\n"
            "         $RIG_BENCHD or beside it. benchd's output goes to DIR/benchd.log.\n"
+           "         --bench FILE  the positions of a simulated bench file (kind = sim:\n"
+           "                    each one's model, serial, slave, baud and defect, e.g.\n"
+           "                    fixtures/benches/eol-3.ini) instead of --units/--model\n"
            "         --speed X  clock rate: 1 real time (default), 50 fifty times real\n"
            "                    time, 0 held (time moves only by rig sim advance), max\n"
            "                    as fast as the units compute.\n"
@@ -48,16 +53,37 @@ static void help(void)
            SIM_BAUD);
 }
 
-static int sim_up(const char *dir, unsigned units, const char *model, const char *speed,
-                  const char *image, double wait_s)
+/* The units of a simulated bench file, into u (room for RIG_MAX_POSITIONS);
+ * *cfg keeps their strings until freed. Fails the verb on a bad file. */
+static unsigned units_of_file(const char *file, struct rig_sim_unit *u,
+                              struct rig_bench_config **cfg)
 {
-    struct rig_sim_unit u[64];
+    if (rig_bench_config_load(file, cfg) < 0)
+        cli_fail("sim up", NULL, "%s", rig_last_error());
+    if ((*cfg)->kind != RIG_BENCH_SIM)
+        cli_fail("sim up", NULL, "%s describes a real bench (kind = hw): rig sim up needs a "
+                                 "simulated one (kind = sim)",
+                 file);
+    for (unsigned i = 0; i < (*cfg)->positions; i++) {
+        const struct rig_position *p = &(*cfg)->pos[i].pub;
+        u[i] = (struct rig_sim_unit){p->model, p->serial, p->slave, p->baud, p->defect};
+    }
+    return (*cfg)->positions;
+}
+
+static int sim_up(const char *dir, unsigned units, const char *model, const char *speed,
+                  const char *image, double wait_s, const char *bench_file)
+{
+    struct rig_sim_unit u[RIG_MAX_POSITIONS > 64 ? RIG_MAX_POSITIONS : 64];
     char serials[64][16];
+    struct rig_bench_config *cfg = NULL;
     pid_t pid;
 
     if (mkdir(dir, 0755) < 0 && errno != EEXIST)
         cli_fail("sim up", NULL, "cannot create %s: %s", dir, strerror(errno));
-    for (unsigned i = 0; i < units; i++) {
+    if (bench_file)
+        units = units_of_file(bench_file, u, &cfg);
+    for (unsigned i = 0; !bench_file && i < units; i++) {
         snprintf(serials[i], sizeof serials[i], "%lu", SIM_FIRST_SERIAL + i);
         u[i] = (struct rig_sim_unit){model, serials[i], SIM_SLAVE, SIM_BAUD, NULL};
     }
@@ -65,7 +91,9 @@ static int sim_up(const char *dir, unsigned units, const char *model, const char
         .dir = dir, .image = image, .speed = speed, .units = u, .unit_count = units, .detach = true,
         .lock_wait_s = wait_s, .board = sim_board,
     };
-    if (rig_simbench_start(&opt, &pid) < 0)
+    int rc = rig_simbench_start(&opt, &pid);
+    rig_bench_config_free(cfg);
+    if (rc < 0)
         cli_fail("sim up", NULL, "%s", rig_last_error());
     printf("%s/bench.json\n", dir);
     return 0;
@@ -77,11 +105,14 @@ int cmd_sim(int argc, char **argv)
         {"dir", required_argument, NULL, 'd'},   {"units", required_argument, NULL, 'n'},
         {"model", required_argument, NULL, 'm'}, {"speed", required_argument, NULL, 's'},
         {"image", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
+        {"bench", required_argument, NULL, 'b'},
         CLI_WAIT_OPTION,
         {"board", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *model = SIM_DEFAULT_MODEL, *speed = "1", *image = NULL;
+    const char *bench_file = NULL;
+    bool units_given = false;
     unsigned units = SIM_DEFAULT_UNITS;
     double wait_s = 0.0;
 
@@ -102,8 +133,12 @@ int cmd_sim(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': dir = optarg; break;
-        case 'n': units = cli_unsigned(verb, "--units", optarg, 1, 64); break;
-        case 'm': model = optarg; break;
+        case 'n':
+            units = cli_unsigned(verb, "--units", optarg, 1, 64);
+            units_given = true;
+            break;
+        case 'm': model = optarg; units_given = true; break;
+        case 'b': bench_file = optarg; break;
         case 's':
             if (strcmp(optarg, "max") != 0 && cli_number(verb, "--speed", optarg) < 0)
                 cli_usage(verb, "--speed must be >= 0 or max");
@@ -126,7 +161,9 @@ int cmd_sim(int argc, char **argv)
     if (strcmp(sub, "up") == 0) {
         if (optind != argc)
             cli_usage("sim", "up takes no operands");
-        return sim_up(dir, units, model, speed, image, wait_s);
+        if (bench_file && units_given)
+            cli_usage(verb, "--bench FILE names the positions: not with --units or --model");
+        return sim_up(dir, units, model, speed, image, wait_s, bench_file);
     }
     if (strcmp(sub, "down") == 0) {
         if (optind != argc)

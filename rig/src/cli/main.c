@@ -19,8 +19,12 @@ static const struct {
     {"ci", cmd_ci, "one CI job on a bench: lock, health, flash, suites, JUnit, records"},
     {"health", cmd_health, "check the bench before a job: source, lines, pulses, golden unit"},
     {"serve", cmd_serve, "the operator page of a bench: live EOL progress, PASS/FAIL, report"},
+    {"press", cmd_press, "press a meter's button (next, enter), short or held"},
+    {"display", cmd_display, "read what a meter's display shows (frame or OCR), or save its picture"},
     {"measure", cmd_measure, "the error of every position at one load point (error calculator)"},
     {"pulses", cmd_pulses, "watch a pulse output: each pulse's time, width and implied power"},
+    {"eol", cmd_eol, "factory end-of-line on a rack: flash, calibrate, verify, seal, summary"},
+    {"power", cmd_power, "switch a position's supply: on, a warned cut, or a hard cut (simulated)"},
 };
 
 static void usage(FILE *f)

@@ -23,6 +23,7 @@ struct rig_meter {
     int last_exception;
     enum rig_endian endian;
     unsigned long transactions;
+    double line_s;           /* the line's busy time by its model (rig_meter_line_seconds) */
 };
 
 #endif

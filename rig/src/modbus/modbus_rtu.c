@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/error_internal.h"
@@ -194,6 +195,49 @@ unsigned long rig_meter_transactions(const struct rig_meter *m)
     return m->transactions;
 }
 
+/* ---- the line's busy time (rig_meter_line_seconds) ---- */
+
+#define RTU_SILENCE_FIXED_S 0.00175 /* t3.5 above 19200 baud */
+#define RTU_SILENCE_CHARS 3.5
+#define RTU_FAST_BAUD 19200
+#define RTU_READ_REQ_BYTES 8u       /* address, function, start, count, CRC */
+#define RTU_READ_REPLY_BYTES 5u     /* + 2 per register */
+#define RTU_WRITE1_BYTES 8u         /* function 06, request and echo */
+#define RTU_WRITEN_REQ_BYTES 9u     /* + 2 per register */
+#define RTU_WRITEN_REPLY_BYTES 8u
+#define RTU_EXCEPTION_BYTES 5u
+
+double rig_meter_line_seconds(const struct rig_meter *m)
+{
+    return m->line_s;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool is_exception(int e);
+
+/* One transaction's frames on the line: rc < 0 with ETIMEDOUT counts the
+ * time waited (from t0) instead of a reply; an exception, its 5 bytes. */
+static void account(struct rig_meter *m, unsigned req, unsigned reply, int rc, int e, double t0)
+{
+    double bits = 1.0 + 8.0 + (m->line.parity != 'N' ? 1.0 : 0.0) + m->line.stop_bits;
+    double chr = m->line.baud > 0 ? bits / m->line.baud : 0.0;
+    double silence = m->line.baud > RTU_FAST_BAUD ? RTU_SILENCE_FIXED_S : RTU_SILENCE_CHARS * chr;
+    if (rc < 0 && e == ETIMEDOUT) {
+        m->line_s += silence + req * chr + (wall_now() - t0);
+        return;
+    }
+    if (rc < 0 && is_exception(e))
+        reply = RTU_EXCEPTION_BYTES;
+    m->line_s += 2.0 * silence + (req + reply) * chr + RIG_METER_TURNAROUND_S +
+                 RIG_METER_ADAPTER_LATENCY_S;
+}
+
 int rig_meter_last_exception(const struct rig_meter *m)
 {
     return m->last_exception;
@@ -208,6 +252,7 @@ static void wait_out_line(struct rig_meter *m)
     int fd = modbus_get_socket(m->ctx);
     int wait_ms = m->timeout_ms;
     char junk[256];
+    double t0 = wall_now();
 
     while (fd >= 0) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
@@ -221,6 +266,7 @@ static void wait_out_line(struct rig_meter *m)
         wait_ms = METER_SILENCE_MS;
     }
     modbus_flush(m->ctx);
+    m->line_s += wall_now() - t0;
 }
 
 static bool is_exception(int e)
@@ -279,10 +325,13 @@ int rig_meter_read_registers(struct rig_meter *m, uint16_t address, uint16_t cou
         return rc;
     for (int attempt = 0; attempt <= METER_RETRIES; attempt++) {
         m->transactions++;
+        double t0 = wall_now();
         rc = modbus_read_registers(m->ctx, address, count, dest);
+        e = rc < 0 ? errno : 0;
+        account(m, RTU_READ_REQ_BYTES, RTU_READ_REPLY_BYTES + 2u * count, rc, e, t0);
         if (rc == count)
             return 0;
-        e = rc < 0 ? errno : EMBBADDATA;
+        e = rc < 0 ? e : EMBBADDATA;
         if (is_exception(e))
             break;
         wait_out_line(m);
@@ -342,12 +391,19 @@ int rig_meter_write_register(struct rig_meter *m, uint16_t address, uint16_t val
         return rc;
     snprintf(what, sizeof what, "writing register %u", address);
     before_write(m);
+    double t0 = wall_now();
     rc = modbus_write_register(m->ctx, address, value);
-    if (rc < 0 && errno == ETIMEDOUT && repeatable(m, address, 1)) {
+    int e = errno;
+    account(m, RTU_WRITE1_BYTES, RTU_WRITE1_BYTES, rc, e, t0);
+    if (rc < 0 && e == ETIMEDOUT && repeatable(m, address, 1)) {
         wait_out_line(m);
         before_write(m);
+        t0 = wall_now();
         rc = modbus_write_register(m->ctx, address, value);
+        e = errno;
+        account(m, RTU_WRITE1_BYTES, RTU_WRITE1_BYTES, rc, e, t0);
     }
+    errno = e;
     return write_outcome(m, rc, 1, what);
 }
 
@@ -363,12 +419,20 @@ int rig_meter_write_registers(struct rig_meter *m, uint16_t address, uint16_t co
         return rc;
     snprintf(what, sizeof what, "writing %u registers at %u", count, address);
     before_write(m);
+    const unsigned req = RTU_WRITEN_REQ_BYTES + 2u * count;
+    double t0 = wall_now();
     rc = modbus_write_registers(m->ctx, address, count, src);
-    if (rc < 0 && errno == ETIMEDOUT && repeatable(m, address, count)) {
+    int e = errno;
+    account(m, req, RTU_WRITEN_REPLY_BYTES, rc, e, t0);
+    if (rc < 0 && e == ETIMEDOUT && repeatable(m, address, count)) {
         wait_out_line(m);
         before_write(m);
+        t0 = wall_now();
         rc = modbus_write_registers(m->ctx, address, count, src);
+        e = errno;
+        account(m, req, RTU_WRITEN_REPLY_BYTES, rc, e, t0);
     }
+    errno = e;
     return write_outcome(m, rc, count, what);
 }
 

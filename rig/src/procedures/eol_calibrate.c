@@ -22,8 +22,8 @@
 #include "rig/modbus.h"
 #include "rig/source.h"
 
-/* Calibration points are resolved to 1e-4 (a gate of 5 s). */
-#define EOL_CAL_RESOLUTION 1e-4
+/* Calibration points: the EOL's gate (eol_internal.h). */
+#define EOL_CAL_RESOLUTION EOL_GATE_RESOLUTION
 /* A calibrated unit is within a fifth of its class limit at the
  * calibration points. */
 #define EOL_CAL_TARGET_FRACTION 0.2
@@ -63,6 +63,8 @@ static double decades(double amps)
 static int write_cal(struct eol_ctx *c, struct eol_unit *u, void *arg)
 {
     (void)c, (void)arg;
+    for (unsigned k = 0; k < FIT_POINTS; k++) /* measured with another calibration */
+        u->cal_last[k].measured = false;
     int rc = rig_factory_unlock(u->m);
     return rc < 0 ? rc : rig_factory_write_cal(u->m, &u->cal);
 }
@@ -210,6 +212,15 @@ static void take_errors(struct eol_ctx *c, unsigned pass, unsigned k,
         }
         u->cal_error[pass][k] = e->error;
         u->cal_error_valid[pass][k] = true;
+        u->cal_pt[k] = *pt;
+        u->cal_last[k] = (struct eol_point_result){
+            .measured = true,
+            .error = e->error,
+            .gate_s = e->gate_s,
+            .pulses = b->gates[i].pulses,
+            .wh_per_pulse = b->gates[i].wh_per_pulse,
+            .output = b->gates[i].output,
+        };
         char name[64];
         snprintf(name, sizeof name, "eol.cal.pass%u.%s", pass + 1, fit_point_name(k));
         double t = cal_target(u, pt) * 100.0;
@@ -347,7 +358,9 @@ int rig_eol_calibrate(struct rig_bench *bench, struct rig_eol_result *results)
         return rc;
     eol_prepare(&c);
     eol_find_sealed(&c);
+    eol_test_constant_on(&c);
     rc = eol_calibrate_units(&c);
+    eol_test_constant_off(&c); /* the caller measures at the legal constant */
     eol_ctx_free(&c);
     return rc;
 }

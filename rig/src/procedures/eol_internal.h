@@ -16,6 +16,7 @@
 
 #include "rig/eol.h"
 #include "rig/factory.h"
+#include "rig/gate.h"
 #include "rig/loadpoints.h"
 #include "rig/measure.h"
 
@@ -50,6 +51,17 @@ struct eol_pulse2 {
     unsigned source, energy, multiplier, duration;
 };
 
+/* The EOL's gates last about 1.5 s: each end is an edge the meter places on
+ * one of its 4 kHz samples, so a gate's error is off by less than 250 us
+ * in 1.5 s, 1.7e-4: a thirtieth of the class C limit at Iref, a sixth of
+ * the calibration's target. rig/gate.h counts a sample at each end (2 x). */
+#define EOL_GATE_S 1.5
+#define EOL_GATE_RESOLUTION (2.0 * RIG_GATE_EDGE_JITTER_S / EOL_GATE_S)
+
+/* Pulse output 1 at the factory test constant (docs/factory.md): Wh a pulse. */
+#define EOL_TEST_IMP_PER_KWH MED2_PULSE1_TEST_IMP_PER_KWH
+#define EOL_TEST_WH_PER_PULSE (1000.0 / EOL_TEST_IMP_PER_KWH)
+
 struct eol_unit {
     unsigned position;
     const struct rig_position *pos;
@@ -65,9 +77,19 @@ struct eol_unit {
     struct rig_factory_identity id_written, id_read;
     bool cal_error_valid[EOL_CAL_PASSES][EOL_CAL_POINTS];
     double cal_error[EOL_CAL_PASSES][EOL_CAL_POINTS];
+    /* each calibration point and its last measurement with the calibration
+     * in force now (measured false once a new one is written): a
+     * verification point that is one of them takes it (eol_verify.c) */
+    struct rig_point cal_pt[EOL_CAL_POINTS];
+    struct eol_point_result cal_last[EOL_CAL_POINTS];
     struct eol_point_result verify[RIG_LOAD_POINTS_MAX];
     bool verify_done;
     struct eol_pulse2 p2;
+    bool p2_touched;              /* output 2 set by this run: put back at the end */
+    bool test_constant;           /* output 1 at the test constant now */
+    double spent_s;               /* bench time of this unit's step the sim does at once */
+    bool rtc_running;             /* its RTC test runs on output 2 */
+    double rtc_first_s, rtc_last_s; /* first and last second edge seen (NAN: none) */
     double v_reg;                 /* voltage register at Iref PF 1 (0: none) */
     struct rig_eol_result *res;
     char err[256];                /* the last per-unit failure (thread's message) */
@@ -85,6 +107,9 @@ struct eol_ctx {
     bool aborted;
     char abort_reason[200];
     double src_volts;             /* source voltage at Iref PF 1 */
+    char profile[16];             /* verification profile */
+    double modbus_s, flash_s;     /* bench time spent on lines and probes (plan breakdown) */
+    double pending_s;             /* of that, not yet on a simulated bench's clock */
 };
 
 /* The calibration points' names, in EOL_CAL_POINTS order. */
@@ -96,6 +121,12 @@ extern const char *const eol_cal_point_names[EOL_CAL_POINTS];
  * Returns 0 or -ENOMEM. eol_ctx_free frees the units. */
 int eol_ctx_init(struct eol_ctx *c, struct rig_bench *bench, struct rig_eol_result *results);
 void eol_ctx_free(struct eol_ctx *c);
+
+/* Wait seconds on the bench, then put the lines' and probes' pending time
+ * on a simulated bench's clock (rig_bench_spend). 0 or as rig_sleep. */
+int eol_sleep(struct eol_ctx *c, double seconds);
+/* The pending time now (the end of a run; not after an abort). */
+void eol_spend_pending(struct eol_ctx *c);
 
 /* Record a measurement of u (NULL: the rack) in the run's store, if any. */
 void eol_record(struct eol_ctx *c, const struct eol_unit *u, const char *name, double value,
@@ -182,6 +213,27 @@ double eol_point_watts(const struct rig_point *pt);
  * abort code. */
 int eol_precheck_units(struct eol_ctx *c);
 
+/* The spread of output 1's pulse periods at a steady load, each period
+ * over a span of at least a measurement window at the test constant (one
+ * pulse at 1 Wh): an intermittent contact makes them vary by percents. */
+#define EOL_PERIOD_CV_LIMIT 0.01
+struct eol_periods {
+    double prev, sum, sum2, span_s;
+    unsigned periods, in_span;
+};
+void eol_periods_init(struct eol_periods *p, double wh_per_pulse);
+void eol_periods_add(struct eol_periods *p, double t); /* a rising edge at t, s */
+double eol_periods_cv(const struct eol_periods *p);    /* 0 with too few periods */
+
+/* ---- eol_testmode.c ---- */
+
+/* Output 1 of every usable unsealed unit to the test constant (read back);
+ * a unit that refuses keeps the legal constant and gates as before. */
+void eol_test_constant_on(struct eol_ctx *c);
+/* Output 1 back to the legal constant (read back) on the units that had
+ * the test constant. */
+void eol_test_constant_off(struct eol_ctx *c);
+
 /* ---- eol_calibrate.c, eol_verify.c ---- */
 
 int eol_calibrate_units(struct eol_ctx *c);
@@ -194,6 +246,11 @@ int eol_verify_units(struct eol_ctx *c);
  * and end the test: a clock beyond the limit fails the unit. */
 void eol_rtc_start(struct eol_ctx *c);
 void eol_rtc_finish(struct eol_ctx *c);
+/* Take the second edges that came since the last look (before a gate
+ * drains the lines). */
+void eol_rtc_collect(struct eol_ctx *c);
+/* A second edge of u's RTC test at t (s), seen by whoever drained it. */
+void eol_rtc_edge(struct eol_unit *u, double t);
 
 /* ---- eol_drift.c ---- */
 
@@ -206,7 +263,8 @@ int eol_drift_units(struct eol_ctx *c);
 
 /* The image's id as benchd checks a flashed slot ("fnv1a64:...", "unknown"). */
 void eol_image_id(const char *path, char *out, size_t len);
-/* Flash every usable unit that is not sealed (sealed ones are found first). */
+/* Flash every usable unit that is not sealed (sealed ones are found first),
+ * one thread per probe. */
 void eol_flash_units(struct eol_ctx *c, const char *image);
 /* Identity, clock, save and read-back of the units that passed so far. */
 void eol_identify_units(struct eol_ctx *c);

@@ -1,7 +1,8 @@
 /*
  * eol_measure.c — one load point on every position of the rack at once
- * (they share the source), each gated on its own pulses, with pulse output 2
- * set per unit to a constant that makes the gate short.
+ * (they share the source), each gated on its own pulses: output 1 at the
+ * factory test constant (eol_testmode.c), or, on a unit without it, pulse
+ * output 2 set per point to a constant that makes the gate short.
  */
 #include <errno.h>
 #include <math.h>
@@ -79,6 +80,7 @@ static int set_pulse2(struct eol_unit *u, const struct eol_pulse2 *want)
         rig_encode_value(MED2_T_U32, v[k], en, &w[2 * k]);
     }
     u->p2.source = 0; /* unknown until saved */
+    u->p2_touched = true;
     if ((rc = rig_meter_unlock(u->m, NULL)) < 0 ||
         (rc = rig_meter_write_registers(u->m, (uint16_t)base, 10, w)) < 0 ||
         (rc = rig_meter_save(u->m)) < 0)
@@ -91,6 +93,8 @@ static int set_pulse2(struct eol_unit *u, const struct eol_pulse2 *want)
 static int restore_pulse2(struct eol_ctx *c, struct eol_unit *u, void *arg)
 {
     (void)c, (void)arg;
+    if (!u->p2_touched)
+        return 0; /* never changed by this run: nothing to put back */
     const struct eol_pulse2 shipped = {
         (unsigned)rig_reg_info(MED2_REG_PULSE2_SOURCE)->def,
         (unsigned)rig_reg_info(MED2_REG_PULSE2_ENERGY)->def,
@@ -111,7 +115,9 @@ void eol_plan_gate(const struct eol_unit *u, double watts, double resolution, st
                                  .min_pulses = 1,
                                  .settle_s = EOL_SETTLE_S};
     *k = (struct eol_p2_constant){0, 0};
-    if (u->model.pulse2_adjustable &&
+    if (u->test_constant)
+        need.wh_per_pulse = EOL_TEST_WH_PER_PULSE;
+    else if (u->model.pulse2_adjustable &&
         rig_gate_pulse2_constant(watts, EOL_MAX_PULSE_RATE, &k->energy, &k->multiplier,
                                  &need.wh_per_pulse))
         need.output = 2;
@@ -157,17 +163,19 @@ int eol_measure(struct eol_ctx *c, const struct rig_point *pt, struct rig_gate *
         return rc;
     if (isnan(c->t_start))
         c->t_start = t0;
-    if ((rc = rig_sleep(c->bench, EOL_SETTLE_S)) < 0)
+    if ((rc = eol_sleep(c, EOL_SETTLE_S)) < 0)
         return rc;
     struct point_job pj = {gates, k};
     eol_for_units(c, eol_pick_adjustable, configure_for_point, &pj, "pulse output 2", NULL);
+    eol_rtc_collect(c); /* the gate drains the lines */
     unsigned count = 0;
     for (unsigned i = 0; i < c->n; i++) {
         if (!c->u[i].usable)
             gates[i].pulses = 0;
         if (gates[i].pulses)
             count++;
-        gates[i].settle_s = EOL_RECONFIGURE_S;
+        /* output 2 may still finish a pulse of its old constant */
+        gates[i].settle_s = gates[i].output == 2 ? EOL_RECONFIGURE_S : 0.0;
     }
     if ((rc = rig_measure_point(c->bench, pt, gates, out)) < 0)
         return rc;

@@ -23,7 +23,17 @@
 #include "rig/source.h"
 
 #define PRECHECK_SETTLE_S 1.0
+/* At the legal 1 Wh a pulse: a dozen periods of ~0.8 s. */
 #define PRECHECK_GATE_S 12.0
+/* With every unit at the test constant (~130 pulses a second at 20 A): an
+ * intermittent contact opens for 20..200 ms after at most 19 times that
+ * closed (3.8 s, firmware/boards/native/defects.h, as a loose crimp does),
+ * so 4.5 s hold at least one whole opening and the span after it. */
+#define PRECHECK_TEST_GATE_S 4.5
+/* Periods are measured over spans of at least one measurement window
+ * (~10 mains cycles): an edge is placed on the meter's 250 us samples,
+ * 3 % of a single 8 ms period at the test constant, 0.1 % of a span. */
+#define PRECHECK_SPAN_S 0.2
 /* Direct units are loaded at a quarter of Imax (20 A: a pulse of 1 Wh every
  * 0.8 s), CT units at Iref — the rack takes the lowest. */
 #define PRECHECK_IMAX_FRACTION 0.25
@@ -32,13 +42,16 @@
 /* Output 1's pulse periods at a steady load vary by the AFE's sample (250 us
  * of ~0.8 s) on a good unit; an intermittent contact stretches some by
  * tens of milliseconds. */
-#define PRECHECK_PERIOD_CV_LIMIT 0.01
+#define PRECHECK_PERIOD_CV_LIMIT EOL_PERIOD_CV_LIMIT
 #define PRECHECK_MIN_PERIODS 3u
 #define PULSE1_WH 1.0 /* output 1: 1 Wh per pulse, manual §2.3.3 */
+#define EDGE_DRAIN_MAX 8 /* edge buffers per unit: 32768 edges, 250 s at the test constant */
 #define EDGE_MAX 4096
 
 struct precheck {
     double volts, amps, watts; /* applied, and the reference's power */
+    double gate_s;             /* how long the load was held */
+    double wh;                 /* output 1's Wh a pulse */
     unsigned rising;           /* output 1's rising edges in the gate */
     double first_s, last_s;    /* their first and last time */
     double period_cv;          /* of the periods between them */
@@ -62,34 +75,60 @@ static double rack_amps(const struct eol_ctx *c)
     return amps;
 }
 
+void eol_periods_init(struct eol_periods *p, double wh)
+{
+    *p = (struct eol_periods){.prev = NAN, .span_s = wh >= PULSE1_WH ? 0.0 : PRECHECK_SPAN_S};
+}
+
+/* A period: from a span's first edge to the first edge at least span_s
+ * later, over the pulses between (one pulse at 1 Wh). */
+void eol_periods_add(struct eol_periods *p, double t)
+{
+    if (isnan(p->prev)) {
+        p->prev = t;
+        return;
+    }
+    p->in_span++;
+    if (t - p->prev >= p->span_s) {
+        double per = (t - p->prev) / p->in_span;
+        p->sum += per;
+        p->sum2 += per * per;
+        p->periods++;
+        p->prev = t;
+        p->in_span = 0;
+    }
+}
+
+double eol_periods_cv(const struct eol_periods *p)
+{
+    if (p->periods < PRECHECK_MIN_PERIODS)
+        return 0.0;
+    double mean = p->sum / p->periods;
+    return sqrt(fmax(0.0, p->sum2 / p->periods - mean * mean)) / mean;
+}
+
 /* Output 1's edges in the gate: count, span and the spread of the periods. */
 static int read_pulses(struct eol_ctx *c, struct eol_unit *u, struct precheck *pc)
 {
     static _Thread_local struct rig_pulse_edge e[EDGE_MAX];
-    size_t n = 0;
-    int rc = rig_pulse_edges(c->bench, u->position, e, EDGE_MAX, &n);
-    if (rc < 0)
-        return rc;
-    double prev = NAN, sum = 0.0, sum2 = 0.0;
-    unsigned periods = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (e[k].output != 1 || e[k].level != 1)
-            continue;
-        double t = (double)e[k].t_ns * 1e-9;
-        if (pc->rising++ == 0)
-            pc->first_s = t;
-        pc->last_s = t;
-        if (!isnan(prev)) {
-            sum += t - prev;
-            sum2 += (t - prev) * (t - prev);
-            periods++;
+    size_t n = EDGE_MAX;
+    struct eol_periods per;
+    eol_periods_init(&per, pc->wh);
+    for (int round = 0; n == EDGE_MAX && round < EDGE_DRAIN_MAX; round++) {
+        int rc = rig_pulse_edges(c->bench, u->position, e, EDGE_MAX, &n);
+        if (rc < 0)
+            return rc;
+        for (size_t k = 0; k < n; k++) {
+            if (e[k].output != 1 || e[k].level != 1)
+                continue;
+            double t = (double)e[k].t_ns * 1e-9;
+            if (pc->rising++ == 0)
+                pc->first_s = t;
+            pc->last_s = t;
+            eol_periods_add(&per, t);
         }
-        prev = t;
     }
-    if (periods >= PRECHECK_MIN_PERIODS) {
-        double mean = sum / periods;
-        pc->period_cv = sqrt(fmax(0.0, sum2 / periods - mean * mean)) / mean;
-    }
+    pc->period_cv = eol_periods_cv(&per);
     if (pc->rising == 0 && rig_pulse_level(c->bench, u->position, 1, &pc->stuck) < 0)
         pc->stuck = 0; /* a bench that cannot tell: "no pulses" says enough */
     return 0;
@@ -113,7 +152,7 @@ static bool diagnose(struct eol_unit *u, const struct precheck *pc, char *why, s
     double v_err = pc->have_runtime ? pc->rt.voltage / pc->volts - 1.0 : 0.0;
     double i_err = pc->have_runtime ? pc->rt.current / pc->amps - 1.0 : 0.0;
     double e_err = pc->rising > PRECHECK_MIN_PERIODS
-                       ? (pc->rising - 1) * PULSE1_WH * 3600.0 / (pc->last_s - pc->first_s) /
+                       ? (pc->rising - 1) * pc->wh * 3600.0 / (pc->last_s - pc->first_s) /
                                  pc->watts - 1.0
                        : 0.0;
     if (pc->have_runtime && pc->rt.active_power < 0.0)
@@ -130,12 +169,12 @@ static bool diagnose(struct eol_unit *u, const struct precheck *pc, char *why, s
                  i_err * 100.0, pc->rt.current, pc->amps);
     else if (pc->rising == 0 && pc->stuck)
         snprintf(why, len, "pulse output 1 stuck on: active, no pulse in %.0f s at %.0f W",
-                 PRECHECK_GATE_S, pc->watts);
+                 pc->gate_s, pc->watts);
     else if (pc->rising == 0)
         snprintf(why, len, u->model.rs485 ? "dead pulse output 1: no pulse in %.0f s at %.0f W"
                                           : "dead pulse output 1 or reversed current polarity: "
                                             "no pulse in %.0f s at %.0f W",
-                 PRECHECK_GATE_S, pc->watts);
+                 pc->gate_s, pc->watts);
     else if (!u->model.rs485 && fabs(e_err) > PRECHECK_READING_LIMIT)
         snprintf(why, len, "energy reads %+.0f %% at %.0f W: wrong shunt or CT, or broken voltage "
                            "divider", e_err * 100.0, pc->watts);
@@ -172,20 +211,24 @@ static int load_rack(struct eol_ctx *c, struct precheck *pc0)
     double fn = first->table.currents.fn, watts;
     pc0->volts = first->table.currents.un;
     pc0->amps = rack_amps(c);
+    pc0->gate_s = PRECHECK_TEST_GATE_S;
+    for (unsigned i = 0; i < c->n; i++) /* one unit at 1 Wh sets the pace */
+        if (c->u[i].usable && !c->u[i].test_constant)
+            pc0->gate_s = PRECHECK_GATE_S;
     int rc;
     if (!src)
         return -ENODEV;
     if ((rc = rig_source_set(src, pc0->volts, pc0->amps, 0.0, fn)) < 0 ||
-        (rc = rig_source_output(src, true)) < 0 || (rc = rig_sleep(c->bench, PRECHECK_SETTLE_S)) < 0)
+        (rc = rig_source_output(src, true)) < 0 || (rc = eol_sleep(c, PRECHECK_SETTLE_S)) < 0)
         return rc;
     for (unsigned i = 0; i < c->n; i++) /* nothing before the gate counts */
         if (c->u[i].usable && (rc = rig_pulse_edges_discard(c->bench, i + 1)) < 0)
             return rc;
     if ((rc = rig_source_measure(src, "MEAS:POW?", &watts)) < 0 ||
-        (rc = rig_sleep(c->bench, PRECHECK_GATE_S)) < 0)
+        (rc = rig_sleep(c->bench, pc0->gate_s)) < 0)
         return rc;
     pc0->watts = watts;
-    fprintf(stderr, "eol: precheck at %.2f A PF 1 for %.0f s\n", pc0->amps, PRECHECK_GATE_S);
+    fprintf(stderr, "eol: precheck at %.2f A PF 1 for %.1f s\n", pc0->amps, pc0->gate_s);
     return 0;
 }
 
@@ -203,7 +246,10 @@ int eol_precheck_units(struct eol_ctx *c)
         pc[i].volts = pc[0].volts;
         pc[i].amps = pc[0].amps;
         pc[i].watts = pc[0].watts;
+        pc[i].gate_s = pc[0].gate_s;
     }
+    for (unsigned i = 0; i < c->n; i++)
+        pc[i].wh = c->u[i].test_constant ? EOL_TEST_WH_PER_PULSE : PULSE1_WH;
     eol_for_units(c, eol_pick_usable, observe, pc, "precheck", NULL);
     struct rig_source *src = rig_bench_source(c->bench);
     if (src && (rc = rig_source_output(src, false)) < 0)

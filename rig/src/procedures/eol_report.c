@@ -53,7 +53,15 @@ static void fill_unit(const struct eol_unit *u, struct report_eol_unit *r, struc
         .verify_done = u->verify_done,
         .point_count = u->table.count,
         .points = pts,
-        .gating = u->model.pulse2_adjustable ? "2 (constant chosen per point)" : "1 (1 Wh/pulse)",
+        .gating = res->pulse1_imp_per_kwh == EOL_TEST_IMP_PER_KWH
+                      ? "1 at the factory test constant (0.01 Wh/pulse)"
+                  : u->model.pulse2_adjustable ? "2 (constant chosen per point)"
+                                               : "1 (1 Wh/pulse)",
+        .pulse1 = res->pulse1_imp_per_kwh == EOL_TEST_IMP_PER_KWH
+                      ? "measured at the factory test constant, 100000 imp/kWh; ships at "
+                        "the legal 1000 imp/kWh (sealing forces it)"
+                  : res->pulse1_imp_per_kwh ? "measured at the legal 1000 imp/kWh"
+                                            : "1000 imp/kWh (not measured in this run)",
     };
     for (unsigned k = 0; k < EOL_CAL_POINTS; k++)
         r->cal_point_names[k] = eol_cal_point_names[k];

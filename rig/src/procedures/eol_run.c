@@ -56,13 +56,17 @@ static bool pick_failed(const struct eol_unit *u)
     return u->m && u->pos && !u->sealed_before && !u->res->sealed && u->res->reason[0];
 }
 
-/* The phases after flashing; stops at a rack abort (rc < 0). */
+/* The phases after flashing; stops at a rack abort (rc < 0). Output 1 is
+ * at the test constant from before the precheck until the drift check is
+ * done, the RTC test runs on output 2 through the measuring phases. */
 static int run_phases(struct eol_ctx *c, bool seal)
 {
     eol_find_sealed(c);
+    eol_test_constant_on(c);
     int rc = eol_precheck_units(c);
     if (rc < 0)
         return rc;
+    eol_rtc_start(c);
     rc = eol_calibrate_units(c);
     if (rc < 0)
         return rc;
@@ -70,6 +74,8 @@ static int run_phases(struct eol_ctx *c, bool seal)
         c->u[i].cal_active = false;
     if ((rc = eol_verify_units(c)) < 0 || (rc = eol_drift_units(c)) < 0)
         return rc;
+    eol_rtc_finish(c);
+    eol_test_constant_off(c);
     eol_identify_units(c);
     eol_seal_units(c, seal);
     eol_for_units(c, pick_failed, check_nv, NULL, NULL, NULL);
@@ -100,6 +106,25 @@ static void judge(struct eol_ctx *c, bool seal)
     }
 }
 
+/* The run verifies by profile (fixtures/loadpoints/NAME.ini): checked now,
+ * so a typo stops the run before anything is flashed. */
+static int use_profile(struct eol_ctx *c, const char *profile)
+{
+    struct rig_load_table t;
+    for (unsigned i = 0; i < c->n; i++) {
+        if (!c->u[i].pos)
+            continue;
+        int rc = rig_loadpoints_profile(c->u[i].pos->model, profile, &t);
+        if (rc < 0)
+            return rc;
+        break;
+    }
+    snprintf(c->profile, sizeof c->profile, "%s", profile);
+    for (unsigned i = 0; i < c->n; i++)
+        snprintf(c->u[i].res->profile, sizeof c->u[i].res->profile, "%s", profile);
+    return 0;
+}
+
 /* The report, if asked for; the run's last error message survives it. */
 static void report(const struct eol_ctx *c, const struct rig_eol_options *opt)
 {
@@ -126,6 +151,8 @@ int rig_eol_run(struct rig_bench *bench, const struct rig_eol_options *opt,
     int rc = eol_ctx_init(&c, bench, results);
     if (rc < 0)
         return rc;
+    if (opt->profile && (rc = use_profile(&c, opt->profile)) < 0)
+        goto done;
     if (opt->records_db) {
         if ((rc = open_records(bench, opt->records_db, &own)) < 0)
             goto done;
@@ -138,16 +165,25 @@ int rig_eol_run(struct rig_bench *bench, const struct rig_eol_options *opt,
         goto done;
     eol_image_id(image, c.firmware, sizeof c.firmware);
     rig_bench_time(bench, &c.t_start);
-    fprintf(stderr, "eol: bench %s, %u positions, firmware %s\n", c.bench_name, c.n, c.firmware);
+    fprintf(stderr, "eol: bench %s, %u positions, firmware %s, profile %s\n", c.bench_name, c.n,
+            c.firmware, c.profile);
 
     eol_flash_units(&c, image);
     rc = run_phases(&c, opt->seal);
 
+    eol_spend_pending(&c);
     rig_bench_time(bench, &c.t_end);
     judge(&c, opt->seal);
     if (isnan(c.t_start))
         c.t_start = c.t_end;
     eol_record(&c, NULL, "eol.plan_virtual_s", c.t_end - c.t_start, "s", NAN, NAN, "INFO");
+    if (rig_bench_is_simulated(bench)) /* the model's seconds are on its clock */
+        fprintf(stderr, "eol: bench time %.1f s: %.1f s flashing, %.1f s Modbus, %.1f s source, "
+                        "settling and gates\n",
+                c.t_end - c.t_start, c.flash_s, c.modbus_s,
+                c.t_end - c.t_start - c.flash_s - c.modbus_s);
+    else
+        fprintf(stderr, "eol: bench time %.1f s\n", c.t_end - c.t_start);
     report(&c, opt);
     for (unsigned i = 0; rc == 0 && i < c.n; i++)
         if (!results[i].pass)

@@ -33,6 +33,7 @@ int eol_ctx_init(struct eol_ctx *c, struct rig_bench *bench, struct rig_eol_resu
     c->t_start = NAN;
     snprintf(c->firmware, sizeof c->firmware, "unknown");
     snprintf(c->bench_name, sizeof c->bench_name, "%s", rig_bench_name(bench));
+    snprintf(c->profile, sizeof c->profile, "%s", RIG_PROFILE_DEFAULT);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
@@ -48,6 +49,8 @@ int eol_ctx_init(struct eol_ctx *c, struct rig_bench *bench, struct rig_eol_resu
         u->usable = u->pos != NULL;
         u->cal_active = true;
         u->cal = rig_factory_cal_identity();
+        u->rtc_first_s = u->rtc_last_s = NAN;
+        snprintf(u->res->profile, sizeof u->res->profile, "%s", c->profile);
     }
     return 0;
 }
@@ -112,16 +115,66 @@ static void drop_failed(struct eol_ctx *c, const struct job *jobs, const char *s
     }
 }
 
+static double line_s(const struct eol_unit *u)
+{
+    return u->m ? rig_meter_line_seconds(u->m) : 0.0;
+}
+
+/*
+ * The bench time of a step done on every unit at once: the longest any
+ * unit's own work took on its line (and probe, spent_s). A simulated bench
+ * does it at once, so its clock is advanced by that (rig_bench_spend), at
+ * the next wait of the run (eol_sleep): a bench that stopped answering
+ * is then found by the source's check first, as without it.
+ */
+static void spend_step(struct eol_ctx *c, const double *before, const bool *picked)
+{
+    double longest = 0.0, flash = 0.0;
+    for (unsigned i = 0; i < c->n; i++) {
+        if (!picked[i])
+            continue;
+        struct eol_unit *u = &c->u[i];
+        double line = fmax(0.0, line_s(u) - before[i]);
+        longest = fmax(longest, line + u->spent_s);
+        flash = fmax(flash, u->spent_s);
+        u->spent_s = 0.0;
+    }
+    c->flash_s += flash;
+    c->modbus_s += longest - flash;
+    c->pending_s += longest;
+}
+
+int eol_sleep(struct eol_ctx *c, double seconds)
+{
+    int rc = rig_sleep(c->bench, seconds);
+    if (rc == 0 && c->pending_s > 0.0 && (rc = rig_bench_spend(c->bench, c->pending_s)) == 0)
+        c->pending_s = 0.0;
+    return rc;
+}
+
+void eol_spend_pending(struct eol_ctx *c)
+{
+    if (!c->aborted && c->pending_s > 0.0 && rig_bench_spend(c->bench, c->pending_s) == 0)
+        c->pending_s = 0.0;
+}
+
 void eol_for_units(struct eol_ctx *c, eol_pick_fn pick, eol_unit_fn fn, void *arg,
                    const char *step, int *rcs)
 {
     struct job *jobs = calloc(c->n ? c->n : 1, sizeof *jobs);
     pthread_t *th = calloc(c->n ? c->n : 1, sizeof *th);
     bool *started = calloc(c->n ? c->n : 1, sizeof *started);
+    double *before = calloc(c->n ? c->n : 1, sizeof *before);
+    bool *picked = calloc(c->n ? c->n : 1, sizeof *picked);
     struct job one;
     for (unsigned i = 0; i < c->n; i++) {
         if (!pick(&c->u[i]))
             continue;
+        if (before && picked) {
+            before[i] = line_s(&c->u[i]);
+            picked[i] = true;
+            c->u[i].spent_s = 0.0;
+        }
         struct job *j = jobs ? &jobs[i] : &one;
         *j = (struct job){c, &c->u[i], fn, arg, 0};
         if (!jobs || !th || !started || pthread_create(&th[i], NULL, job_main, j) != 0) {
@@ -138,11 +191,15 @@ void eol_for_units(struct eol_ctx *c, eol_pick_fn pick, eol_unit_fn fn, void *ar
         if (rcs)
             rcs[i] = jobs[i].rc;
     }
+    if (before && picked)
+        spend_step(c, before, picked);
     if (jobs && step)
         drop_failed(c, jobs, step);
     free(jobs);
     free(th);
     free(started);
+    free(before);
+    free(picked);
 }
 
 bool eol_pick_usable(const struct eol_unit *u)
@@ -174,7 +231,7 @@ void eol_prepare(struct eol_ctx *c)
         if (!u->pos)
             continue;
         if (rig_model_info(u->pos->model, &u->model) < 0 ||
-            rig_loadpoints_active(u->pos->model, &u->table) < 0 ||
+            rig_loadpoints_profile(u->pos->model, c->profile, &u->table) < 0 ||
             !(u->m = rig_bench_factory(c->bench, u->position))) {
             eol_fail_unit(u, "%s", rig_last_error());
             u->usable = false;
@@ -184,6 +241,8 @@ void eol_prepare(struct eol_ctx *c)
         u->has_clock = rig_meter_map(u->m, &map) == 0 &&
                        rig_reg_address(map, MED2_REG_DAY) >= 0;
         u->p2.source = 0;
+        u->p2_touched = false;
+        u->test_constant = false; /* a flash restarted it: the legal constant */
     }
 }
 

@@ -1,7 +1,13 @@
 /*
  * eol_verify.c — verifying the rack (rig_eol_verify, rig/eol.h): every
- * position at its model's EN 50470-3 load points, in one pass over the
- * union of the rack's points, each error recorded with its limit.
+ * position at the load points of its model's profile (routine or full), in
+ * one pass over the union of the rack's points, each error recorded with
+ * its limit.
+ *
+ * A point the calibration measured last with the calibration the unit
+ * keeps (same source settings, a gate at least as fine) is that unit's
+ * verification at the point: it is taken, not measured again; a point no
+ * unit needs is not applied.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,8 +18,9 @@
 #include "procedures/eol_internal.h"
 #include "rig/bench.h"
 
-/* Verification points are resolved to a fiftieth of their limit. */
-#define EOL_VERIFY_RESOLUTION_PER_MPE 0.02
+/* Verification points are resolved to a twentieth of their limit, in no
+ * longer than the EOL's gate (eol_internal.h). */
+#define EOL_VERIFY_RESOLUTION_PER_MPE 0.05
 
 struct vpoint {
     struct rig_point pt;
@@ -62,7 +69,19 @@ static size_t rack_points(const struct eol_ctx *c, struct vpoint *vp)
     return nv;
 }
 
-/* Gates of the units that have point pt; returns how many have it. */
+/* The calibration's last measurement of u at pt with its calibration now,
+ * if it has one. */
+static const struct eol_point_result *from_calibration(const struct eol_unit *u,
+                                                       const struct rig_point *pt)
+{
+    for (unsigned k = 0; k < EOL_CAL_POINTS; k++)
+        if (u->cal_last[k].measured && same_point(&u->cal_pt[k], pt))
+            return &u->cal_last[k];
+    return NULL;
+}
+
+/* Gates of the units that have point pt and still need it measured;
+ * returns how many. */
 static unsigned plan_point(const struct eol_ctx *c, const struct rig_point *pt,
                            struct eol_point_buf *b)
 {
@@ -70,12 +89,13 @@ static unsigned plan_point(const struct eol_ctx *c, const struct rig_point *pt,
     for (unsigned i = 0; i < c->n; i++) {
         const struct eol_unit *u = &c->u[i];
         b->gates[i] = (struct rig_gate){0};
-        if (!u->usable)
+        if (!u->usable || from_calibration(u, pt))
             continue;
         for (unsigned k = 0; k < u->table.count; k++) {
             if (!same_point(&u->table.points[k].pt, pt))
                 continue;
-            double res = EOL_VERIFY_RESOLUTION_PER_MPE * u->table.points[k].mpe;
+            double res = fmax(EOL_VERIFY_RESOLUTION_PER_MPE * u->table.points[k].mpe,
+                              EOL_GATE_RESOLUTION);
             eol_plan_gate(u, eol_point_watts(pt), res, &b->gates[i], &b->k[i]);
             count++;
         }
@@ -83,34 +103,40 @@ static unsigned plan_point(const struct eol_ctx *c, const struct rig_point *pt,
     return count;
 }
 
-/* Keep and record each unit's error at pt against its own limit there. */
+/* Keep and record each unit's error at pt against its own limit there:
+ * measured now (gates with pulses) or by the calibration. */
 static void take_errors(struct eol_ctx *c, const struct rig_point *pt,
                         const struct eol_point_buf *b)
 {
     for (unsigned i = 0; i < c->n; i++) {
         struct eol_unit *u = &c->u[i];
         const struct rig_error *e = &b->err[i];
-        if (!b->gates[i].pulses)
+        const struct eol_point_result *cal = u->usable ? from_calibration(u, pt) : NULL;
+        if (!b->gates[i].pulses && !cal)
             continue;
         for (unsigned k = 0; k < u->table.count; k++) {
             const struct rig_load_point *lp = &u->table.points[k];
             if (!same_point(&lp->pt, pt))
                 continue;
             struct eol_point_result *pr = &u->verify[k];
-            *pr = (struct eol_point_result){
-                .measured = e->measured,
-                .error = e->error,
-                .ratio = e->measured ? fabs(e->error) / lp->mpe : INFINITY,
-                .gate_s = e->gate_s,
-                .pulses = b->gates[i].pulses,
-                .wh_per_pulse = b->gates[i].wh_per_pulse,
-                .output = b->gates[i].output,
-            };
+            if (cal) {
+                *pr = *cal;
+            } else {
+                *pr = (struct eol_point_result){
+                    .measured = e->measured,
+                    .error = e->error,
+                    .gate_s = e->gate_s,
+                    .pulses = b->gates[i].pulses,
+                    .wh_per_pulse = b->gates[i].wh_per_pulse,
+                    .output = b->gates[i].output,
+                };
+            }
+            pr->ratio = pr->measured ? fabs(pr->error) / lp->mpe : INFINITY;
             char name[64];
             snprintf(name, sizeof name, "eol.verify.%s", lp->name);
             double lim = lp->mpe * 100.0;
-            eol_record(c, u, name, e->measured ? e->error * 100.0 : NAN, "%", -lim, lim,
-                       e->measured && pr->ratio <= 1.0 ? "PASS" : "FAIL");
+            eol_record(c, u, name, pr->measured ? pr->error * 100.0 : NAN, "%", -lim, lim,
+                       pr->measured && pr->ratio <= 1.0 ? "PASS" : "FAIL");
         }
     }
 }
@@ -182,8 +208,13 @@ int eol_verify_units(struct eol_ctx *c)
         goto out;
     size_t nv = rack_points(c, vp);
     for (size_t j = 0; j < nv; j++) {
-        if (plan_point(c, &vp[j].pt, &b) == 0)
+        if (plan_point(c, &vp[j].pt, &b) == 0) {
+            take_errors(c, &vp[j].pt, &b); /* from the calibration, if any */
+            fprintf(stderr, "eol: verify %zu/%zu %-18s %6.2f A %7.2f deg: from the calibration's "
+                            "last pass\n",
+                    j + 1, nv, vp[j].name, vp[j].pt.amps, vp[j].pt.phase_deg);
             continue;
+        }
         char label[48];
         snprintf(label, sizeof label, "verify %zu/%zu %s", j + 1, nv, vp[j].name);
         if ((rc = eol_measure(c, &vp[j].pt, b.gates, b.k, b.err, label)) < 0) {
@@ -206,13 +237,17 @@ int rig_eol_verify(struct rig_bench *bench, struct rig_eol_result *results)
     int rc = eol_ctx_init(&c, bench, results);
     if (rc < 0)
         return rc;
+    snprintf(c.profile, sizeof c.profile, "full");
     for (unsigned i = 0; i < c.n; i++) {
         results[i].verified = false;
         results[i].worst_error_ratio = 0.0;
+        snprintf(results[i].profile, sizeof results[i].profile, "%s", c.profile);
     }
     eol_prepare(&c);
     eol_detect_endians(&c);
+    eol_test_constant_on(&c);
     rc = eol_verify_units(&c);
+    eol_test_constant_off(&c);
     eol_ctx_free(&c);
     return rc;
 }

@@ -14,11 +14,10 @@
 
 #include "base/error_internal.h"
 #include "rig/loadpoints.h"
+#include "tables/loadpoints_internal.h"
 
 #define LP_ROWS_MAX 16
-#define LP_EXPR_MAX 32
 #define LP_PF_TOLERANCE_DEG 0.5
-#define LP_CURRENT_REL_TOL 1e-9
 
 /* Power factor labels and the phase by which the current lags. */
 struct pf_label {
@@ -42,13 +41,7 @@ static void path_of(char *buf, size_t len, const char *file)
     snprintf(buf, len, "%s/%s", rig_loadpoints_dir(), file);
 }
 
-/* Run ini_parse; turn its results into our errors. ctx->msg carries the
- * handler's complaint. */
-struct parse_ctx {
-    char msg[160];
-};
-
-static int parse_file(const char *file, ini_handler h, void *user, struct parse_ctx *ctx)
+int lp_parse_file(const char *file, ini_handler h, void *user, struct parse_ctx *ctx)
 {
     char path[512];
     path_of(path, sizeof path, file);
@@ -117,7 +110,7 @@ static int on_current(void *user, const char *section, const char *key, const ch
 static int currents_for(const struct rig_model_info *m, struct rig_currents *out)
 {
     struct currents_ctx c = {.want = m->connection == RIG_CONNECTION_CT ? "ct" : "direct"};
-    int rc = parse_file("currents.ini", on_current, &c, &c.pc);
+    int rc = lp_parse_file("currents.ini", on_current, &c, &c.pc);
     if (rc < 0)
         return rc;
     if (!c.found || !(c.cur.iref > 0.0) || !(c.cur.imax > 0.0) || !(c.cur.un > 0.0))
@@ -148,10 +141,6 @@ struct lp_row {
     double limit_pct[4]; /* A, B, C, 2; < 0 when not given */
 };
 
-struct lp_point_src {
-    char current[LP_EXPR_MAX], current_ct[LP_EXPR_MAX];
-    char pf[8];
-};
 
 struct table_ctx {
     struct parse_ctx pc;
@@ -197,6 +186,30 @@ static struct lp_row *row_for(struct table_ctx *c, const char *section, char *pr
     return &c->rows[c->nrows - 1];
 }
 
+int lp_on_point(struct lp_point_src *points, unsigned *n, char *last, size_t last_len,
+                    const char *section, const char *key, const char *value,
+                    struct parse_ctx *pc)
+{
+    if (*n == 0 || strcmp(last, section) != 0) {
+        if (*n == RIG_LOAD_POINTS_MAX) {
+            snprintf(pc->msg, sizeof pc->msg, "more than %d points", RIG_LOAD_POINTS_MAX);
+            return 0;
+        }
+        snprintf(last, last_len, "%s", section);
+        memset(&points[(*n)++], 0, sizeof points[0]);
+    }
+    struct lp_point_src *p = &points[*n - 1];
+    if (strcmp(key, "current") == 0 && copy_expr(p->current, value))
+        return 1;
+    if (strcmp(key, "current_ct") == 0 && copy_expr(p->current_ct, value))
+        return 1;
+    if (strcmp(key, "pf") == 0 && strlen(value) < sizeof p->pf) {
+        strcpy(p->pf, value);
+        return 1;
+    }
+    return -1;
+}
+
 static int on_table(void *user, const char *section, const char *key, const char *value)
 {
     static _Thread_local char last_row[32], last_point[32];
@@ -236,23 +249,10 @@ static int on_table(void *user, const char *section, const char *key, const char
             parse_number(value, &r->limit_pct[class_index(cls)]) == 0)
             return 1;
     } else if (strncmp(section, "point ", 6) == 0) {
-        if (c->npoints == 0 || strcmp(last_point, section) != 0) {
-            if (c->npoints == RIG_LOAD_POINTS_MAX) {
-                snprintf(c->pc.msg, sizeof c->pc.msg, "more than %d points", RIG_LOAD_POINTS_MAX);
-                return 0;
-            }
-            snprintf(last_point, sizeof last_point, "%s", section);
-            memset(&c->points[c->npoints++], 0, sizeof c->points[0]);
-        }
-        struct lp_point_src *p = &c->points[c->npoints - 1];
-        if (strcmp(key, "current") == 0 && copy_expr(p->current, value))
-            return 1;
-        if (strcmp(key, "current_ct") == 0 && copy_expr(p->current_ct, value))
-            return 1;
-        if (strcmp(key, "pf") == 0 && strlen(value) < sizeof p->pf) {
-            strcpy(p->pf, value);
-            return 1;
-        }
+        int rc = lp_on_point(c->points, &c->npoints, last_point, sizeof last_point, section, key,
+                          value, &c->pc);
+        if (rc >= 0)
+            return rc;
     } else {
         snprintf(c->pc.msg, sizeof c->pc.msg, "unknown section [%s] (standard, row N, point N)",
                  section);
@@ -264,7 +264,7 @@ static int on_table(void *user, const char *section, const char *key, const char
 }
 
 /* "iref", "0.05*iref", "2.5" -> amps. */
-static int eval_current(const char *expr, const struct rig_currents *cur, double *amps)
+int lp_eval_current(const char *expr, const struct rig_currents *cur, double *amps)
 {
     double factor = 1.0;
     const char *name = expr;
@@ -359,7 +359,7 @@ static int load_table(const char *model, enum rig_energy_kind kind, struct loade
     snprintf(L->file, sizeof L->file, "%s",
              kind == RIG_ENERGY_REACTIVE ? "iec62053-23.ini" : "en50470-3.ini");
     L->t->kind = kind;
-    if ((rc = parse_file(L->file, on_table, L->t, &L->t->pc)) < 0) {
+    if ((rc = lp_parse_file(L->file, on_table, L->t, &L->t->pc)) < 0) {
         free(L->t);
         L->t = NULL;
         return rc;
@@ -394,13 +394,13 @@ static int mpe_at(const struct loaded *L, enum rig_energy_kind kind, double amps
         const char *to = ct && (r->below_ct[0] || r->to_ct[0]) ? r->to_ct : r->to;
         double lo = 0.0, hi = INFINITY;
         bool hi_inclusive = true;
-        if (from[0] && eval_current(from, &L->cur, &lo) < 0)
+        if (from[0] && lp_eval_current(from, &L->cur, &lo) < 0)
             return rig_error_set(-EINVAL, "load points: %s: bad current '%s'", L->file, from);
         if (below[0]) {
-            if (eval_current(below, &L->cur, &hi) < 0)
+            if (lp_eval_current(below, &L->cur, &hi) < 0)
                 return rig_error_set(-EINVAL, "load points: %s: bad current '%s'", L->file, below);
             hi_inclusive = false;
-        } else if (to[0] && eval_current(to, &L->cur, &hi) < 0) {
+        } else if (to[0] && lp_eval_current(to, &L->cur, &hi) < 0) {
             return rig_error_set(-EINVAL, "load points: %s: bad current '%s'", L->file, to);
         }
         double tol = LP_CURRENT_REL_TOL * fmax(1.0, amps);
@@ -418,7 +418,7 @@ static int mpe_at(const struct loaded *L, enum rig_energy_kind kind, double amps
                          amps, pf, L->model.name);
 }
 
-static int fill_table(const char *model, enum rig_energy_kind kind, struct rig_load_table *out)
+int lp_fill_table(const char *model, enum rig_energy_kind kind, struct rig_load_table *out)
 {
     struct loaded L = {0};
     int rc = load_table(model, kind, &L);
@@ -435,7 +435,7 @@ static int fill_table(const char *model, enum rig_energy_kind kind, struct rig_l
         struct rig_load_point *p = &out->points[out->count];
         double phase;
         if ((rc = rig_pf_phase(kind, s->pf, &phase)) < 0 ||
-            eval_current(expr, &L.cur, &p->pt.amps) < 0) {
+            lp_eval_current(expr, &L.cur, &p->pt.amps) < 0) {
             rc = rig_error_set(-EINVAL, "load points: %s/%s: point %u: bad current '%s' or pf '%s'",
                                rig_loadpoints_dir(), L.file, k + 1, expr, s->pf);
             goto out;
@@ -461,12 +461,12 @@ out:
 
 int rig_loadpoints_active(const char *model, struct rig_load_table *out)
 {
-    return fill_table(model, RIG_ENERGY_ACTIVE, out);
+    return lp_fill_table(model, RIG_ENERGY_ACTIVE, out);
 }
 
 int rig_loadpoints_reactive(const char *model, struct rig_load_table *out)
 {
-    return fill_table(model, RIG_ENERGY_REACTIVE, out);
+    return lp_fill_table(model, RIG_ENERGY_REACTIVE, out);
 }
 
 int rig_loadpoints_mpe(const char *model, enum rig_energy_kind kind, double amps,

@@ -257,7 +257,13 @@ Test(gpiod, queue_overflow_is_reported)
     cr_assert_eq(rig_pulse_input_open_line("reference line", &cfg, "rig", &in), 0, "%s",
                  rig_last_error());
     pulse_train(0, 21, 10, 0, false, 1);
-    nanosleep(&(struct timespec){0, 50000000}, NULL);
+    /* the line's thread reads the events when it is scheduled: wait for
+     * all 20 to be taken (the count), then look at the queue */
+    uint64_t counted = 0;
+    for (int tries = 0; counted < 10 && tries < 400; tries++) {
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+        cr_assert_eq(rig_pulse_input_count(in, &counted), 0);
+    }
     struct rig_line_edge e[32];
     uint64_t dropped = 0;
     size_t n = take(in, e, 32, 8, &dropped);

@@ -17,6 +17,7 @@
 
 #include "base/error_internal.h"
 #include "drivers/flash/flash_internal.h"
+#include "rig/flash.h"
 
 #define OPENOCD_MAX_CFG 8
 #define OPENOCD_OUTPUT_MAX 8192
@@ -79,6 +80,9 @@ int rig_flash_openocd(unsigned position, const char *swd, const char *adapter_se
     if (access(image_path, R_OK) != 0)
         return rig_error_set(-ENOENT, "position %u: cannot read image %s: %s", position,
                              image_path, strerror(errno));
+    int mcu = rig_flash_check_mcu_image(image_path);
+    if (mcu < 0)
+        return rig_error_prefix(mcu, "position %u", position);
     if (strpbrk(image_path, "{}"))
         return rig_error_set(-EINVAL, "position %u: image path %s contains braces, which OpenOCD's "
                                       "Tcl would misread",
