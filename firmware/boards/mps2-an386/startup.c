@@ -9,6 +9,7 @@
  * leads to Fault_Handler, which stops in a loop a debugger can see.
  */
 #include <stdint.h>
+#include <string.h>
 
 /* Linker-script symbols (mps2-an386.ld); only their addresses mean anything. */
 extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
@@ -50,15 +51,9 @@ __attribute__((naked, noreturn)) void Reset_Handler(void)
 /* The C part of the reset, once the FPU is on. */
 __attribute__((noreturn, used)) static void reset_c(void)
 {
-    /* Word counts from addresses: the symbols are distinct objects to C. */
-    uintptr_t data_words = ((uintptr_t)_edata - (uintptr_t)_sdata) / sizeof(uint32_t);
-    for (uintptr_t k = 0; k < data_words; k++) {
-        _sdata[k] = _sidata[k];
-    }
-    uintptr_t bss_words = ((uintptr_t)_ebss - (uintptr_t)_sbss) / sizeof(uint32_t);
-    for (uintptr_t k = 0; k < bss_words; k++) {
-        _sbss[k] = 0;
-    }
+    /* Byte counts from addresses: the symbols are distinct objects to C. */
+    memcpy(_sdata, _sidata, (size_t)((uintptr_t)_edata - (uintptr_t)_sdata));
+    memset(_sbss, 0, (size_t)((uintptr_t)_ebss - (uintptr_t)_sbss));
     main();
     for (;;) {
     }
