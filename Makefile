@@ -46,6 +46,7 @@ $(BUILD)/bin:
 
 include firmware/firmware.mk
 include firmware/boards/native/native.mk
+include firmware/boards/mps2-an386/mps2.mk
 include reports/reports.mk
 include rig/rig.mk
 include rig/sim/sim.mk
@@ -81,6 +82,8 @@ test: setup
 	$(MAKE) --no-print-directory fuzz-comtrade-short
 	$(MAKE) --no-print-directory -j2 BUILD=build/san SAN=1 check-build
 	$(MAKE) --no-print-directory BUILD=build/san SAN=1 check
+	$(MAKE) --no-print-directory qemu-smoke
+	@scripts/openocd/check.sh
 
 # The EOL suite on the 3-position rack (fixtures/benches/eol-3.ini); its rack
 # test writes certificates, index.html, summary.txt and records.sqlite to
@@ -95,13 +98,28 @@ run: setup
 	exit $$status
 
 bench: setup
-	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build
+	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build $(FW_MPS2_ELF)
 	@scripts/bench.sh "$(TEST_ENV)" $(BUILD)
 
 # 50 racks of 20 good units, each its own serial (rig/perf/false_rejects.c).
 false-rejects: setup
 	$(MAKE) --no-print-directory all $(BUILD)/rig/perf/false_rejects
 	@$(TEST_ENV) $(BUILD)/rig/perf/false_rejects --racks $${RACKS:-50} 2>&1 | grep --line-buffered -v '^eol:'
+
+# The suites with every position of every simulated bench on QEMU
+# (boards/mps2-an386, benchd --board qemu): RIG_SIM_BOARD=qemu. The sample
+# stream to a QEMU position runs near real time, so this is a long run;
+# make test runs only qemu-smoke (suites/modbus's line tests).
+QEMU_ENV := $(TEST_ENV) RIG_QEMU_IMAGE=$(FW_MPS2_ELF) RIG_SIM_BOARD=qemu
+QEMU_SUITES := modbus tariff eol
+.PHONY: test-qemu qemu-smoke
+test-qemu: setup
+	$(MAKE) --no-print-directory -j2 all $(QEMU_SUITES:%=$(BUILD)/suites/%)
+	@status=0; for s in $(QEMU_SUITES); do \
+	    echo "== $$s on QEMU"; $(QEMU_ENV) $(BUILD)/suites/$$s --jobs 2 || status=1; done; exit $$status
+qemu-smoke: $(FW_MPS2_ELF) $(BUILD)/bin/benchd $(BUILD)/suites/modbus
+	@echo "== suites/modbus line tests on QEMU"
+	@$(QEMU_ENV) $(BUILD)/suites/modbus --filter 'line/*' --jobs 2
 
 clean:
 	rm -rf build reports/latest

@@ -180,3 +180,9 @@ rm -f "$ui_figures"
 # (rig/perf/power_cuts.c, docs/power.md) ---
 "$build/rig/perf/power_cuts" --bench fixtures/benches/power.ini ||
     echo "bench: power_cuts: a record was corrupted or lost, or the bench failed (the lines above say which)" >&2
+# --- arm_instr_per_sample, arm_cpu_load_pct: ARM instructions per sample of
+# meter_on_samples, counted by QEMU (-icount) on the mps2-an386 image, and
+# that load at 4000 samples/s on a 170 MHz STM32G4; goal <= 10 %
+# (rig/perf/qemu_cost.py) ---
+python3 rig/perf/qemu_cost.py "$build/firmware/mps2/med2-mps2.elf" 0.5 2>/dev/null ||
+    echo "bench: qemu_cost failed (run it alone to see why)" >&2

@@ -20,7 +20,8 @@ mbpoll python3 python3-pymodbus python3-serial-asyncio
 clang libclang-rt-dev
 valgrind
 libmicrohttpd-dev chromium
-libcairo2-dev ssocr"
+libcairo2-dev ssocr
+qemu-system-arm gdb-multiarch openocd"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -2,7 +2,7 @@
  * benchd — the simulated bench: a virtual source on a pty, one meter process
  * per position on its own pty, virtual wires and a virtual clock.
  *
- *   benchd --dir DIR --image IMAGE [--speed X|max]
+ *   benchd --dir DIR --image IMAGE [--speed X|max] [--board native|qemu]
  *          --unit MODEL,SERIAL,SLAVE,BAUD [--unit ...] [--defect N:NAME[,PARAM] ...]
  *
  * --defect gives the N-th --unit (1-based) a factory defect
@@ -70,7 +70,7 @@ int sim_bench_advance_to(struct sim_bench *b, uint64_t t_ns, char *err, size_t e
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: benchd --dir DIR --image IMAGE [--speed X|max] "
+    fprintf(stderr, "usage: benchd --dir DIR --image IMAGE [--speed X|max] [--board native|qemu] "
                     "--unit MODEL,SERIAL,SLAVE,BAUD [--unit ...] [--defect N:NAME[,PARAM] ...]\n");
 }
 
@@ -311,6 +311,7 @@ int main(int argc, char **argv)
         {"dir", required_argument, NULL, 'd'},   {"image", required_argument, NULL, 'i'},
         {"speed", required_argument, NULL, 's'}, {"unit", required_argument, NULL, 'u'},
         {"defect", required_argument, NULL, 'D'}, {"help", no_argument, NULL, 'h'},
+        {"board", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *image = NULL;
@@ -351,6 +352,14 @@ int main(int argc, char **argv)
                 return 2;
             }
             defects[defect_count++] = optarg;
+            break;
+        case 'B':
+            /* --board qemu: IMAGE is the mps2-an386 ELF, run under QEMU (sim_qemu.c) */
+            if (strcmp(optarg, "qemu") != 0 && strcmp(optarg, "native") != 0) {
+                fprintf(stderr, "benchd: --board wants native or qemu, got '%s'\n", optarg);
+                return 2;
+            }
+            bench.qemu = strcmp(optarg, "qemu") == 0;
             break;
         case 'h': usage(); return 0;
         default: usage(); return 2;

@@ -144,6 +144,8 @@ struct sim_bench {
     uint64_t wall_base_ns;
     uint64_t virtual_base_ns;
     bool stopping;
+    /* `--board qemu`: every position runs the ARM image under QEMU (sim_qemu.c) */
+    bool qemu;
 };
 
 /* sim_line.c */
@@ -220,6 +222,12 @@ void sim_power_status(const struct sim_unit *unit, char *reply, size_t reply_len
  * image's message (file:line) in err; on -1 the NV is unchanged. */
 int sim_unit_load_dump(struct sim_bench *bench, struct sim_unit *unit, const char *dump,
                        char *err, size_t err_len);
+
+/* sim_qemu.c */
+/* In the unit's forked child: run the slot's ARM ELF as a QEMU instance and
+ * be its wires to benchd (ctrl_fd, sim_wire.h); never returns. */
+void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
+    __attribute__((noreturn));
 
 /* sim_slot.c */
 /* Copy image into the unit's slot, verify the copy's hash, record it. */

@@ -161,6 +161,8 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
         int uart = unit->rs485.master;
         fcntl(ctrl, F_SETFD, 0);
         fcntl(uart, F_SETFD, 0);
+        if (bench->qemu)
+            sim_qemu_unit(unit, image, ctrl, bench->now_ns);
         char ctrl_s[16], uart_s[16], t0_s[32], nv[SIM_PATH_MAX + 16];
         /* NV memory (and the battery-backed RTC) live in the slot, so they
          * survive a re-flash, as on the real part */

@@ -50,6 +50,9 @@ struct rig_bench_config {
         bool active_low;
         unsigned debounce_us;
     } reference_opts, pulse_opts;
+    /* [bench] board = qemu: benchd runs every position as a QEMU instance of
+     * the mps2-an386 image (kind = sim only) */
+    bool board_qemu;
 };
 
 /*

@@ -41,7 +41,7 @@
 #include "rig/models.h"
 #include "defect_spec.h"
 
-static const char *const bench_keys[] = {"name", "kind", "positions", "records", NULL};
+static const char *const bench_keys[] = {"name", "kind", "positions", "records", "board", NULL};
 static const char *const source_keys[] = {"port", "baud", "driver", "transport", NULL};
 static const char *const position_keys[] = {"model",  "serial", "rs485",  "slave",
                                             "baud",   "parity", "stop",   "pulse1",
@@ -191,6 +191,13 @@ static int bench_key(struct parse *p, int k, const char *name, const char *value
         return 1;
     case 3:
         return set_string(p, &cfg->records, value);
+    case 4:
+        /* board = qemu: a simulated bench runs the ARM image under QEMU */
+        if (strcmp(value, "qemu") == 0)
+            cfg->board_qemu = true;
+        else if (strcmp(value, "native") != 0)
+            return fail(p, p->line, "[bench] board = '%s' — expected native or qemu", value);
+        return 1;
     default:
         if (!parse_int(value, 1, RIG_MAX_POSITIONS, &n))
             return fail(p, p->line, "[bench] %s = '%s' is not a number 1..%d", name, value,

@@ -318,6 +318,9 @@ int rig_bench_sim_open(struct rig_bench *b, const struct rig_bench_config *file_
         .units = units,
         .unit_count = file_cfg->positions,
         .detach = false,
+        /* board = qemu in the file, or $RIG_SIM_BOARD for every simulated
+         * bench (make test-qemu runs the suites so) */
+        .board = file_cfg->board_qemu ? "qemu" : getenv("RIG_SIM_BOARD"),
     };
     int rc = rig_simbench_start(&opt, &b->benchd);
     if (rc < 0)

@@ -19,6 +19,9 @@
 #define SIM_SLAVE 1
 #define SIM_BAUD 38400 /* the meters' factory default line */
 
+/* --board: NULL (native) or "qemu" (every position under QEMU, sim_qemu.c) */
+static const char *sim_board;
+
 static void help(void)
 {
     printf("usage: rig sim up --dir DIR [--units N] [--model MODEL] [--speed X|max] [--image PATH]\n"
@@ -40,6 +43,8 @@ static void help(void)
            "down     stop the bench in DIR (waits up to 5 s, then kills it) — not under a\n"
            "         client using it (see --wait); a benchd.pid that names another\n"
            "         process is stale: removed, nothing is stopped.\n"
+           "         --board qemu  every position runs the ARM image (mps2-an386) under\n"
+           "                    QEMU: $RIG_QEMU_IMAGE or ../firmware/mps2/med2-mps2.elf.\n"
            "advance  move the bench's virtual clock on by SECONDS; returns when every\n"
            "         unit has reached the new time. The source output is left as it\n"
            "         was; if advance fails or is interrupted, it is switched off.\n"
@@ -84,7 +89,7 @@ static int sim_up(const char *dir, unsigned units, const char *model, const char
     }
     struct rig_simbench_options opt = {
         .dir = dir, .image = image, .speed = speed, .units = u, .unit_count = units, .detach = true,
-        .lock_wait_s = wait_s,
+        .lock_wait_s = wait_s, .board = sim_board,
     };
     int rc = rig_simbench_start(&opt, &pid);
     rig_bench_config_free(cfg);
@@ -102,6 +107,7 @@ int cmd_sim(int argc, char **argv)
         {"image", required_argument, NULL, 'i'}, {"help", no_argument, NULL, 'h'},
         {"bench", required_argument, NULL, 'b'},
         CLI_WAIT_OPTION,
+        {"board", required_argument, NULL, 'B'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = NULL, *model = SIM_DEFAULT_MODEL, *speed = "1", *image = NULL;
@@ -140,6 +146,11 @@ int cmd_sim(int argc, char **argv)
             break;
         case 'i': image = optarg; break;
         case 'W': wait_s = cli_wait(verb, optarg); break;
+        case 'B':
+            if (strcmp(optarg, "qemu") != 0 && strcmp(optarg, "native") != 0)
+                cli_usage(verb, "--board wants native or qemu, got '%s'", optarg);
+            sim_board = strcmp(optarg, "qemu") == 0 ? "qemu" : NULL;
+            break;
         case 'h': help(); return 0;
         default: cli_usage("sim", "bad option");
         }

@@ -40,7 +40,16 @@ struct rig_simbench_options {
     unsigned unit_count;
     bool detach;            /* true: setsid, outlives us; false: dies with the caller's thread */
     double lock_wait_s;     /* how long to wait for DIR/bench.lock held by another client */
+    /* NULL or "native": the host image; "qemu": every position runs the
+     * mps2-an386 ELF under QEMU (image NULL: rig_simbench_find_qemu_image) */
+    const char *board;
 };
+
+/*
+ * rig_simbench_find_qemu_image — the mps2-an386 ELF: $RIG_QEMU_IMAGE, else
+ * ../firmware/mps2/med2-mps2.elf beside the running program. 0 or -ENOENT.
+ */
+int rig_simbench_find_qemu_image(char *buf, size_t len);
 
 /*
  * rig_simbench_start — start benchd (stdout/stderr to DIR/benchd.log) and

@@ -75,6 +75,12 @@ int rig_simbench_find_image(char *buf, size_t len)
                      "build it with make firmware", buf, len);
 }
 
+int rig_simbench_find_qemu_image(char *buf, size_t len)
+{
+    return find_file("RIG_QEMU_IMAGE", "../firmware/mps2/med2-mps2.elf", "QEMU firmware image",
+                     "build it with make firmware", buf, len);
+}
+
 /* The pid in DIR/benchd.pid, or 0. */
 static pid_t read_pid(const char *dir)
 {
@@ -194,6 +200,8 @@ static int start(const struct rig_simbench_options *opt, pid_t *pid_out)
         return rc;
     if (opt->image)
         rc = absolute(opt->image, image, sizeof image, "firmware image", "check the path");
+    else if (opt->board && strcmp(opt->board, "qemu") == 0)
+        rc = rig_simbench_find_qemu_image(image, sizeof image);
     else
         rc = rig_simbench_find_image(image, sizeof image);
     if (rc < 0)
@@ -211,7 +219,7 @@ static int start(const struct rig_simbench_options *opt, pid_t *pid_out)
 
     /* argv: benchd --dir D --image I --speed S (--unit M,S,SLAVE,BAUD)...
      *       (--defect N:NAME[,PARAM])... */
-    size_t argc = 7 + 4 * (size_t)opt->unit_count + 1;
+    size_t argc = 7 + 4 * (size_t)opt->unit_count + 1 + 2; /* + --board B */
     char **argv = calloc(argc, sizeof *argv);
     char (*units)[160] = calloc(opt->unit_count, sizeof *units);
     char (*defects)[96] = calloc(opt->unit_count, sizeof *defects);
@@ -239,6 +247,10 @@ static int start(const struct rig_simbench_options *opt, pid_t *pid_out)
             argv[a++] = "--defect";
             argv[a++] = defects[i];
         }
+    }
+    if (opt->board) {
+        argv[a++] = "--board";
+        argv[a++] = (char *)opt->board;
     }
     argv[a] = NULL;
 
