@@ -371,3 +371,12 @@ int rig_flash_default_image(struct rig_bench *bench, char *buf, size_t len)
 {
     return bench->drv->default_image(bench, buf, len);
 }
+
+int rig_bench_check_position(struct rig_bench *bench, unsigned position)
+{
+    unsigned n = rig_bench_position_count(bench);
+    if (position < 1 || position > n)
+        return rig_error_set(-EINVAL, "bench %s has no position %u (it has 1..%u)",
+                             rig_bench_name(bench), position, n);
+    return 0;
+}

@@ -14,18 +14,9 @@
 #include "rig/buttons.h"
 #include "rig/display.h"
 
-static int check_position(struct rig_bench *bench, unsigned position)
-{
-    unsigned n = rig_bench_position_count(bench);
-    if (position < 1 || position > n)
-        return rig_error_set(-EINVAL, "bench %s has no position %u (it has 1..%u)",
-                             rig_bench_name(bench), position, n);
-    return 0;
-}
-
 int rig_press(struct rig_bench *bench, unsigned position, enum rig_button button, unsigned hold_ms)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     if (rc < 0)
         return rc;
     if (button != RIG_BUTTON_NEXT && button != RIG_BUTTON_ENTER)
@@ -38,7 +29,7 @@ int rig_press(struct rig_bench *bench, unsigned position, enum rig_button button
 int rig_display_read(struct rig_bench *bench, unsigned position, struct rig_display *out)
 {
     struct med2_lcd_frame f;
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     if (rc < 0 || (rc = bench->drv->frame(bench, position, &f)) < 0)
         return rc;
     rig_display_from_frame(&f, out);
@@ -47,7 +38,7 @@ int rig_display_read(struct rig_bench *bench, unsigned position, struct rig_disp
 
 int rig_display_picture(struct rig_bench *bench, unsigned position, const char *path)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     return rc < 0 ? rc : bench->drv->picture(bench, position, path);
 }
 

@@ -108,6 +108,10 @@ int rig_bench_sim_attach(struct rig_bench *b, const char *dir);
 /* bench_hw.c: the instruments and lines of b->cfg. */
 int rig_bench_hw_open(struct rig_bench *b);
 
+/* 0 if bench has position (1-based), else -EINVAL with a message naming
+ * the bench and its range. */
+int rig_bench_check_position(struct rig_bench *bench, unsigned position);
+
 /* Forget position's Modbus client (after a flash restarted the unit). */
 void rig_bench_forget_meter(struct rig_bench *bench, unsigned position);
 

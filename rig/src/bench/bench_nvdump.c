@@ -54,10 +54,9 @@ static int follow_line(struct rig_bench *bench, unsigned position, const char *d
 
 int rig_bench_load_dump(struct rig_bench *bench, unsigned position, const char *dump)
 {
-    unsigned n = rig_bench_position_count(bench);
-    if (position < 1 || position > n)
-        return rig_error_set(-EINVAL, "bench %s has no position %u (it has 1..%u)",
-                             rig_bench_name(bench), position, n);
+    int rc = rig_bench_check_position(bench, position);
+    if (rc < 0)
+        return rc;
     if (!bench->drv->load_nv)
         return rig_error_set(-ENOTSUP, "bench %s cannot write a unit's NV (a real unit's NV "
                              "is its own: program the field state over Modbus)",
@@ -66,6 +65,6 @@ int rig_bench_load_dump(struct rig_bench *bench, unsigned position, const char *
     char path[PATH_MAX];
     if (!realpath(dump, path))
         return rig_error_set(-errno, "%s: cannot open the register dump", dump);
-    int rc = bench->drv->load_nv(bench, position, path);
+    rc = bench->drv->load_nv(bench, position, path);
     return rc < 0 ? rc : follow_line(bench, position, path);
 }

@@ -15,18 +15,9 @@
 #include "rig/power.h"
 #include "rig/sim/simctl.h"
 
-static int check_position(struct rig_bench *bench, unsigned position)
-{
-    if (rig_bench_position(bench, position) == NULL) {
-        return rig_error_set(-EINVAL, "no position %u on bench %s (it has 1..%u)", position,
-                             rig_bench_name(bench), rig_bench_position_count(bench));
-    }
-    return 0;
-}
-
 static int sim_only(struct rig_bench *bench, unsigned position, const char *what)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     if (rc < 0) {
         return rc;
     }
@@ -40,7 +31,7 @@ static int sim_only(struct rig_bench *bench, unsigned position, const char *what
 
 int rig_power_set(struct rig_bench *bench, unsigned position, bool on, double *holdup_used_s)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     return rc < 0 ? rc : bench->drv->supply(bench, position, on, holdup_used_s);
 }
 

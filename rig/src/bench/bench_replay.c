@@ -14,18 +14,9 @@
 #include "bench/bench_internal.h"
 #include "rig/replay.h"
 
-static int check_position(struct rig_bench *bench, unsigned position)
-{
-    unsigned n = rig_bench_position_count(bench);
-    if (position < 1 || position > n)
-        return rig_error_set(-EINVAL, "bench %s has no position %u (it has 1..%u)",
-                             rig_bench_name(bench), position, n);
-    return 0;
-}
-
 int rig_bench_waveform(struct rig_bench *bench, unsigned position, const float *vi, size_t n)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     if (rc < 0)
         return rc;
     if (!bench->drv->waveform || !rig_bench_dir(bench))
@@ -50,7 +41,7 @@ int rig_bench_waveform(struct rig_bench *bench, unsigned position, const float *
 
 int rig_bench_line_noise(struct rig_bench *bench, unsigned position, double ber)
 {
-    int rc = check_position(bench, position);
+    int rc = rig_bench_check_position(bench, position);
     if (rc < 0)
         return rc;
     if (!(ber >= 0 && ber <= 0.5))
