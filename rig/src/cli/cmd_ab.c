@@ -91,11 +91,12 @@ static int build(const char *sha, const char *tmp, char *image, size_t len)
     snprintf(dir, sizeof dir, "%s/%.12s", tmp, sha);
     snprintf(log, sizeof log, "%s.log", dir);
     char *wt[] = {"git", "worktree", "add", "--detach", dir, (char *)sha, NULL};
-    char *mk[] = {"make", "-C", dir, "-j2", "--no-print-directory", "firmware", NULL};
+    /* the tree's own plain build: a make that runs us (make check) exports
+     * its command-line variables (BUILD=build/san, SAN=1) to us */
+    char *mk[] = {"make", "-C", dir, "-j2", "--no-print-directory", "BUILD=build", "SAN=0",
+                  "firmware", NULL};
     fprintf(stderr, "rig ab: building %.12s (git worktree, make firmware)\n", sha);
-    /* a make that runs us (make check) passes its command-line variables
-     * (BUILD=..., SAN=1) down through MAKEFLAGS: the revision's own build
-     * must not take them, or its image lands elsewhere */
+    /* nor through MAKEFLAGS (its -j and variables) */
     unsetenv("MAKEFLAGS");
     unsetenv("MFLAGS");
     unsetenv("MAKELEVEL");
