@@ -20,7 +20,7 @@ $(FUZZ_CT_BIN): $(FUZZ_CT_SRCS) rig/src/procedures/comtrade_internal.h rig/inclu
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer -Wall -Wextra -Werror \
 	    -Irig/include -Irig/src $(FUZZ_CT_SRCS) -lm -o $@
 
-$(FUZZ_CT_DIR)/fuzz_comtrade_seeds: rig/fuzz/fuzz_comtrade_seeds.c $(RIG_LIB)
+$(FUZZ_CT_DIR)/fuzz_comtrade_seeds: rig/fuzz/fuzz_comtrade_seeds.c $(RIG_LIB) $(REPORTS_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -Irig/include $< $(RIG_LIB) $(RIG_LIBS) -o $@
 
