@@ -11,7 +11,9 @@
  *     silence from the client (at least 1.75 ms, real time, as the native
  *     board counts it) the firmware gets QW_IDLE;
  *   - "run until t" becomes the AFE's samples up to t (the native board's
- *     AFE model, from the same terminal conditions) on UART1, then a sync
+ *     AFE model, from the same terminal conditions) in the sample ring of
+ *     the board's PSRAM, which QEMU maps from a memory file of ours, rung
+ *     in on UART1, then a sync
  *     the firmware answers once it has computed them: time moves only in
  *     samples, so the firmware is in step with benchd's clock; QEMU runs
  *     with -icount (shift QW_ICOUNT_SHIFT, align=off, sleep=off), so its
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,6 +52,9 @@
 #define SYNC_TIMEOUT_MS 120000 /* a minute of samples on a loaded machine */
 #define T35_NS 1750000ll       /* the RTU silence at 38400 bit/s and above */
 #define QW_ICOUNT_SHIFT 3      /* 8 ns of QEMU time per instruction */
+/* Samples per doorbell: a second of them keeps the doorbells few and lets
+ * the firmware start while the next second is made. */
+#define RING_CHUNK 4000u
 
 enum { W_UART0, W_BENCH_IN, W_BENCH_OUT, W_QMP, W_COUNT };
 
@@ -57,6 +63,9 @@ static struct qemu_unit {
     int ctrl_fd;
     int pty_fd;
     int w[W_COUNT];     /* our ends of the socketpairs */
+    int shm_fd;         /* the board's PSRAM (memfd), mapped at shm */
+    struct qw_shared *shm;
+    uint64_t written;   /* samples put in the ring since the firmware's hello */
     pid_t qemu;
     uint64_t now_ns;    /* bench time of the next sample to send */
     uint64_t boot_ns;   /* bench time of the firmware's sample 0 */
@@ -209,6 +218,7 @@ static void send_config(void)
     put_le(m + 9, q.serial, 4);
     m[13] = (uint8_t)q.model;
     q.boot_ns = q.now_ns;
+    q.written = 0;
     q.rx_count = 0;
     q.idle_wait = false;
     q.line_baud = 38400;
@@ -328,9 +338,10 @@ static void check_idle(void)
     if (q.idle_at != 0 && mono_ns() >= q.idle_at) {
         q.idle_at = 0;
         q.idle_wait = true;
-        uint8_t m[5] = {QW_IDLE};
-        put_le(m + 1, q.rx_count, 4);
-        write_all(q.w[W_BENCH_IN], m, sizeof m);
+        q.shm->idle_at_count = q.rx_count;
+        __atomic_store_n(&q.shm->idle_seq, q.shm->idle_seq + 1u, __ATOMIC_RELEASE);
+        uint8_t m = QW_WAKE;
+        write_all(q.w[W_BENCH_IN], &m, 1);
     }
 }
 
@@ -369,11 +380,6 @@ static int service(bool want_ctrl, int timeout_ms)
 
 /* ---- samples ---- */
 
-static void put24(uint8_t *p, int32_t c)
-{
-    put_le(p, (uint32_t)c & 0xFFFFFFu, 3);
-}
-
 /* Samples in a block of n before the RTC's next second (as the native board cuts). */
 static size_t cut_at_second(size_t n)
 {
@@ -384,22 +390,42 @@ static size_t cut_at_second(size_t n)
     return n;
 }
 
+/* Put n samples in the ring, in the blocks the native board makes them
+ * (the AFE model's noise and drift run per call). */
+static void ring_put(size_t n)
+{
+    int32_t v[QW_MAX_BLOCK], i[QW_MAX_BLOCK];
+    while (n > 0) {
+        size_t b = cut_at_second(n < QW_MAX_BLOCK ? n : QW_MAX_BLOCK);
+        afe_model_generate(&q.afe, v, i, b);
+        for (size_t k = 0; k < b; k++) {
+            size_t at = (size_t)((q.written + k) % QW_RING_SAMPLES);
+            q.shm->v[at] = v[k];
+            q.shm->i[at] = i[k];
+        }
+        q.written += b;
+        q.now_ns += b * NS_PER_SAMPLE;
+        n -= b;
+    }
+}
+
 static void run_until(uint64_t t_ns)
 {
-    uint8_t rec[2 + QW_MAX_BLOCK * QW_SAMPLE_BYTES];
-    int32_t v[QW_MAX_BLOCK], i[QW_MAX_BLOCK];
     while (q.now_ns < t_ns) {
         uint64_t left = (t_ns - q.now_ns + NS_PER_SAMPLE - 1) / NS_PER_SAMPLE;
-        size_t n = cut_at_second(left < QW_MAX_BLOCK ? (size_t)left : QW_MAX_BLOCK);
-        afe_model_generate(&q.afe, v, i, n);
-        rec[0] = QW_SAMPLES;
-        rec[1] = (uint8_t)n;
-        for (size_t k = 0; k < n; k++) {
-            put24(rec + 2 + QW_SAMPLE_BYTES * k, v[k]);
-            put24(rec + 5 + QW_SAMPLE_BYTES * k, i[k]);
+        uint32_t n = left < RING_CHUNK ? (uint32_t)left : RING_CHUNK;
+        /* room in the ring: what the firmware has not read stays */
+        int64_t give_up = mono_ns() + (int64_t)SYNC_TIMEOUT_MS * 1000000;
+        while (q.written + n - __atomic_load_n(&q.shm->consumed, __ATOMIC_ACQUIRE) >
+               QW_RING_SAMPLES) {
+            service(false, 1);
+            if (mono_ns() > give_up)
+                fail("the firmware stopped reading its samples (hung?)");
         }
-        write_all(q.w[W_BENCH_IN], rec, 2 + n * QW_SAMPLE_BYTES);
-        q.now_ns += n * NS_PER_SAMPLE;
+        ring_put(n);
+        uint8_t bell[5] = {QW_RING};
+        put_le(bell + 1, n, 4);
+        write_all(q.w[W_BENCH_IN], bell, sizeof bell);
         /* keep the firmware's answers flowing while it computes */
         service(false, 0);
     }
@@ -482,16 +508,33 @@ static void nv_prepare(void)
     close(fd);
 }
 
+/* The board's PSRAM: a memory file QEMU maps as the machine's RAM and we
+ * map too (qemu_wire.h, struct qw_shared). */
+static void shm_create(void)
+{
+    q.shm_fd = memfd_create("med2-psram", MFD_CLOEXEC);
+    if (q.shm_fd < 0 || ftruncate(q.shm_fd, QW_SHM_SIZE) != 0)
+        fail("cannot make the board's shared memory (memfd)");
+    q.shm = mmap(NULL, sizeof *q.shm, PROT_READ | PROT_WRITE, MAP_SHARED, q.shm_fd, 0);
+    if (q.shm == MAP_FAILED)
+        fail("cannot map the board's shared memory");
+}
+
 static void start_qemu(const char *elf, int theirs[W_COUNT])
 {
-    char chr[W_COUNT][48], loader[SIM_PATH_MAX + 96], icount[64];
+    char chr[W_COUNT][48], loader[SIM_PATH_MAX + 96], icount[64], psram[128];
     for (int k = 0; k < W_COUNT; k++)
         snprintf(chr[k], sizeof chr[k], "socket,id=w%d,fd=%d", k, theirs[k]);
     snprintf(loader, sizeof loader, "loader,file=%s,addr=0x%08X,force-raw=on", q.nv_path,
              QW_NV_ADDR);
     snprintf(icount, sizeof icount, "shift=%d,align=off,sleep=off", QW_ICOUNT_SHIFT);
+    /* the child's own descriptor: QEMU opens /proc/self/fd/N of the memfd */
+    snprintf(psram, sizeof psram,
+             "memory-backend-file,id=psram,size=%u,mem-path=/proc/self/fd/%d,share=on",
+             QW_SHM_SIZE, q.shm_fd);
     const char *qemu = getenv("RIG_QEMU") ? getenv("RIG_QEMU") : "qemu-system-arm";
-    char *argv[] = {(char *)qemu, "-M", "mps2-an386", "-nodefaults", "-nographic",
+    char *argv[] = {(char *)qemu, "-M", "mps2-an386,memory-backend=psram", "-object", psram,
+                    "-nodefaults", "-nographic",
                     "-monitor", "none", "-nic", "none", "-icount", icount,
                     "-kernel", (char *)elf, "-device", loader,
                     "-chardev", chr[W_UART0], "-serial", "chardev:w0",
@@ -504,6 +547,7 @@ static void start_qemu(const char *elf, int theirs[W_COUNT])
     if (q.qemu == 0) {
         for (int k = 0; k < W_COUNT; k++)
             fcntl(theirs[k], F_SETFD, 0);
+        fcntl(q.shm_fd, F_SETFD, 0);
         /* QEMU goes when this process goes, however it goes */
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         execvp(qemu, argv);
@@ -535,6 +579,7 @@ void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, ui
     afe_model_init(&q.afe, q.serial, is_ct);
     defects_knobs(&q.defects, &q.afe.defect);
     nv_prepare();
+    shm_create();
 
     int theirs[W_COUNT];
     for (int k = 0; k < W_COUNT; k++) {

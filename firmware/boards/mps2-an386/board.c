@@ -3,9 +3,10 @@
  * board's UARTs and a RAM region for NV (qemu_wire.h for the wires).
  *
  * The firmware is driven by what arrives: Modbus bytes on UART0 go to the
- * core at once; sample blocks on UART1 are the ADC (the sample count is the
- * meter's clock: RTC, ticks and pulse edge times all derive from it, as on
- * the native board); between them the core sleeps in WFI. Edges, "reached"
+ * core at once; samples rung in on UART1 and read from the shared ring are
+ * the ADC (the sample count is the meter's clock: RTC, ticks and pulse edge
+ * times all derive from it, as on the native board); between them the core
+ * sleeps in WFI. Edges, "reached"
  * and NV changes go back on UART2. No interrupt handler runs: PRIMASK stays
  * set and the UARTs' receive interrupts only wake WFI (cmsdk_uart.c).
  */
@@ -30,8 +31,9 @@
 #define SYST_CSR_ENABLE_CPUCLK 0x5u
 #define SYST_MASK 0xFFFFFFu
 
-/* The largest record: QW_SAMPLES with a full block. */
-#define REC_MAX (2u + QW_MAX_BLOCK * QW_SAMPLE_BYTES)
+/* The largest record: QW_CONFIG. */
+#define REC_MAX 16u
+#define SHM ((volatile struct qw_shared *)QW_SHM_ADDR)
 
 /* NV memory and the RTC trailer, laid out as the native board's NV file. */
 struct nv_region {
@@ -55,8 +57,11 @@ static struct mps2_board {
     bool restart_requested;
     bool pulse_active[3];
     uint32_t rx_count;      /* RS485 bytes read since the hello */
-    bool idle_pending;      /* QW_IDLE came; applies once rx_count reaches idle_at_count */
+    uint32_t idle_seq;      /* the shared idle word's last sequence acted on */
+    bool idle_pending;      /* an idle came; applies once rx_count reaches idle_at_count */
     uint32_t idle_at_count;
+    uint32_t ring_left;     /* samples rung in and not yet read */
+    uint64_t ring_read;     /* samples read from the ring since the hello */
     uint64_t cost_ticks, cost_samples;
     uint8_t rec[REC_MAX];
     size_t rec_len;
@@ -212,18 +217,29 @@ static void set_supply(bool on)
 
 /* ---- the sample stream ---- */
 
-static int32_t code24(const uint8_t *p)
+/* Samples of the next block: at most QW_MAX_BLOCK of those rung in, and
+ * none past the RTC's next second (as the native board cuts: the second
+ * then starts on its own sample, not up to a block late). */
+static size_t next_block(void)
 {
-    uint32_t u = (uint32_t)get_le(p, 3);
-    return (int32_t)(u ^ 0x800000u) - 0x800000; /* sign-extend 24 bits */
+    size_t n = board.ring_left < QW_MAX_BLOCK ? board.ring_left : QW_MAX_BLOCK;
+    uint64_t now = board.t0_ns + board.samples * NS_PER_SAMPLE;
+    uint64_t to_second = NS_PER_S - now % NS_PER_S;
+    uint64_t before = (to_second + NS_PER_SAMPLE - 1u) / NS_PER_SAMPLE;
+    return before < n ? (size_t)before : n;
 }
 
-static void on_samples(const uint8_t *p, size_t n)
+static void on_samples(size_t n)
 {
+    __asm volatile("" ::: "memory"); /* the ring is read after its doorbell */
     for (size_t k = 0; k < n; k++) {
-        board.v[k] = code24(p + QW_SAMPLE_BYTES * k);
-        board.i[k] = code24(p + QW_SAMPLE_BYTES * k + 3u);
+        size_t at = (size_t)((board.ring_read + k) % QW_RING_SAMPLES);
+        board.v[k] = SHM->v[at];
+        board.i[k] = SHM->i[at];
     }
+    board.ring_read += n;
+    board.ring_left -= (uint32_t)n;
+    SHM->consumed = board.ring_read;
     if (!board.powered) {
         board.samples += n; /* time runs, the meter does not */
         return;
@@ -248,15 +264,15 @@ static void on_samples(const uint8_t *p, size_t n)
     }
 }
 
-/* Bytes of a record of this type, given its first two bytes (0: unknown). */
-static size_t record_size(const uint8_t *rec, size_t have)
+/* Bytes of a record of this type (0: unknown). */
+static size_t record_size(const uint8_t *rec)
 {
     switch (rec[0]) {
     case QW_CONFIG: return 1u + 8u + 4u + 1u;
-    case QW_SAMPLES: return have < 2u ? 2u : 2u + (size_t)rec[1] * QW_SAMPLE_BYTES;
+    case QW_RING: return 5u;
     case QW_SYNC: return 5u;
     case QW_SUPPLY: return 2u;
-    case QW_IDLE: return 5u;
+    case QW_WAKE: return 1u;
     case QW_COST: return 1u;
     case QW_BUTTON: return 3u;
     default: return 0u;
@@ -272,8 +288,8 @@ static void on_record(const uint8_t *r)
         board.id.model = (enum med2_model)r[13];
         board.configured = true;
         break;
-    case QW_SAMPLES:
-        on_samples(r + 2, r[1] <= QW_MAX_BLOCK ? r[1] : QW_MAX_BLOCK);
+    case QW_RING:
+        board.ring_left += (uint32_t)get_le(r + 1, 4);
         break;
     case QW_SYNC: {
         uint8_t m[5] = {QW_REACHED};
@@ -284,10 +300,8 @@ static void on_record(const uint8_t *r)
     case QW_SUPPLY:
         set_supply(r[1] != 0u);
         break;
-    case QW_IDLE:
-        board.idle_pending = true;
-        board.idle_at_count = (uint32_t)get_le(r + 1, 4);
-        break;
+    case QW_WAKE:
+        break; /* the idle word is looked at every turn of the main loop */
     case QW_BUTTON:
         if (board.powered) {
             meter_on_button(&board.meter, r[1], r[2] != 0u);
@@ -310,7 +324,7 @@ static void on_record(const uint8_t *r)
 static bool bench_byte(uint8_t b)
 {
     board.rec[board.rec_len++] = b;
-    size_t want = record_size(board.rec, board.rec_len);
+    size_t want = record_size(board.rec);
     if (want == 0u || want > REC_MAX) {
         board.rec_len = 0; /* not a record: drop it, the next byte starts over */
         return false;
@@ -339,8 +353,9 @@ int main(void)
     cmsdk_uart_init(UART_RS485);
     cmsdk_uart_init(UART_BENCH_IN);
     cmsdk_uart_init(UART_BENCH_OUT);
+    SHM->consumed = 0;
+    board.idle_seq = SHM->idle_seq;
     hello();
-    board.rx_count = 0;
     for (;;) {
         bool busy = false;
         uint8_t b;
@@ -351,6 +366,13 @@ int main(void)
                 meter_on_uart_rx(&board.meter, &b, 1);
                 after_core_call();
             }
+        }
+        uint32_t seq = SHM->idle_seq;
+        if (seq != board.idle_seq) {
+            __asm volatile("" ::: "memory"); /* the count is written before the sequence */
+            board.idle_seq = seq;
+            board.idle_at_count = SHM->idle_at_count;
+            board.idle_pending = true;
         }
         if (board.idle_pending && board.rx_count >= board.idle_at_count) {
             /* the silence came after exactly these bytes (benchd holds the
@@ -363,7 +385,13 @@ int main(void)
             uint8_t m = QW_IDLE_DONE;
             cmsdk_uart_write(UART_BENCH_OUT, &m, 1);
         }
-        /* a record at a time, so a Modbus request is not held up by a long stream */
+        if (board.ring_left > 0u) {
+            /* a block at a time, so a Modbus request is not held up by a
+             * long run; the records after the doorbell wait their turn */
+            on_samples(next_block());
+            continue;
+        }
+        /* a record at a time, for the same reason */
         while (cmsdk_uart_getc(UART_BENCH_IN, &b)) {
             busy = true;
             bool was_configured = board.configured;
