@@ -80,6 +80,11 @@ $(BUILD)/rig/perf/%: rig/perf/%.c $(RIG_LIB) $(REPORTS_LIB) | $(BUILD)/rig/perf
 # test_eol_cli runs eol_bench too.
 $(BUILD)/rig/tests/test_eol_cli: | $(BUILD)/rig/perf/eol_bench
 
+# test_flash_gdb flashes the mps2-an386 image into QEMU through gdb and
+# reads the firmware's records (qemu_wire.h) from its UART2.
+$(BUILD)/rig/tests/test_flash_gdb: | $(FW_MPS2_ELF)
+$(BUILD)/rig/tests/test_flash_gdb.o: RIG_CFLAGS += -I$(MPS2_DIR)
+
 # Keep the test objects (they are intermediates of the pattern rule above).
 .SECONDARY: $(RIG_TEST_OBJS)
 
