@@ -91,6 +91,7 @@ static int parse_unit(const char *spec, struct sim_unit *unit, unsigned position
     unit->slave = slave;
     unit->baud = baud;
     unit->ctrl_fd = -1;
+    unit->halted_fd = -1;
     unit->pid = -1;
     unit->rs485.master = unit->rs485.slave = -1;
     return 0;

@@ -57,6 +57,10 @@ struct sim_unit {
     char image_hash[17];
     struct sim_pty rs485;
     int ctrl_fd; /* benchd's end of the socketpair, -1 when not running */
+    /* a QEMU unit halted on its debug port (DEBUG): its socketpair end until
+     * the image loaded through the port says hello (FLASH), else -1 */
+    int halted_fd;
+    char debug_socket[SIM_PATH_MAX + 16];
     pid_t pid;
     bool waiting; /* a RUN_UNTIL is outstanding */
     char stopped_why[80]; /* why it is not running (STATUS), "" while it runs */
@@ -175,6 +179,13 @@ int sim_reference_set_constant(struct sim_source *src, unsigned wire, double imp
 
 /* sim_unit.c */
 int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit);
+/* Stop the unit and start a QEMU unit again halted, with no image, on a gdb
+ * stub at unit->debug_socket (sim_qemu.c); it runs once what is loaded
+ * there resets it, and sim_unit_adopt takes it in. 0 or -errno. */
+int sim_unit_halt_for_debug(struct sim_bench *bench, struct sim_unit *unit);
+/* Take in a unit halted for debug once its new image said hello (within the
+ * hello timeout). 0 or -errno (the unit is stopped). */
+int sim_unit_adopt(struct sim_bench *bench, struct sim_unit *unit);
 /* If the unit's process has ended, collect it and say why in stopped_why. */
 void sim_unit_reap(struct sim_unit *unit);
 void sim_unit_stop(struct sim_unit *unit);
@@ -227,6 +238,11 @@ int sim_unit_load_dump(struct sim_bench *bench, struct sim_unit *unit, const cha
 /* In the unit's forked child: run the slot's ARM ELF as a QEMU instance and
  * be its wires to benchd (ctrl_fd, sim_wire.h); never returns. */
 void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
+    __attribute__((noreturn));
+/* The same, but QEMU starts halted with no image and a gdb stub on
+ * unit->debug_socket: the firmware runs once a debugger loaded it and
+ * reset the core. */
+void sim_qemu_unit_halted(const struct sim_unit *unit, int ctrl_fd, uint64_t t0_ns)
     __attribute__((noreturn));
 
 /* sim_slot.c */

@@ -13,7 +13,15 @@
  *   EDGES <pos>             OK <n>, then n lines "<t_ns> <output> <level>"
  *   FLASH <pos> <image>     OK <hash>            after the unit restarted; an image that
  *                                                does not start: ERR, and the previous
- *                                                image runs again
+ *                                                image runs again. After DEBUG: the image
+ *                                                was loaded through the debug port; the
+ *                                                slot keeps it, and the unit runs once it
+ *                                                said hello
+ *   DEBUG <pos>             OK unix:<socket>     (board = qemu) the unit halted, without an
+ *                                                image, its gdb stub at <socket>: load the
+ *                                                image there (rig_flash_gdb), then FLASH.
+ *                          OK none              (native) no debug port: FLASH copies
+ *   BOARD                   OK native | OK qemu  what the positions run
  *   TEMP <degC>             OK <degC>            the temperature around every unit,
  *                                                -40..85; the units get it at once,
  *                                                from their next sample on
@@ -255,6 +263,48 @@ static void cmd_edges(struct sim_bench *bench, struct sim_client *client, char *
     }
 }
 
+/* FLASH after DEBUG: what runs was loaded by the client's debugger; the
+ * slot keeps the same image for the unit's next power-up, as the part's
+ * flash would. If it never says hello, the previous image runs again. */
+static void flash_through_debug_port(struct sim_bench *bench, struct sim_client *client,
+                                     struct sim_unit *unit, const char *image)
+{
+    char err[PATH_MAX + 128];
+    if (sim_slot_flash(unit, image, err, sizeof(err)) != 0) {
+        sim_unit_stop(unit);
+        sim_unit_start(bench, unit);
+        say(client, "ERR %s", err);
+        return;
+    }
+    int r = sim_unit_adopt(bench, unit);
+    if (r != 0) {
+        bool back = sim_slot_restore_previous(unit) == 0 && sim_unit_start(bench, unit) == 0;
+        say(client, "ERR position %u: nothing loaded through the debug port started (%s): %s",
+            unit->position, strerror(-r),
+            back ? "the previous image runs again" : "no previous image to go back to");
+        return;
+    }
+    say(client, "OK %s", unit->image_hash);
+}
+
+static void cmd_debug(struct sim_bench *bench, struct sim_client *client, char *pos)
+{
+    struct sim_unit *unit = unit_arg(bench, client, pos);
+    if (unit == NULL) {
+        return;
+    }
+    if (!bench->qemu) {
+        say(client, "OK none");
+        return;
+    }
+    int r = sim_unit_halt_for_debug(bench, unit);
+    if (r != 0) {
+        say(client, "ERR position %u: %s (%s)", unit->position, unit->stopped_why, strerror(-r));
+        return;
+    }
+    say(client, "OK unix:%s", unit->debug_socket);
+}
+
 static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *pos, char *image)
 {
     struct sim_unit *unit = unit_arg(bench, client, pos);
@@ -266,6 +316,10 @@ static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *
         return;
     }
     char err[PATH_MAX + 128];
+    if (unit->halted_fd >= 0) {
+        flash_through_debug_port(bench, client, unit, image);
+        return;
+    }
     sim_unit_stop(unit);
     if (sim_slot_flash(unit, image, err, sizeof(err)) != 0) {
         /* the old image is still in the slot: bring the unit back on it */
@@ -598,6 +652,10 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         cmd_edges(bench, client, a1);
     } else if (strcasecmp(verb, "FLASH") == 0) {
         cmd_flash(bench, client, a1, a2);
+    } else if (strcasecmp(verb, "DEBUG") == 0) {
+        cmd_debug(bench, client, a1);
+    } else if (strcasecmp(verb, "BOARD") == 0) {
+        say(client, "OK %s", bench->qemu ? "qemu" : "native");
     } else if (strcasecmp(verb, "STATUS") == 0) {
         cmd_status(bench, client, a1);
     } else if (strcasecmp(verb, "TEMP?") == 0) {
@@ -628,7 +686,7 @@ static void execute(struct sim_bench *bench, struct sim_client *client, char *li
         say(client, "OK");
         bench->stopping = true;
     } else {
-        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH STATUS TEMP TEMP? "
+        say(client, "ERR unknown request '%s' (PING TIME ADVANCE SPEED COUNT EDGES FLASH DEBUG BOARD STATUS TEMP TEMP? "
             "PRESS FRAME PNG SHUTDOWN REFCONST REFEDGES SUPPLY POWER? WAVE NOISE LOADNV)",
             verb);
     }

@@ -22,6 +22,10 @@
  *   - NV is a RAM region QEMU preloads from the slot's NV file (loader
  *     device); after the firmware wrote it, it is saved back with QMP
  *     pmemsave before "reached" is answered, and on quit.
+ * A unit halted for flashing (DEBUG, sim_qemu_unit_halted) starts QEMU with
+ * no image, stopped (-S), with its gdb stub on a unix socket in the slot:
+ * the rig loads the image there as it would through OpenOCD's gdb server
+ * (rig_flash_gdb), resets the core, and the firmware's hello follows.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +53,7 @@
 
 #define NS_PER_SAMPLE (1000000000ull / HAL_SAMPLE_RATE_HZ)
 #define HELLO_TIMEOUT_MS 5000
+#define DEBUG_HELLO_TIMEOUT_MS 120000 /* a debugger loads the image first */
 #define SYNC_TIMEOUT_MS 120000 /* a minute of samples on a loaded machine */
 #define T35_NS 1750000ll       /* the RTU silence at 38400 bit/s and above */
 #define QW_ICOUNT_SHIFT 3      /* 8 ns of QEMU time per instruction */
@@ -520,6 +525,7 @@ static void shm_create(void)
         fail("cannot map the board's shared memory");
 }
 
+/* elf NULL: halted, no image, the gdb stub on the unit's debug socket */
 static void start_qemu(const char *elf, int theirs[W_COUNT])
 {
     char chr[W_COUNT][48], loader[SIM_PATH_MAX + 96], icount[64], psram[128];
@@ -533,14 +539,18 @@ static void start_qemu(const char *elf, int theirs[W_COUNT])
              "memory-backend-file,id=psram,size=%u,mem-path=/proc/self/fd/%d,share=on",
              QW_SHM_SIZE, q.shm_fd);
     const char *qemu = getenv("RIG_QEMU") ? getenv("RIG_QEMU") : "qemu-system-arm";
+    char gdb[SIM_PATH_MAX + 48];
+    snprintf(gdb, sizeof gdb, "unix:%s,server=on,wait=off", q.unit->debug_socket);
     char *argv[] = {(char *)qemu, "-M", "mps2-an386,memory-backend=psram", "-object", psram,
                     "-nodefaults", "-nographic",
                     "-monitor", "none", "-nic", "none", "-icount", icount,
-                    "-kernel", (char *)elf, "-device", loader,
+                    "-device", loader,
                     "-chardev", chr[W_UART0], "-serial", "chardev:w0",
                     "-chardev", chr[W_BENCH_IN], "-serial", "chardev:w1",
                     "-chardev", chr[W_BENCH_OUT], "-serial", "chardev:w2",
-                    "-chardev", chr[W_QMP], "-mon", "chardev=w3,mode=control", NULL};
+                    "-chardev", chr[W_QMP], "-mon", "chardev=w3,mode=control",
+                    /* the image as the part's flash holds it, or halted for a debugger */
+                    elf ? "-kernel" : "-S", elf ? (char *)elf : "-gdb", elf ? NULL : gdb, NULL};
     q.qemu = fork();
     if (q.qemu < 0)
         fail("fork");
@@ -559,7 +569,8 @@ static void start_qemu(const char *elf, int theirs[W_COUNT])
         close(theirs[k]);
 }
 
-void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
+/* elf NULL: halted for a debugger (sim_qemu_unit_halted) */
+static void run_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
 {
     q.unit = unit;
     q.ctrl_fd = ctrl_fd;
@@ -594,13 +605,17 @@ void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, ui
     if (qmp_reply() != 0 || qmp("{\"execute\":\"qmp_capabilities\"}\n") != 0)
         fail("QEMU's monitor (QMP) did not answer: is the image an mps2-an386 ELF?");
     /* the firmware's hello: it is running and waits for its identity */
-    int64_t give_up = mono_ns() + (int64_t)HELLO_TIMEOUT_MS * 1000000;
+    int64_t give_up = mono_ns() + (int64_t)(elf ? HELLO_TIMEOUT_MS : DEBUG_HELLO_TIMEOUT_MS) * 1000000;
     while (!q.hello_seen) {
-        struct pollfd pf = {.fd = q.w[W_BENCH_OUT], .events = POLLIN};
-        if (mono_ns() > give_up || poll(&pf, 1, 100) < 0)
-            fail("no hello from the firmware (not an mps2-an386 med2 image?)");
-        if (pf.revents & (POLLIN | POLLHUP))
+        struct pollfd pf[2] = {{.fd = q.w[W_BENCH_OUT], .events = POLLIN},
+                               {.fd = ctrl_fd, .events = POLLIN}};
+        if (mono_ns() > give_up || poll(pf, 2, 100) < 0)
+            fail(elf ? "no hello from the firmware (not an mps2-an386 med2 image?)"
+                     : "no image was loaded through the debug port in time");
+        if (pf[0].revents & (POLLIN | POLLHUP))
             drain_out();
+        if (pf[1].revents & (POLLIN | POLLHUP))
+            on_ctrl(); /* benchd gave up on this unit (QUIT, or its end closed) */
     }
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = t0_ns};
     to_bench(&hello);
@@ -609,4 +624,16 @@ void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, ui
         if (ev > 0)
             on_ctrl();
     }
+}
+
+void sim_qemu_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, uint64_t t0_ns)
+{
+    run_unit(unit, elf, ctrl_fd, t0_ns);
+    _exit(1); /* not reached: run_unit serves until QUIT */
+}
+
+void sim_qemu_unit_halted(const struct sim_unit *unit, int ctrl_fd, uint64_t t0_ns)
+{
+    run_unit(unit, NULL, ctrl_fd, t0_ns);
+    _exit(1);
 }

@@ -136,7 +136,9 @@ static void mark_dead(struct sim_unit *unit)
     unit->waiting = false;
 }
 
-int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
+/* Fork the unit's process; halted: a QEMU unit on its debug port, no image.
+ * Returns benchd's end of the unit's socketpair, or -errno. */
+static int spawn(struct sim_bench *bench, struct sim_unit *unit, bool halted)
 {
     char image[SIM_PATH_MAX + 16];
     sim_slot_image_path(unit, image, sizeof(image));
@@ -161,6 +163,8 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
         int uart = unit->rs485.master;
         fcntl(ctrl, F_SETFD, 0);
         fcntl(uart, F_SETFD, 0);
+        if (halted)
+            sim_qemu_unit_halted(unit, ctrl, bench->now_ns);
         if (bench->qemu)
             sim_qemu_unit(unit, image, ctrl, bench->now_ns);
         char ctrl_s[16], uart_s[16], t0_s[32], nv[SIM_PATH_MAX + 16];
@@ -180,10 +184,16 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
         _exit(127);
     }
     close(sv[1]);
-    unit->ctrl_fd = sv[0];
     unit->pid = pid;
-    unit->waiting = false;
+    return sv[0];
+}
 
+/* The unit's process is spawned: wait for its hello, then give it the
+ * terminals. */
+static int await_hello(struct sim_bench *bench, struct sim_unit *unit, int fd)
+{
+    unit->ctrl_fd = fd;
+    unit->waiting = false;
     struct sim_msg hello;
     int r = recv_msg(unit->ctrl_fd, &hello, HELLO_TIMEOUT_MS);
     if (r != 0 || hello.type != SIM_MSG_HELLO || hello.value != SIM_WIRE_VERSION) {
@@ -205,8 +215,53 @@ int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
     return 0;
 }
 
+int sim_unit_start(struct sim_bench *bench, struct sim_unit *unit)
+{
+    int fd = spawn(bench, unit, false);
+    return fd < 0 ? fd : await_hello(bench, unit, fd);
+}
+
+int sim_unit_halt_for_debug(struct sim_bench *bench, struct sim_unit *unit)
+{
+    sim_unit_stop(unit);
+    snprintf(unit->debug_socket, sizeof unit->debug_socket, "%s/gdb.sock", unit->slot_dir);
+    unlink(unit->debug_socket);
+    int fd = spawn(bench, unit, true);
+    if (fd < 0)
+        return fd;
+    unit->halted_fd = fd;
+    snprintf(unit->stopped_why, sizeof unit->stopped_why,
+             "halted on its debug port, waiting for an image");
+    /* QEMU listens once it is up: the client may connect when we answer */
+    for (int waited = 0; waited < HELLO_TIMEOUT_MS; waited += 10) {
+        if (access(unit->debug_socket, F_OK) == 0)
+            return 0;
+        if (waitpid(unit->pid, NULL, WNOHANG) == unit->pid) {
+            unit->pid = -1;
+            break;
+        }
+        usleep(10 * 1000);
+    }
+    sim_unit_stop(unit);
+    snprintf(unit->stopped_why, sizeof unit->stopped_why, "its debug port did not open");
+    return -EIO;
+}
+
+int sim_unit_adopt(struct sim_bench *bench, struct sim_unit *unit)
+{
+    if (unit->halted_fd < 0)
+        return -EINVAL;
+    int fd = unit->halted_fd;
+    unit->halted_fd = -1;
+    return await_hello(bench, unit, fd);
+}
+
 void sim_unit_stop(struct sim_unit *unit)
 {
+    if (unit->halted_fd >= 0) {
+        close(unit->halted_fd); /* the child quits when benchd's end closes */
+        unit->halted_fd = -1;
+    }
     if (unit->ctrl_fd >= 0) {
         struct sim_msg quit = {.type = SIM_MSG_QUIT};
         send_msg(unit->ctrl_fd, &quit);

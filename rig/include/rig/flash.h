@@ -2,7 +2,10 @@
  * rig/flash.h — putting a firmware image on a position's meter.
  *
  * Simulated bench: benchd copies the image into the position's slot,
- * verifies its hash and restarts the unit; NV memory survives.
+ * verifies its hash and restarts the unit; NV memory survives. On a bench
+ * of QEMU positions (board = qemu) the ARM image is loaded through the
+ * unit's gdb stub with gdb-multiarch (load, compare-sections, build-id read
+ * back), as through OpenOCD's gdb server, before the slot keeps it.
  * Real bench: OpenOCD over the position's SWD probe
  * ("program IMAGE verify reset exit"), only an MCU (ARM) image: the host
  * build is refused (rig_flash_check_mcu_image); the default image is
@@ -33,7 +36,8 @@ int rig_flash(struct rig_bench *bench, unsigned position, const char *image_path
  * rig_flash_default_image — the image this bench's units run when none is
  * named: on a simulated bench the host build ($RIG_FIRMWARE_IMAGE, or
  * <dir of this executable>/../firmware/native/med2-native), absolute, in
- * buf; on a real bench the MCU image (rig_flash_arm_image).
+ * buf — with QEMU positions the mps2-an386 ELF ($RIG_QEMU_IMAGE, or
+ * ../firmware/mps2/med2-mps2.elf); on a real bench the MCU image (rig_flash_arm_image).
  * Returns 0, -ENOENT (not built: the message says where it looked). On a
  * real bench: rig_flash_arm_image.
  */

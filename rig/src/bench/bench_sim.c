@@ -124,10 +124,16 @@ static int sim_unit_running(struct rig_bench *b, unsigned position, char *why, s
     return 0;
 }
 
+/* The image the positions run: the host build, or the mps2-an386 ELF on a
+ * bench whose positions are QEMU instances. */
 static int sim_default_image(struct rig_bench *b, char *buf, size_t len)
 {
-    (void)b;
-    return rig_simbench_find_image(buf, len);
+    char board[32];
+    int rc = rig_simctl_request(b->ctl, RIG_SIMCTL_TIMEOUT_MS, board, sizeof board, "BOARD");
+    if (rc < 0)
+        return rig_error_prefix(rc, "asking benchd what its positions run");
+    return strcmp(board, "qemu") == 0 ? rig_simbench_find_qemu_image(buf, len)
+                                      : rig_simbench_find_image(buf, len);
 }
 
 static void sim_release(struct rig_bench *b)
