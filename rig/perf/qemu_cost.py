@@ -31,9 +31,10 @@ FULL_SCALE = 1 << 23
 SHM_SIZE = 16 << 20
 RING = 65536
 CHUNK = 4000
-# struct qw_shared: idle_seq u32, idle_at_count u32, consumed u64, v[RING], i[RING]
+# struct qw_shared: idle_seq u32, idle_at_count u32, consumed u64,
+# nv_write_fail u32, rtc_gain_ppb i32, v[RING], i[RING]
 CONSUMED_AT = 8
-V_AT = 16
+V_AT = 24
 I_AT = V_AT + 4 * RING
 
 

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -242,6 +243,11 @@ static int on_record(const uint8_t *r)
         q.hello_seen = true;
         return 0;
     case QW_EDGE: {
+        /* dead_pulse1 never conducts, pulse1_stuck_on always does: neither
+         * output's driver passes the core's edges (as boards/native) */
+        if (r[1] == 1u && (defects_is(&q.defects, SIM_DEFECT_DEAD_PULSE1) ||
+                           defects_is(&q.defects, SIM_DEFECT_PULSE1_STUCK_ON)))
+            return 0;
         struct sim_msg m = {.type = SIM_MSG_PULSE_EDGE, .value = r[1], .level = r[2],
                             .t_ns = q.boot_ns + get_le(r + 3, 8) * NS_PER_SAMPLE};
         to_bench(&m);
@@ -331,6 +337,8 @@ static void relay(int from, int to, bool from_client)
         return;
     if (from_client && !client_matches())
         return;
+    if (defects_is(&q.defects, SIM_DEFECT_DEAD_RS485))
+        return; /* a dead transceiver: nothing crosses it either way */
     write_all(to, buf, (size_t)n);
     if (from_client) {
         q.rx_count += (uint32_t)n;
@@ -402,7 +410,17 @@ static void ring_put(size_t n)
     int32_t v[QW_MAX_BLOCK], i[QW_MAX_BLOCK];
     while (n > 0) {
         size_t b = cut_at_second(n < QW_MAX_BLOCK ? n : QW_MAX_BLOCK);
-        afe_model_generate(&q.afe, v, i, b);
+        /* a defect that varies in time (an intermittent contact): pieces
+         * of one state, the AFE's phase and noise running on across them */
+        for (size_t done = 0; done < b;) {
+            size_t run = b - done;
+            if (defects_time_varying(&q.defects)) {
+                run = defects_step(&q.defects, q.now_ns / NS_PER_SAMPLE + done, run);
+                defects_knobs(&q.defects, &q.afe.defect);
+            }
+            afe_model_generate(&q.afe, v + done, i + done, run);
+            done += run;
+        }
         for (size_t k = 0; k < b; k++) {
             size_t at = (size_t)((q.written + k) % QW_RING_SAMPLES);
             q.shm->v[at] = v[k];
@@ -523,6 +541,10 @@ static void shm_create(void)
     q.shm = mmap(NULL, sizeof *q.shm, PROT_READ | PROT_WRITE, MAP_SHARED, q.shm_fd, 0);
     if (q.shm == MAP_FAILED)
         fail("cannot map the board's shared memory");
+    q.shm->nv_write_fail = defects_is(&q.defects, SIM_DEFECT_NV_WRITE_FAIL);
+    /* the same gain as defects_rtc_ns: |PPM| <= 1e5 (defect_spec.c) */
+    if (defects_is(&q.defects, SIM_DEFECT_RTC_DRIFT))
+        q.shm->rtc_gain_ppb = (int32_t)llround(q.defects.d.param * 1000.0);
 }
 
 /* elf NULL: halted, no image, the gdb stub on the unit's debug socket */
@@ -619,6 +641,11 @@ static void run_unit(const struct sim_unit *unit, const char *elf, int ctrl_fd, 
     }
     struct sim_msg hello = {.type = SIM_MSG_HELLO, .value = SIM_WIRE_VERSION, .t_ns = t0_ns};
     to_bench(&hello);
+    if (defects_is(&q.defects, SIM_DEFECT_PULSE1_STUCK_ON)) {
+        /* its output transistor conducts from power-up on */
+        struct sim_msg stuck = {.type = SIM_MSG_PULSE_EDGE, .value = 1u, .level = 1u, .t_ns = t0_ns};
+        to_bench(&stuck);
+    }
     for (;;) {
         int ev = service(true, -1);
         if (ev > 0)

@@ -22,6 +22,7 @@
 #include "sim_bench.h"
 
 #define HELLO_TIMEOUT_MS 5000
+#define DEBUG_PORT_TIMEOUT_MS 30000
 #define QUIT_GRACE_MS 2000
 
 static int recv_msg(int fd, struct sim_msg *msg, int timeout_ms)
@@ -232,8 +233,9 @@ int sim_unit_halt_for_debug(struct sim_bench *bench, struct sim_unit *unit)
     unit->halted_fd = fd;
     snprintf(unit->stopped_why, sizeof unit->stopped_why,
              "halted on its debug port, waiting for an image");
-    /* QEMU listens once it is up: the client may connect when we answer */
-    for (int waited = 0; waited < HELLO_TIMEOUT_MS; waited += 10) {
+    /* QEMU listens once it is up: the client may connect when we answer
+     * (a rack of them starting at once on a loaded machine takes a while) */
+    for (int waited = 0; waited < DEBUG_PORT_TIMEOUT_MS; waited += 10) {
         if (access(unit->debug_socket, F_OK) == 0)
             return 0;
         if (waitpid(unit->pid, NULL, WNOHANG) == unit->pid) {

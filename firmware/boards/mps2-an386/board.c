@@ -137,14 +137,30 @@ int hal_nv_write(uint32_t offset, const void *buf, size_t len)
     if (offset > HAL_NV_SIZE || len > HAL_NV_SIZE - offset) {
         return -22;
     }
+    if (SHM->nv_write_fail != 0u) {
+        return 0; /* the failed cell array acknowledges the write and keeps its old content */
+    }
     memcpy((void *)&NV->data[offset], buf, len);
     send_nv_changed();
     return 0;
 }
 
+/* Seconds the RTC's crystal has counted since bench time 0: bench time,
+ * unless the crystal gains (qemu_wire.h's defect words; in integers, as
+ * this runs per sample on a core without double-precision hardware). */
+static int64_t rtc_count_at(uint64_t samples)
+{
+    int64_t t = (int64_t)(board.t0_ns + samples * NS_PER_SAMPLE);
+    int64_t ppb = SHM->rtc_gain_ppb;
+    if (ppb != 0) {
+        t += t / NS_PER_S * ppb + t % NS_PER_S * ppb / NS_PER_S;
+    }
+    return t / NS_PER_S;
+}
+
 static int64_t rtc_count_s(void)
 {
-    return (int64_t)((board.t0_ns + board.samples * NS_PER_SAMPLE) / NS_PER_S);
+    return rtc_count_at(board.samples);
 }
 
 uint32_t hal_rtc_get(void)
@@ -223,6 +239,16 @@ static void set_supply(bool on)
 static size_t next_block(void)
 {
     size_t n = board.ring_left < QW_MAX_BLOCK ? board.ring_left : QW_MAX_BLOCK;
+    if (SHM->rtc_gain_ppb != 0) {
+        /* a crystal that gains: its own seconds, found sample by sample */
+        int64_t second = rtc_count_s();
+        for (size_t k = 1; k < n; k++) {
+            if (rtc_count_at(board.samples + k) != second) {
+                return k;
+            }
+        }
+        return n;
+    }
     uint64_t now = board.t0_ns + board.samples * NS_PER_SAMPLE;
     uint64_t to_second = NS_PER_S - now % NS_PER_S;
     uint64_t before = (to_second + NS_PER_SAMPLE - 1u) / NS_PER_SAMPLE;

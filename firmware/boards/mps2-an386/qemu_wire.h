@@ -61,6 +61,11 @@
  * nothing more until then. The word is memory, not a record, because a
  * record waits behind the samples rung before it, and the line's silence
  * is real time, not sample time.
+ * The defect words: what QEMU does not model of a defective unit's parts
+ * (boards/native/defects.h), set by benchd before the firmware starts: an
+ * NV chip that acknowledges writes and keeps its old content, an RTC
+ * crystal that gains rtc_gain_ppb. The pulse driver and RS485 defects act
+ * on benchd's side of the wires.
  */
 #define QW_SHM_ADDR 0x21000000u
 #define QW_SHM_SIZE (16u << 20)  /* the machine's RAM size: QEMU wants them equal */
@@ -69,6 +74,8 @@ struct qw_shared {
     uint32_t idle_seq;
     uint32_t idle_at_count;
     uint64_t consumed;
+    uint32_t nv_write_fail;
+    int32_t rtc_gain_ppb;
     int32_t v[QW_RING_SAMPLES];
     int32_t i[QW_RING_SAMPLES];
 };
