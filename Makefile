@@ -70,6 +70,8 @@ check-build: $(FW_TARGETS) $(RIG_TARGETS) $(SIM_TARGETS) $(FW_TESTS) $(REPORTS_T
 TEST_ENV := RIG_BENCHD=$(BUILD)/bin/benchd RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)
 # the MCU image a real bench flashes, whose flashing time the EOL plan counts
 TEST_ENV += RIG_FIRMWARE_ARM_IMAGE=$(FW_CM4_ELF)
+# the ARM image QEMU positions run (board = qemu)
+TEST_ENV += RIG_QEMU_IMAGE=$(FW_MPS2_ELF)
 check: check-build
 	@python3 scripts/check-layers.py $(RIG_LIB_OBJS)
 	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) $(SUITE_BINS)
@@ -97,9 +99,14 @@ run: setup
 	cat reports/latest/summary.txt 2>/dev/null || echo "no summary: the rack test did not finish"; \
 	exit $$status
 
+# Ends with qemu_tests_passing/total: the QEMU suites of make test-qemu
+# (half an hour); their output goes to $(BUILD)/test-qemu.log.
 bench: setup
-	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build $(FW_MPS2_ELF)
+	$(MAKE) --no-print-directory all cm4-link $(BENCH_BINS) fuzz-build $(FW_MPS2_ELF) \
+	    $(QEMU_SUITES:%=$(BUILD)/suites/%)
 	@scripts/bench.sh "$(TEST_ENV)" $(BUILD)
+	@scripts/test-qemu.sh "$(QEMU_ENV)" $(BUILD) $(QEMU_SUITES) >$(BUILD)/test-qemu.log 2>&1; \
+	    grep '^BENCH' $(BUILD)/test-qemu.log
 
 # 50 racks of 20 good units, each its own serial (rig/perf/false_rejects.c).
 false-rejects: setup
@@ -107,16 +114,16 @@ false-rejects: setup
 	@$(TEST_ENV) $(BUILD)/rig/perf/false_rejects --racks $${RACKS:-50} 2>&1 | grep --line-buffered -v '^eol:'
 
 # The suites with every position of every simulated bench on QEMU
-# (boards/mps2-an386, benchd --board qemu): RIG_SIM_BOARD=qemu. The sample
-# stream to a QEMU position runs near real time, so this is a long run;
+# (boards/mps2-an386, benchd --board qemu): RIG_SIM_BOARD=qemu; each unit
+# is flashed through its gdb stub. The tariff suite meters whole days, about
+# 7 minutes each on QEMU, so this is a long run (~30 min on 2 cores);
 # make test runs only qemu-smoke (suites/modbus's line tests).
-QEMU_ENV := $(TEST_ENV) RIG_QEMU_IMAGE=$(FW_MPS2_ELF) RIG_SIM_BOARD=qemu
+QEMU_ENV := $(TEST_ENV) RIG_SIM_BOARD=qemu
 QEMU_SUITES := modbus tariff eol
 .PHONY: test-qemu qemu-smoke
 test-qemu: setup
-	$(MAKE) --no-print-directory -j2 all $(QEMU_SUITES:%=$(BUILD)/suites/%)
-	@status=0; for s in $(QEMU_SUITES); do \
-	    echo "== $$s on QEMU"; $(QEMU_ENV) $(BUILD)/suites/$$s --jobs 2 || status=1; done; exit $$status
+	$(MAKE) --no-print-directory -j2 all $(FW_MPS2_ELF) $(FW_CM4_ELF) $(QEMU_SUITES:%=$(BUILD)/suites/%)
+	@scripts/test-qemu.sh "$(QEMU_ENV)" $(BUILD) $(QEMU_SUITES)
 qemu-smoke: $(FW_MPS2_ELF) $(BUILD)/bin/benchd $(BUILD)/suites/modbus
 	@echo "== suites/modbus line tests on QEMU"
 	@$(QEMU_ENV) $(BUILD)/suites/modbus --filter 'line/*' --jobs 2

@@ -84,6 +84,8 @@ $(BUILD)/rig/tests/test_eol_cli: | $(BUILD)/rig/perf/eol_bench
 # reads the firmware's records (qemu_wire.h) from its UART2.
 $(BUILD)/rig/tests/test_flash_gdb: | $(FW_MPS2_ELF)
 $(BUILD)/rig/tests/test_flash_gdb.o: RIG_CFLAGS += -I$(MPS2_DIR)
+# test_flash_qemu flashes QEMU positions of benchd: the ARM images.
+$(BUILD)/rig/tests/test_flash_qemu: | $(FW_MPS2_ELF) $(FW_CM4_ELF)
 
 # Keep the test objects (they are intermediates of the pattern rule above).
 .SECONDARY: $(RIG_TEST_OBJS)
