@@ -263,6 +263,23 @@ static void cmd_edges(struct sim_bench *bench, struct sim_client *client, char *
     }
 }
 
+/* The answer to FLASH once the new image was started (r: 0 or -errno). One
+ * that does not start: as a real part's bootloader keeps the old
+ * application when the new one fails its check, the unit runs what it ran
+ * before. */
+static void answer_flashed(struct sim_bench *bench, struct sim_client *client,
+                           struct sim_unit *unit, int r, const char *what)
+{
+    if (r != 0) {
+        bool back = sim_slot_restore_previous(unit) == 0 && sim_unit_start(bench, unit) == 0;
+        say(client, "ERR position %u: %s does not start (%s): %s", unit->position, what,
+            strerror(-r),
+            back ? "the previous image runs again" : "no previous image to go back to");
+        return;
+    }
+    say(client, "OK %s", unit->image_hash);
+}
+
 /* FLASH after DEBUG: what runs was loaded by the client's debugger; the
  * slot keeps the same image for the unit's next power-up, as the part's
  * flash would. If it never says hello, the previous image runs again. */
@@ -276,15 +293,8 @@ static void flash_through_debug_port(struct sim_bench *bench, struct sim_client 
         say(client, "ERR %s", err);
         return;
     }
-    int r = sim_unit_adopt(bench, unit);
-    if (r != 0) {
-        bool back = sim_slot_restore_previous(unit) == 0 && sim_unit_start(bench, unit) == 0;
-        say(client, "ERR position %u: nothing loaded through the debug port started (%s): %s",
-            unit->position, strerror(-r),
-            back ? "the previous image runs again" : "no previous image to go back to");
-        return;
-    }
-    say(client, "OK %s", unit->image_hash);
+    answer_flashed(bench, client, unit, sim_unit_adopt(bench, unit),
+                   "nothing loaded through the debug port");
 }
 
 static void cmd_debug(struct sim_bench *bench, struct sim_client *client, char *pos)
@@ -327,17 +337,7 @@ static void cmd_flash(struct sim_bench *bench, struct sim_client *client, char *
         say(client, "ERR %s", err);
         return;
     }
-    int r = sim_unit_start(bench, unit);
-    if (r != 0) {
-        /* as a real part's bootloader keeps the old application when the
-         * new one fails its check: the unit runs what it ran before */
-        bool back = sim_slot_restore_previous(unit) == 0 && sim_unit_start(bench, unit) == 0;
-        say(client, "ERR position %u: %s does not start (%s): %s", unit->position, image,
-            strerror(-r),
-            back ? "the previous image runs again" : "no previous image to go back to");
-        return;
-    }
-    say(client, "OK %s", unit->image_hash);
+    answer_flashed(bench, client, unit, sim_unit_start(bench, unit), image);
 }
 
 static void cmd_status(struct sim_bench *bench, struct sim_client *client, char *pos)

@@ -410,8 +410,11 @@ Test(flash_gdb, silent_stub_times_out)
                  "%s", rig_last_error());
     double took = now_s() - t0;
     cr_expect(took > 1.9 && took < 10.0, "took %.1f s", took);
-    cr_expect(strstr(rig_last_error(), "within 2000 ms (at step connect), killed it"), "%s",
-              rig_last_error());
+    /* the step it names is "connect", or "start" on a machine so loaded
+     * that gdb had not got that far */
+    cr_expect(strstr(rig_last_error(), "within 2000 ms (at step ") &&
+                  strstr(rig_last_error(), "), killed it"),
+              "%s", rig_last_error());
     close(fd);
 }
 
@@ -422,7 +425,8 @@ Test(flash_gdb, gdb_missing)
     snprintf(nothing, sizeof nothing, "%s/gdb-multiarch", dir);
     setenv("RIG_GDB", nothing, 1);
     cr_assert_eq(rig_flash_gdb(1, "127.0.0.1:1", RIG_GDB_STUB_QEMU, image, 0, NULL, 0), -ENOENT);
-    cr_expect(strstr(rig_last_error(), "position 1: gdb not found at"), "%s", rig_last_error());
+    cr_expect(strstr(rig_last_error(), "position 1: gdb-multiarch not found at"), "%s",
+              rig_last_error());
     cr_expect(strstr(rig_last_error(), "install gdb-multiarch"), "%s", rig_last_error());
 
     unsetenv("RIG_GDB");

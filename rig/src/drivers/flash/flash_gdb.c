@@ -201,25 +201,7 @@ static int check_image(const char *image, struct build_id_note *note)
  * for the host only cannot load an ARM image). */
 static int find_gdb(char *buf, size_t len)
 {
-    const char *env = getenv("RIG_GDB");
-    if (env && *env) {
-        if (access(env, X_OK) != 0)
-            return rig_error_set(-ENOENT, "gdb not found at %s — check RIG_GDB, or install "
-                                          "gdb-multiarch (apt-get install gdb-multiarch)",
-                                 env);
-        snprintf(buf, len, "%s", env);
-        return 0;
-    }
-    const char *path = getenv("PATH");
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin:/bin");
-    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        if ((size_t)snprintf(buf, len, "%s/gdb-multiarch", *d ? d : ".") < len &&
-            access(buf, X_OK) == 0)
-            return 0;
-    }
-    return rig_error_set(-ENOENT, "gdb-multiarch not found in PATH — install gdb-multiarch "
-                                  "(apt-get install gdb-multiarch) or set RIG_GDB");
+    return rig_flash_find_tool("RIG_GDB", "gdb-multiarch", buf, len);
 }
 
 /* What gdb's "target remote" gets for endpoint: "unix:PATH" (QEMU's

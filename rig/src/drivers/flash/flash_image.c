@@ -132,3 +132,26 @@ double rig_flash_seconds(size_t bytes)
     return RIG_FLASH_START_S + (double)bytes / RIG_FLASH_WRITE_BYTES_PER_S +
            (double)bytes / RIG_FLASH_VERIFY_BYTES_PER_S;
 }
+
+int rig_flash_find_tool(const char *env_var, const char *name, char *buf, size_t len)
+{
+    const char *env = getenv(env_var);
+    if (env && *env) {
+        if (access(env, X_OK) != 0)
+            return rig_error_set(-ENOENT, "%s not found at %s — check %s, or install %s "
+                                          "(apt-get install %s)",
+                                 name, env, env_var, name, name);
+        snprintf(buf, len, "%s", env);
+        return 0;
+    }
+    const char *path = getenv("PATH");
+    char dirs[4096];
+    snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin:/bin");
+    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        if ((size_t)snprintf(buf, len, "%s/%s", *d ? d : ".", name) < len && access(buf, X_OK) == 0)
+            return 0;
+    }
+    return rig_error_set(-ENOENT, "%s not found in PATH — install %s (apt-get install %s) or "
+                                  "set %s",
+                         name, name, name, env_var);
+}

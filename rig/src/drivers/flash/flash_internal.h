@@ -11,6 +11,14 @@
 struct rig_simctl;
 
 /*
+ * rig_flash_find_tool — the program a flasher runs: $env_var if set (it
+ * must be executable), else name found in PATH, into buf. The Debian
+ * package is named like the program. Returns 0 or -ENOENT (the message
+ * says to install it or set env_var).
+ */
+int rig_flash_find_tool(const char *env_var, const char *name, char *buf, size_t len);
+
+/*
  * rig_flash_sim — FLASH over benchd's control socket. image_path must be
  * absolute. hash (may be NULL) receives the verified hash, hex.
  * Returns 0, -EIO.

@@ -25,22 +25,7 @@
 /* The openocd to run: $RIG_OPENOCD, or "openocd" found in PATH. */
 static int find_openocd(char *buf, size_t len)
 {
-    const char *env = getenv("RIG_OPENOCD");
-    if (env && *env) {
-        if (access(env, X_OK) != 0)
-            return rig_error_set(-ENOENT, "openocd not found at %s — check RIG_OPENOCD", env);
-        snprintf(buf, len, "%s", env);
-        return 0;
-    }
-    const char *path = getenv("PATH");
-    char dirs[4096];
-    snprintf(dirs, sizeof dirs, "%s", path ? path : "/usr/bin:/bin");
-    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-        if ((size_t)snprintf(buf, len, "%s/openocd", *d ? d : ".") < len && access(buf, X_OK) == 0)
-            return 0;
-    }
-    return rig_error_set(-ENOENT, "openocd not found in PATH — install it (apt-get install "
-                                  "openocd) or set RIG_OPENOCD");
+    return rig_flash_find_tool("RIG_OPENOCD", "openocd", buf, len);
 }
 
 static char *trim(char *s)
