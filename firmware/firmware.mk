@@ -85,6 +85,23 @@ FW_TEST_NAMES += test_ui test_ui_lcd test_ui_doc
 # the software id over the legal part (docs/power.md): builds copies of the firmware
 FW_TEST_NAMES += test_swid test_eventlog test_nv_fram
 $(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
+# the STM32G4 board's portable parts (boards/stm32g4: device framing, the
+# clock and line arithmetic), against device models at the SPI and I2C level
+STM32G4_DIR := firmware/boards/stm32g4
+STM32G4_HOST_OUT := $(BUILD)/firmware/boards/stm32g4
+STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v
+STM32G4_TEST_MODELS := ads131m02_model mb85rs64v_model
+FW_TEST_NAMES += $(STM32G4_TEST_NAMES)
+$(BUILD)/firmware/tests/test_ads131m02: $(STM32G4_HOST_OUT)/ads131m02.o $(BUILD)/firmware/tests/ads131m02_model.o
+$(BUILD)/firmware/tests/test_mb85rs64v: $(STM32G4_HOST_OUT)/mb85rs64v.o $(BUILD)/firmware/tests/mb85rs64v_model.o
+STM32G4_TEST_OBJS := $(STM32G4_TEST_NAMES:%=$(BUILD)/firmware/tests/%.o) \
+	$(STM32G4_TEST_MODELS:%=$(BUILD)/firmware/tests/%.o)
+$(STM32G4_TEST_OBJS): FW_TEST_CFLAGS += -I$(STM32G4_DIR)
+
+$(STM32G4_HOST_OUT)/%.o: $(STM32G4_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -I$(STM32G4_DIR) -MMD -MP -c $< -o $@
+
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
@@ -190,4 +207,5 @@ $(BUILD)/firmware/core $(BUILD)/firmware/tests $(BUILD)/firmware/tools $(CM4_OBJ
 	mkdir -p $@
 
 -include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d) \
-	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d)
+	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d) $(STM32G4_TEST_OBJS:.o=.d) \
+	$(wildcard $(STM32G4_HOST_OUT)/*.d)
