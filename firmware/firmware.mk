@@ -89,12 +89,15 @@ $(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
 # clock and line arithmetic), against device models at the SPI and I2C level
 STM32G4_DIR := firmware/boards/stm32g4
 STM32G4_HOST_OUT := $(BUILD)/firmware/boards/stm32g4
-STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v test_pcf85176
+STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v test_pcf85176 test_clock_plan test_usart_timing test_i2c_timing
 STM32G4_TEST_MODELS := ads131m02_model mb85rs64v_model pcf85176_model
 FW_TEST_NAMES += $(STM32G4_TEST_NAMES)
 $(BUILD)/firmware/tests/test_ads131m02: $(STM32G4_HOST_OUT)/ads131m02.o $(BUILD)/firmware/tests/ads131m02_model.o
 $(BUILD)/firmware/tests/test_mb85rs64v: $(STM32G4_HOST_OUT)/mb85rs64v.o $(BUILD)/firmware/tests/mb85rs64v_model.o
 $(BUILD)/firmware/tests/test_pcf85176: $(STM32G4_HOST_OUT)/pcf85176.o $(BUILD)/firmware/tests/pcf85176_model.o
+$(BUILD)/firmware/tests/test_clock_plan: $(STM32G4_HOST_OUT)/clock_plan.o
+$(BUILD)/firmware/tests/test_usart_timing: $(STM32G4_HOST_OUT)/usart_timing.o
+$(BUILD)/firmware/tests/test_i2c_timing: $(STM32G4_HOST_OUT)/i2c_timing.o
 STM32G4_TEST_OBJS := $(STM32G4_TEST_NAMES:%=$(BUILD)/firmware/tests/%.o) \
 	$(STM32G4_TEST_MODELS:%=$(BUILD)/firmware/tests/%.o)
 $(STM32G4_TEST_OBJS): FW_TEST_CFLAGS += -I$(STM32G4_DIR)
