@@ -89,7 +89,8 @@ $(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
 # clock and line arithmetic), against device models at the SPI and I2C level
 STM32G4_DIR := firmware/boards/stm32g4
 STM32G4_HOST_OUT := $(BUILD)/firmware/boards/stm32g4
-STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v test_pcf85176 test_clock_plan test_usart_timing test_i2c_timing
+STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v test_pcf85176 test_clock_plan test_usart_timing \
+	test_i2c_timing test_rtc_bcd test_pulse_timeline test_debounce
 STM32G4_TEST_MODELS := ads131m02_model mb85rs64v_model pcf85176_model
 FW_TEST_NAMES += $(STM32G4_TEST_NAMES)
 $(BUILD)/firmware/tests/test_ads131m02: $(STM32G4_HOST_OUT)/ads131m02.o $(BUILD)/firmware/tests/ads131m02_model.o
@@ -98,6 +99,9 @@ $(BUILD)/firmware/tests/test_pcf85176: $(STM32G4_HOST_OUT)/pcf85176.o $(BUILD)/f
 $(BUILD)/firmware/tests/test_clock_plan: $(STM32G4_HOST_OUT)/clock_plan.o
 $(BUILD)/firmware/tests/test_usart_timing: $(STM32G4_HOST_OUT)/usart_timing.o
 $(BUILD)/firmware/tests/test_i2c_timing: $(STM32G4_HOST_OUT)/i2c_timing.o
+$(BUILD)/firmware/tests/test_rtc_bcd: $(STM32G4_HOST_OUT)/rtc_bcd.o
+$(BUILD)/firmware/tests/test_pulse_timeline: $(STM32G4_HOST_OUT)/pulse_timeline.o
+$(BUILD)/firmware/tests/test_debounce: $(STM32G4_HOST_OUT)/debounce.o
 STM32G4_TEST_OBJS := $(STM32G4_TEST_NAMES:%=$(BUILD)/firmware/tests/%.o) \
 	$(STM32G4_TEST_MODELS:%=$(BUILD)/firmware/tests/%.o)
 $(STM32G4_TEST_OBJS): FW_TEST_CFLAGS += -I$(STM32G4_DIR)
