@@ -1,7 +1,8 @@
 /*
  * test_ads131m02.c — the STM32G4 board's AFE driver (boards/stm32g4/
  * ads131m02.c) against a model of the part (ads131m02_model.c): bring-up
- * to 4000 samples/s at the configured gains, codes of both channels with
+ * to 4000 samples/s at the configured gains (again after an MCU reset
+ * that left the part configured), codes of both channels with
  * their sign, frames that fail their CRC, a part that drops commands with
  * a bad CRC, an absent part, configurations no OSR or PGA setting gives.
  */
@@ -65,6 +66,17 @@ Test(ads131m02, start_resets_what_was_there)
     cr_assert_eq(ads131m02_start(&afe, &bus, &meter_cfg), ADS131M02_OK);
     cr_assert_eq(part.reg[ADS131M02_REG_CFG], 0x0600u, "reset value: the RESET command ran");
     cr_assert_eq(ads131m02_model_rate(&part, CLKIN_HZ), 4000u);
+}
+
+Test(ads131m02, starts_again_after_an_mcu_reset)
+{
+    /* the MCU resets (command 120, a fault), the AFE keeps its registers:
+     * input CRC checked from the first start on, so the RESET must carry one */
+    cr_assert_eq(ads131m02_start(&afe, &bus, &meter_cfg), ADS131M02_OK);
+    part.reg[ADS131M02_REG_GAIN] = 0x0000u; /* as if something had changed it */
+    cr_assert_eq(ads131m02_start(&afe, &bus, &meter_cfg), ADS131M02_OK);
+    cr_assert_eq(ads131m02_model_gain(&part, 1), 64u);
+    cr_assert_eq(part.rejected, 0u);
 }
 
 Test(ads131m02, reads_both_channels_with_their_sign)

@@ -125,7 +125,7 @@ static int command_response(struct ads131m02 *dev, uint16_t command, const uint1
     struct ads131m02_sample s;
     (void)exchange(dev, command, data, n_data, &s); /* answers the frame before: not ours */
     int err = exchange(dev, ADS131M02_CMD_NULL, NULL, 0, &s);
-    *response = s.response;
+    *response = err == ADS131M02_OK ? s.response : 0u;
     return err;
 }
 

@@ -14,7 +14,6 @@
 /* SPI1 on APB2 (170 MHz) / 8 = 21.25 MHz, under the AFE's 25 MHz; mode 1. */
 #define SPI_PRESCALER_LOG2 3u
 #define SPI_MODE_1 1u
-#define EXTICR_PORT_A 0u
 
 static struct spi_master afe_spi = {.base = SPI1_BASE, .cs_port = AFE_CS_PORT, .cs_pin = AFE_CS_PIN};
 static struct spi_bus afe_bus;
@@ -36,7 +35,7 @@ static void drdy_irq(bool on)
         NVIC_ISER(IRQ_EXTI15_10 / 32u) = bit;
     } else {
         NVIC_ICER(IRQ_EXTI15_10 / 32u) = bit;
-        __asm volatile("dsb\n\tisb");
+        __asm volatile("dsb\n\tisb" ::: "memory");
     }
 }
 
@@ -58,8 +57,8 @@ int afe_sampler_start(const struct ads131m02_config *cfg)
     RCC_APB2ENR |= RCC_APB2ENR_SYSCFGEN;
     (void)RCC_APB2ENR;
     unsigned line = AFE_DRDY_LINE;
-    SYSCFG_EXTICR(line / 4u) = (SYSCFG_EXTICR(line / 4u) & ~(0xFu << (4u * (line % 4u)))) |
-                               (EXTICR_PORT_A << (4u * (line % 4u)));
+    /* the line's port field to port A, which is 0 */
+    SYSCFG_EXTICR(line / 4u) &= ~(0xFu << (4u * (line % 4u)));
     EXTI_FTSR1 |= 1u << line;
     EXTI_PR1 = 1u << line;
     EXTI_IMR1 |= 1u << line;

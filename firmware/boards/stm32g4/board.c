@@ -111,9 +111,10 @@ void SysTick_Handler(void)
 {
     tick_ms = tick_ms + 1u;
     uptime_ms = uptime_ms + 1u;
+    /* a pressed button pulls its pin low; bit b is button b + 1 (ui.h) */
     uint8_t raw = (uint8_t)((pin_read(BUTTON_PORT, BUTTON_NEXT_PIN) ? 0u : 1u << (UI_BUTTON_NEXT - 1)) |
                             (pin_read(BUTTON_PORT, BUTTON_ENTER_PIN) ? 0u : 1u << (UI_BUTTON_ENTER - 1)));
-    uint8_t changed = debounce_sample(&buttons, raw); /* pressed pulls the pin low */
+    uint8_t changed = debounce_sample(&buttons, raw);
     for (unsigned b = 0; changed != 0u; b++, changed >>= 1) {
         if ((changed & 1u) && button_head - button_tail < BUTTON_EVENTS) {
             bool pressed = (buttons.stable >> b) & 1u;

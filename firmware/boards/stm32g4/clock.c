@@ -11,7 +11,7 @@
 #define HSE_START_LOOPS 400000u
 #define CYCLES_PER_US (CLOCK_SYSCLK_HZ / 1000000u)
 
-static bool wait_set(volatile uint32_t *reg, uint32_t bit, uint32_t loops)
+static bool wait_set(const volatile uint32_t *reg, uint32_t bit, uint32_t loops)
 {
     while (!(*reg & bit)) {
         if (loops-- == 0u) {

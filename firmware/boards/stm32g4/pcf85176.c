@@ -35,8 +35,8 @@ size_t pcf85176_message(const struct med2_lcd_frame *frame, bool blink_hidden,
 {
     out[0] = PCF85176_CONTINUE | PCF85176_MODE_SET | PCF85176_MODE_ENABLE | PCF85176_MODE_BIAS_1_3 |
              PCF85176_MODE_MUX_1_4;
-    out[1] = PCF85176_CONTINUE | PCF85176_DEVICE_SELECT | 0u;
-    out[2] = PCF85176_LOAD_POINTER | 0u; /* the last command: data follows */
+    out[1] = PCF85176_CONTINUE | PCF85176_DEVICE_SELECT; /* device 0: A2..A0 tied to VSS */
+    out[2] = PCF85176_LOAD_POINTER; /* column 0, and the last command: data follows */
     uint8_t *ram = out + 3;
     for (unsigned k = 0; k < PCF85176_RAM_BYTES; k++) {
         ram[k] = 0;

@@ -23,7 +23,7 @@
 #define LSE_START_LOOPS 20000000u
 #define RTC_FLAG_LOOPS 200000u
 
-static bool wait_flag(volatile uint32_t *reg, uint32_t bit, uint32_t loops)
+static bool wait_flag(const volatile uint32_t *reg, uint32_t bit, uint32_t loops)
 {
     while (!(*reg & bit)) {
         if (loops-- == 0u) {

@@ -58,7 +58,7 @@ void rs485_configure(uint32_t baud, char parity, unsigned stop_bits)
 bool rs485_send(const uint8_t *frame, size_t len)
 {
     NVIC_ICER(IRQ_USART2 / 32u) = 1u << (IRQ_USART2 % 32u);
-    __asm volatile("dsb\n\tisb");
+    __asm volatile("dsb\n\tisb" ::: "memory");
     bool fits = len <= TX_MAX - tx_len;
     if (fits) {
         for (size_t k = 0; k < len; k++) {
@@ -68,6 +68,7 @@ bool rs485_send(const uint8_t *frame, size_t len)
         tx_busy = true;
         USART_CR1(U) |= USART_CR1_TXEIE;
     }
+    __asm volatile("" ::: "memory"); /* the bytes are in tx[] before the interrupt can run */
     NVIC_ISER(IRQ_USART2 / 32u) = 1u << (IRQ_USART2 % 32u);
     return fits;
 }
@@ -80,6 +81,7 @@ bool rs485_tx_idle(void)
 size_t rs485_receive(uint8_t *out, size_t max, bool *silence_after)
 {
     uint32_t end = rx_head;
+    __asm volatile("" ::: "memory"); /* the bytes up to `end` are read after it */
     bool silence = false;
     if (silence_tail != silence_head) {
         uint32_t mark = silence_at[silence_tail % SILENCE_RING];
