@@ -5,10 +5,14 @@
 #   make test      every test, built with ASan/UBSan, on the simulated bench
 #   make run       the current end-to-end suite on a simulated bench, with summary
 #   make bench     performance figures, lines "BENCH <name> <value> <unit>"
+#   make fw-test   the firmware's unit tests only
 #   make false-rejects  1000 good simulated units through the EOL (~5 min):
 #                  false_reject_count, which make bench leaves out for time
 #   make fuzz      a long libFuzzer run on the Modbus frame handler
 #                  (FUZZ_SECONDS, FUZZ_RUNS; see firmware/fuzz/fuzz.mk)
+#   make flash BOARD=stm32g4 [PROBE=stlink]
+#                  build the MCU image and flash it onto a meter on the desk
+#                  with OpenOCD (scripts/openocd/)
 #   make clean
 
 BUILD ?= build
@@ -33,7 +37,7 @@ CORE_CFLAGS := -std=c11 $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include -Ifirmware
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(SANFLAGS) -Ifirmware/include
 HOST_LDFLAGS := $(SANFLAGS)
 
-.PHONY: all setup firmware rig suites test run bench clean check check-build fuzz false-rejects
+.PHONY: all setup firmware rig suites test run bench clean check check-build fuzz false-rejects flash
 .DEFAULT_GOAL := all
 
 all: firmware rig suites
@@ -75,6 +79,12 @@ TEST_ENV += RIG_QEMU_IMAGE=$(FW_MPS2_ELF)
 check: check-build
 	@python3 scripts/check-layers.py $(RIG_LIB_OBJS)
 	@scripts/run-tests.sh "$(TEST_ENV)" $(FW_TESTS) $(REPORTS_TESTS) $(RIG_TESTS) $(SUITE_BINS)
+
+# The firmware's unit tests alone (the core's and the STM32G4 board's
+# portable parts); make check runs them among all the others.
+.PHONY: fw-test
+fw-test: $(FW_TESTS) $(FW_NATIVE_IMAGE)
+	@scripts/run-tests.sh "RIG_FIRMWARE_IMAGE=$(FW_NATIVE_IMAGE)" $(FW_TESTS)
 
 # Built with both cores, run one binary at a time (each runs its tests on
 # both cores itself).
@@ -127,6 +137,23 @@ test-qemu: setup
 qemu-smoke: $(FW_MPS2_ELF) $(BUILD)/bin/benchd $(BUILD)/suites/modbus
 	@echo "== suites/modbus line tests on QEMU"
 	@$(QEMU_ENV) $(BUILD)/suites/modbus --filter 'line/*' --jobs 2
+
+# One meter on the desk, over SWD: the image a bench's EOL flashes
+# (FW_CM4_ELF), with the probe's OpenOCD configuration. A bench flashes
+# its positions itself (rig flash, the bench file's swd line).
+BOARD ?=
+PROBE ?= cmsis-dap
+OPENOCD ?= openocd
+FLASH_CFG_cmsis-dap := scripts/openocd/stm32g4.cfg
+FLASH_CFG_stlink := scripts/openocd/stm32g4-stlink.cfg
+flash:
+	@if [ "$(BOARD)" != stm32g4 ]; then \
+	    echo "make flash: no MCU image for BOARD='$(BOARD)': the board with one is stm32g4" \
+	         "(make flash BOARD=stm32g4 [PROBE=stlink])" >&2; exit 2; fi
+	@if [ -z "$(FLASH_CFG_$(PROBE))" ]; then \
+	    echo "make flash: PROBE='$(PROBE)' unknown: cmsis-dap (the default) or stlink" >&2; exit 2; fi
+	$(MAKE) --no-print-directory cm4-link
+	$(OPENOCD) -f $(FLASH_CFG_$(PROBE)) -c "program $(FW_CM4_ELF) verify reset exit"
 
 clean:
 	rm -rf build reports/latest

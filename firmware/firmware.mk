@@ -1,5 +1,5 @@
 # firmware/firmware.mk — the portable core (static library), its Criterion
-# unit tests, and a link check of the core on a Cortex-M4F (cm4-link).
+# unit tests, and the MCU image: the core on the STM32G4 board (cm4-link).
 # Included by the top Makefile: uses BUILD, CC, CORE_CFLAGS, HOST_LDFLAGS,
 # PKG_CONFIG.
 
@@ -85,6 +85,31 @@ FW_TEST_NAMES += test_ui test_ui_lcd test_ui_doc
 # the software id over the legal part (docs/power.md): builds copies of the firmware
 FW_TEST_NAMES += test_swid test_eventlog test_nv_fram
 $(BUILD)/firmware/tests/test_nv_fram: $(BUILD)/firmware/boards/native/nv_fram.o
+# the STM32G4 board's portable parts (boards/stm32g4: device framing, the
+# clock and line arithmetic), against device models at the SPI and I2C level
+STM32G4_DIR := firmware/boards/stm32g4
+STM32G4_HOST_OUT := $(BUILD)/firmware/boards/stm32g4
+STM32G4_TEST_NAMES := test_ads131m02 test_mb85rs64v test_pcf85176 test_clock_plan test_usart_timing \
+	test_i2c_timing test_rtc_bcd test_pulse_timeline test_debounce
+STM32G4_TEST_MODELS := ads131m02_model mb85rs64v_model pcf85176_model
+FW_TEST_NAMES += $(STM32G4_TEST_NAMES)
+$(BUILD)/firmware/tests/test_ads131m02: $(STM32G4_HOST_OUT)/ads131m02.o $(BUILD)/firmware/tests/ads131m02_model.o
+$(BUILD)/firmware/tests/test_mb85rs64v: $(STM32G4_HOST_OUT)/mb85rs64v.o $(BUILD)/firmware/tests/mb85rs64v_model.o
+$(BUILD)/firmware/tests/test_pcf85176: $(STM32G4_HOST_OUT)/pcf85176.o $(BUILD)/firmware/tests/pcf85176_model.o
+$(BUILD)/firmware/tests/test_clock_plan: $(STM32G4_HOST_OUT)/clock_plan.o
+$(BUILD)/firmware/tests/test_usart_timing: $(STM32G4_HOST_OUT)/usart_timing.o
+$(BUILD)/firmware/tests/test_i2c_timing: $(STM32G4_HOST_OUT)/i2c_timing.o
+$(BUILD)/firmware/tests/test_rtc_bcd: $(STM32G4_HOST_OUT)/rtc_bcd.o
+$(BUILD)/firmware/tests/test_pulse_timeline: $(STM32G4_HOST_OUT)/pulse_timeline.o
+$(BUILD)/firmware/tests/test_debounce: $(STM32G4_HOST_OUT)/debounce.o
+STM32G4_TEST_OBJS := $(STM32G4_TEST_NAMES:%=$(BUILD)/firmware/tests/%.o) \
+	$(STM32G4_TEST_MODELS:%=$(BUILD)/firmware/tests/%.o)
+$(STM32G4_TEST_OBJS): FW_TEST_CFLAGS += -I$(STM32G4_DIR)
+
+$(STM32G4_HOST_OUT)/%.o: $(STM32G4_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_CFLAGS) -I$(STM32G4_DIR) -MMD -MP -c $< -o $@
+
 FW_TESTS := $(FW_TEST_NAMES:%=$(BUILD)/firmware/tests/%)
 FW_TEST_HELPER_OBJS := $(BUILD)/firmware/tests/hal_record.o $(BUILD)/firmware/tests/sine.o \
 	$(BUILD)/firmware/tests/mb_frames.o
@@ -156,27 +181,37 @@ $(FW_MODBUS_COST): $(BUILD)/firmware/tools/modbus_cost.o $(BUILD)/firmware/tools
 
 $(BUILD)/firmware/tools/modbus_cost.o $(BUILD)/firmware/tools/hal_null.o: HOST_CFLAGS += -Ifirmware/core
 
-# ---- cm4-link: the same core, cross-compiled and linked for a Cortex-M4F ----
-# Linked without nosys.specs: a core that used anything host-only (heap,
-# stdio, time, files) would need a syscall stub (_sbrk, _write, ...) that
-# does not exist here, and the link fails. Host headers (POSIX, Linux) do not
-# exist in newlib at all, so those fail at compile time.
+# ---- cm4-link: the MCU image, the core on the STM32G4 board ----
+# The core and boards/stm32g4 (an STM32G431CB at 170 MHz, see its
+# board.c and stm32g431cb.ld), cross-compiled and linked for the
+# Cortex-M4F: the image the EOL flashes. Linked without nosys.specs: a
+# core that used anything host-only (heap, stdio, time, files) would need a
+# syscall stub (_sbrk, _write, ...) that does not exist here, and the link
+# fails. Host headers (POSIX, Linux) do not exist in newlib at all, so
+# those fail at compile time.
 CM4_CC := arm-none-eabi-gcc
 CM4_SIZE := arm-none-eabi-size
 CM4_ARCH := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
 CM4_CFLAGS := -std=c11 -Wall -Wextra -Werror $(CM4_ARCH) -Os -g -ffunction-sections -fdata-sections \
-	-fno-math-errno -Ifirmware/include -Ifirmware/core -Ifirmware/boards/cm4f-stub
-CM4_LDSCRIPT := firmware/boards/cm4f-stub/stm32-512k-128k.ld
+	-fno-math-errno -Ifirmware/include -Ifirmware/core -I$(STM32G4_DIR)
+CM4_LDSCRIPT := $(STM32G4_DIR)/stm32g431cb.ld
+CM4_OUT := $(BUILD)/firmware/cm4f
 CM4_LDFLAGS := $(CM4_ARCH) --specs=nano.specs -nostartfiles -Wl,--gc-sections -T$(CM4_LDSCRIPT) \
-	-Wl,-Map=$(BUILD)/firmware/cm4f/med2.map -Wl,--print-memory-usage
-CM4_BOARD_SRCS := firmware/boards/cm4f-stub/startup.c firmware/boards/cm4f-stub/board.c
-CM4_OBJS := $(FW_CORE_SRCS:%.c=$(BUILD)/firmware/cm4f/%.o) $(CM4_BOARD_SRCS:%.c=$(BUILD)/firmware/cm4f/%.o)
-FW_CM4_ELF := $(BUILD)/firmware/cm4f/med2.elf
-CM4_OBJ_DIRS := $(BUILD)/firmware/cm4f/firmware/core $(BUILD)/firmware/cm4f/firmware/boards/cm4f-stub
+	-Wl,-Map=$(CM4_OUT)/med2.map -Wl,--build-id=sha1 -Wl,--print-memory-usage
+# the board: what runs only on the MCU, then its portable parts (host-tested above)
+CM4_BOARD_SRCS := $(addprefix $(STM32G4_DIR)/,startup.c board.c board_pins.c clock.c spi_master.c \
+	i2c_master.c usart_rs485.c afe_sampler.c pulse_out.c nv.c rtc.c lcd.c power_fail.c \
+	ads131m02.c mb85rs64v.c pcf85176.c clock_plan.c usart_timing.c i2c_timing.c rtc_bcd.c \
+	pulse_timeline.c debounce.c)
+CM4_OBJS := $(FW_CORE_SRCS:%.c=$(CM4_OUT)/%.o) $(CM4_BOARD_SRCS:%.c=$(CM4_OUT)/%.o)
+# the MCU image (rig/src/drivers/flash/flash_image.c finds it beside the rig
+# under this path; make check passes it as RIG_FIRMWARE_ARM_IMAGE)
+FW_CM4_ELF := $(CM4_OUT)/med2.elf
+CM4_OBJ_DIRS := $(CM4_OUT)/firmware/core $(CM4_OUT)/$(STM32G4_DIR)
 
-$(BUILD)/firmware/cm4f/firmware/core/%.o: firmware/core/%.c | $(CM4_OBJ_DIRS)
+$(CM4_OUT)/firmware/core/%.o: firmware/core/%.c | $(CM4_OBJ_DIRS)
 	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/firmware/cm4f/firmware/boards/cm4f-stub/%.o: firmware/boards/cm4f-stub/%.c | $(CM4_OBJ_DIRS)
+$(CM4_OUT)/$(STM32G4_DIR)/%.o: $(STM32G4_DIR)/%.c | $(CM4_OBJ_DIRS)
 	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FW_CM4_ELF): $(CM4_OBJS) $(CM4_LDSCRIPT)
@@ -190,4 +225,5 @@ $(BUILD)/firmware/core $(BUILD)/firmware/tests $(BUILD)/firmware/tools $(CM4_OBJ
 	mkdir -p $@
 
 -include $(FW_CORE_OBJS:.o=.d) $(FW_TESTS:=.d) $(FW_TEST_HELPER_OBJS:.o=.d) $(CM4_OBJS:.o=.d) \
-	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d)
+	$(FW_DOC_TOOL_OBJS:.o=.d) $(FW_UI_DOC_OBJS:.o=.d) $(STM32G4_TEST_OBJS:.o=.d) \
+	$(wildcard $(STM32G4_HOST_OUT)/*.d)

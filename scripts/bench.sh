@@ -83,7 +83,7 @@ valgrind --tool=callgrind --callgrind-out-file="$cg_out" "$build/firmware/tools/
 callgrind_annotate --inclusive=yes "$cg_out" 2>/dev/null | awk -v n="$cg_n" '/:meter_on_samples / { gsub(",", "", $1); printf "BENCH metrology_instr_per_sample %.1f instructions\n", $1 / n; exit }'
 rm -f "$cg_out"
 
-# --- firmware size of the Cortex-M4F link of the core ---
+# --- firmware size of the MCU image (the core on the STM32G4 board) ---
 elf=$build/firmware/cm4f/med2.elf
 # Berkeley format: flash holds text + initialised data, RAM data + bss
 # (bss includes the stack the linker script reserves).
