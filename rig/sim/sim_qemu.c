@@ -9,7 +9,8 @@
  * qemu_wire.h over the board's UARTs (three socketpairs QEMU inherits):
  *   - the RS485 pty is relayed both ways to UART0; after 3.5 characters of
  *     silence from the client (at least 1.75 ms, real time, as the native
- *     board counts it) the firmware gets QW_IDLE;
+ *     board counts it) the firmware is told through the shared idle word
+ *     and a QW_WAKE;
  *   - "run until t" becomes the AFE's samples up to t (the native board's
  *     AFE model, from the same terminal conditions) in the sample ring of
  *     the board's PSRAM, which QEMU maps from a memory file of ours, rung
@@ -78,11 +79,11 @@ static struct qemu_unit {
     uint32_t sync_seq;
     bool hello_seen;
     uint32_t rx_count;  /* bytes relayed to UART0 since the firmware's hello */
-    bool idle_wait;
+    bool idle_wait;     /* an idle is not answered yet: the client's next bytes wait */
     /* the meter's UART settings (QW_LINE), 38400 8N1 at power-up (manual §5) */
     uint32_t line_baud;
     char line_parity;
-    unsigned line_stop;     /* a QW_IDLE is not answered yet: the client's next bytes wait */
+    unsigned line_stop;
     bool nv_dirty;
     char nv_path[SIM_PATH_MAX + 16];
     struct afe_model afe;
