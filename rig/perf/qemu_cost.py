@@ -31,8 +31,8 @@ FULL_SCALE = 1 << 23
 SHM_SIZE = 16 << 20
 RING = 65536
 CHUNK = 4000
-# struct qw_shared: idle_seq u32, idle_at_count u32, consumed u64,
-# nv_write_fail u32, rtc_gain_ppb i32, v[RING], i[RING]
+# struct qw_shared: idle_seq u32, idle_at_count u32, consumed u32,
+# nv_write_fail u32, rtc_gain_ppb i32, reserved u32, v[RING], i[RING]
 CONSUMED_AT = 8
 V_AT = 24
 I_AT = V_AT + 4 * RING
@@ -80,7 +80,7 @@ def main():
         written = 0
         while written < n:
             m = min(CHUNK, n - written)
-            while written + m - struct.unpack_from("<Q", shm, CONSUMED_AT)[0] > RING:
+            while (written + m - struct.unpack_from("<I", shm, CONSUMED_AT)[0]) % (1 << 32) > RING:
                 time.sleep(0.001)
             for k in range(m):
                 at = (written + k) % RING

@@ -440,7 +440,7 @@ static void run_until(uint64_t t_ns)
         uint32_t n = left < RING_CHUNK ? (uint32_t)left : RING_CHUNK;
         /* room in the ring: what the firmware has not read stays */
         int64_t give_up = mono_ns() + (int64_t)SYNC_TIMEOUT_MS * 1000000;
-        while (q.written + n - __atomic_load_n(&q.shm->consumed, __ATOMIC_ACQUIRE) >
+        while ((uint32_t)q.written + n - __atomic_load_n(&q.shm->consumed, __ATOMIC_ACQUIRE) >
                QW_RING_SAMPLES) {
             service(false, 1);
             if (mono_ns() > give_up)

@@ -265,7 +265,7 @@ static void on_samples(size_t n)
     }
     board.ring_read += n;
     board.ring_left -= (uint32_t)n;
-    SHM->consumed = board.ring_read;
+    SHM->consumed = (uint32_t)board.ring_read;
     if (!board.powered) {
         board.samples += n; /* time runs, the meter does not */
         return;

@@ -73,9 +73,10 @@
 struct qw_shared {
     uint32_t idle_seq;
     uint32_t idle_at_count;
-    uint64_t consumed;
+    uint32_t consumed; /* mod 2^32: one aligned word is never read half-written */
     uint32_t nv_write_fail;
     int32_t rtc_gain_ppb;
+    uint32_t reserved;
     int32_t v[QW_RING_SAMPLES];
     int32_t i[QW_RING_SAMPLES];
 };
