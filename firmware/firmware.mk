@@ -203,15 +203,21 @@ CM4_BOARD_SRCS := $(addprefix $(STM32G4_DIR)/,startup.c board.c board_pins.c clo
 	i2c_master.c usart_rs485.c afe_sampler.c pulse_out.c nv.c rtc.c lcd.c power_fail.c \
 	ads131m02.c mb85rs64v.c pcf85176.c clock_plan.c usart_timing.c i2c_timing.c rtc_bcd.c \
 	pulse_timeline.c debounce.c)
-CM4_OBJS := $(FW_CORE_SRCS:%.c=$(CM4_OUT)/%.o) $(CM4_BOARD_SRCS:%.c=$(CM4_OUT)/%.o)
+# what every Cortex-M4F board shares (the reset); boards/mps2-an386 links it too
+CM4F_ARCH_DIR := firmware/arch/cortex-m4f
+CM4F_ARCH_SRCS := $(CM4F_ARCH_DIR)/reset.c
+CM4_OBJS := $(FW_CORE_SRCS:%.c=$(CM4_OUT)/%.o) $(CM4_BOARD_SRCS:%.c=$(CM4_OUT)/%.o) \
+	$(CM4F_ARCH_SRCS:%.c=$(CM4_OUT)/%.o)
 # the MCU image (rig/src/drivers/flash/flash_image.c finds it beside the rig
 # under this path; make check passes it as RIG_FIRMWARE_ARM_IMAGE)
 FW_CM4_ELF := $(CM4_OUT)/med2.elf
-CM4_OBJ_DIRS := $(CM4_OUT)/firmware/core $(CM4_OUT)/$(STM32G4_DIR)
+CM4_OBJ_DIRS := $(CM4_OUT)/firmware/core $(CM4_OUT)/$(STM32G4_DIR) $(CM4_OUT)/$(CM4F_ARCH_DIR)
 
 $(CM4_OUT)/firmware/core/%.o: firmware/core/%.c | $(CM4_OBJ_DIRS)
 	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
 $(CM4_OUT)/$(STM32G4_DIR)/%.o: $(STM32G4_DIR)/%.c | $(CM4_OBJ_DIRS)
+	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
+$(CM4_OUT)/$(CM4F_ARCH_DIR)/%.o: $(CM4F_ARCH_DIR)/%.c | $(CM4_OBJ_DIRS)
 	$(CM4_CC) $(CM4_CFLAGS) -MMD -MP -c $< -o $@
 
 $(FW_CM4_ELF): $(CM4_OBJS) $(CM4_LDSCRIPT)

@@ -2,7 +2,7 @@
 # benchd for `board = qemu` positions (rig/sim/sim_qemu.c). Uses CM4_* of
 # firmware/firmware.mk (same compiler and flags as the STM32G4 build).
 MPS2_DIR := firmware/boards/mps2-an386
-MPS2_SRCS := $(MPS2_DIR)/startup.c $(MPS2_DIR)/board.c $(MPS2_DIR)/cmsdk_uart.c
+MPS2_SRCS := $(MPS2_DIR)/startup.c $(MPS2_DIR)/board.c $(MPS2_DIR)/cmsdk_uart.c $(CM4F_ARCH_SRCS)
 MPS2_LDSCRIPT := $(MPS2_DIR)/mps2-an386.ld
 MPS2_OUT := $(BUILD)/firmware/mps2
 MPS2_OBJS := $(FW_CORE_SRCS:%.c=$(MPS2_OUT)/%.o) $(MPS2_SRCS:%.c=$(MPS2_OUT)/%.o)

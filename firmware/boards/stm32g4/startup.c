@@ -1,24 +1,19 @@
 /*
  * startup.c — reset and vector table of the STM32G431 meter board.
  *
- * The FPU is off at reset: CP10/CP11 are enabled in CPACR before any C
- * runs (the firmware is built with -mfloat-abi=hard, and the compiler may
- * use FPU registers anywhere, even to copy memory), then .data is copied
- * from flash, .bss cleared and main called. No C library start-up: no
- * constructors, no heap.
+ * The reset itself is every Cortex-M4F board's (arch/cortex-m4f/reset.c:
+ * the FPU on before any C, .data copied from flash, .bss, main).
  *
  * The vector table has the part's 102 interrupts (RM0440 Table 97); the
  * board handles four (board.c, usart_rs485.c, afe_sampler.c,
  * power_fail.c), every other vector is Fault_Handler.
  */
 #include <stdint.h>
-#include <string.h>
 
 #include "stm32g4_regs.h"
 
-/* Linker-script symbols (stm32g431cb.ld); only their addresses mean anything. */
-extern uint32_t _sidata[], _sdata[], _edata[], _sbss[], _ebss[], _estack[];
-int main(void);
+/* The stack's top (stm32g431cb.ld); only its address means anything. */
+extern uint32_t _estack[];
 
 void Reset_Handler(void);
 void Fault_Handler(void);
@@ -47,32 +42,6 @@ __attribute__((section(".isr_vector"), used)) static const vector_fn vectors[IRQ
     [IRQ(IRQ_EXTI15_10)] = EXTI15_10_IRQHandler,
     [IRQ(IRQ_EXTI15_10 + 1u)... IRQ(IRQ_COUNT - 1u)] = Fault_Handler,
 };
-
-__attribute__((naked, noreturn)) void Reset_Handler(void)
-{
-    /* A debugger may start the image here without a reset: take the stack
-     * from the vector table as a reset does. */
-    __asm volatile("ldr r0, =_estack\n\t"
-                   "msr msp, r0\n\t"
-                   "ldr r0, =0xE000ED88\n\t" /* SCB_CPACR */
-                   "ldr r1, [r0]\n\t"
-                   "orr r1, r1, #0xF00000\n\t" /* SCB_CPACR_CP10_CP11_FULL */
-                   "str r1, [r0]\n\t"
-                   "dsb\n\t"
-                   "isb\n\t"
-                   "b reset_c\n\t");
-}
-
-/* The C part of the reset, once the FPU is on. */
-__attribute__((noreturn, used)) static void reset_c(void)
-{
-    /* Byte counts from addresses: the symbols are distinct objects to C. */
-    memcpy(_sdata, _sidata, (size_t)((uintptr_t)_edata - (uintptr_t)_sdata));
-    memset(_sbss, 0, (size_t)((uintptr_t)_ebss - (uintptr_t)_sbss));
-    main();
-    for (;;) {
-    }
-}
 
 /* A fault, or an interrupt nobody enabled: restart the MCU. The meter then
  * starts from NV as after a supply cut, instead of standing with its

@@ -31,8 +31,6 @@
 #define SCB_AIRCR REG32(0xE000ED0Cu)
 #define SCB_AIRCR_VECTKEY (0x05FAu << 16)
 #define SCB_AIRCR_SYSRESETREQ (1u << 2)
-#define SCB_CPACR REG32(0xE000ED88u)
-#define SCB_CPACR_CP10_CP11_FULL (0xFu << 20)
 
 /* The cycle counter (ARMv7-M ARM C1.8): busy waits in microseconds. */
 #define DEMCR REG32(0xE000EDFCu)
