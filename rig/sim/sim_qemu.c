@@ -244,10 +244,7 @@ static int on_record(const uint8_t *r)
         q.hello_seen = true;
         return 0;
     case QW_EDGE: {
-        /* dead_pulse1 never conducts, pulse1_stuck_on always does: neither
-         * output's driver passes the core's edges (as boards/native) */
-        if (r[1] == 1u && (defects_is(&q.defects, SIM_DEFECT_DEAD_PULSE1) ||
-                           defects_is(&q.defects, SIM_DEFECT_PULSE1_STUCK_ON)))
+        if (!defects_passes_edge(&q.defects, r[1]))
             return 0;
         struct sim_msg m = {.type = SIM_MSG_PULSE_EDGE, .value = r[1], .level = r[2],
                             .t_ns = q.boot_ns + get_le(r + 3, 8) * NS_PER_SAMPLE};
@@ -411,17 +408,7 @@ static void ring_put(size_t n)
     int32_t v[QW_MAX_BLOCK], i[QW_MAX_BLOCK];
     while (n > 0) {
         size_t b = cut_at_second(n < QW_MAX_BLOCK ? n : QW_MAX_BLOCK);
-        /* a defect that varies in time (an intermittent contact): pieces
-         * of one state, the AFE's phase and noise running on across them */
-        for (size_t done = 0; done < b;) {
-            size_t run = b - done;
-            if (defects_time_varying(&q.defects)) {
-                run = defects_step(&q.defects, q.now_ns / NS_PER_SAMPLE + done, run);
-                defects_knobs(&q.defects, &q.afe.defect);
-            }
-            afe_model_generate(&q.afe, v + done, i + done, run);
-            done += run;
-        }
+        defects_generate(&q.defects, &q.afe, q.now_ns / NS_PER_SAMPLE, v, i, b);
         for (size_t k = 0; k < b; k++) {
             size_t at = (size_t)((q.written + k) % QW_RING_SAMPLES);
             q.shm->v[at] = v[k];

@@ -121,3 +121,18 @@ uint64_t defects_rtc_ns(const struct defects *df, uint64_t t_ns)
     /* |PPM| <= 1e5 (defect_spec.c), so the count never runs backwards */
     return (uint64_t)((int64_t)t_ns + (int64_t)llround((double)t_ns * df->d.param * 1e-6));
 }
+
+void defects_generate(struct defects *df, struct afe_model *afe, uint64_t first, int32_t *v,
+                      int32_t *i, size_t n)
+{
+    if (!defects_time_varying(df)) {
+        afe_model_generate(afe, v, i, n);
+        return;
+    }
+    for (size_t done = 0; done < n;) {
+        size_t run = defects_step(df, first + done, n - done);
+        defects_knobs(df, &afe->defect);
+        afe_model_generate(afe, v + done, i + done, run);
+        done += run;
+    }
+}

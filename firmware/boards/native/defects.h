@@ -70,6 +70,24 @@ void defects_knobs(const struct defects *df, struct afe_defect_knobs *k);
  */
 size_t defects_step(struct defects *df, uint64_t sample, size_t max);
 
+/*
+ * defects_generate — the next n samples of the unit's AFE, the first at
+ * absolute sample index `first`. A defect that varies in time (an
+ * intermittent contact) gets them in pieces of one state, its knobs set
+ * again between them; the AFE's mains phase and noise run on across them.
+ */
+void defects_generate(struct defects *df, struct afe_model *afe, uint64_t first, int32_t *v,
+                      int32_t *i, size_t n);
+
+/* Does the core's edge on pulse output `output` reach the wire?
+ * dead_pulse1 never conducts, pulse1_stuck_on conducts from power-up on
+ * whatever the core asks (the board sends that one edge itself). */
+static inline bool defects_passes_edge(const struct defects *df, unsigned output)
+{
+    return output != 1u || !(defects_is(df, SIM_DEFECT_DEAD_PULSE1) ||
+                             defects_is(df, SIM_DEFECT_PULSE1_STUCK_ON));
+}
+
 /* The RTC oscillator's count at virtual time t_ns, in ns (rtc_drift: fast
  * by PPM; the sampling clock is another oscillator and keeps virtual time). */
 uint64_t defects_rtc_ns(const struct defects *df, uint64_t t_ns);

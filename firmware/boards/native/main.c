@@ -188,8 +188,7 @@ static int64_t char_ns(const struct line_cfg *l)
  * (main) whatever the core asks, so neither passes the core's edges. */
 static void send_edge(unsigned output, bool active, uint64_t t_ns)
 {
-    if (output == 1u && (defects_is(&board.defects, SIM_DEFECT_DEAD_PULSE1) ||
-                         defects_is(&board.defects, SIM_DEFECT_PULSE1_STUCK_ON))) {
+    if (!defects_passes_edge(&board.defects, output)) {
         return;
     }
     struct sim_msg msg = {
@@ -495,18 +494,7 @@ static void apply_terminals(const struct sim_terminals *t)
  * phase and noise run on across them. */
 static void generate_from_terminals(int32_t *v, int32_t *i, size_t n)
 {
-    if (!defects_time_varying(&board.defects)) {
-        afe_model_generate(&board.afe, v, i, n);
-        return;
-    }
-    uint64_t first = virtual_now_ns() / NS_PER_SAMPLE;
-    size_t done = 0;
-    while (done < n) {
-        size_t run = defects_step(&board.defects, first + done, n - done);
-        defects_knobs(&board.defects, &board.afe.defect);
-        afe_model_generate(&board.afe, v + done, i + done, run);
-        done += run;
-    }
+    defects_generate(&board.defects, &board.afe, virtual_now_ns() / NS_PER_SAMPLE, v, i, n);
 }
 
 /* The next n samples: from a field recording over its span, else from the
